@@ -1,0 +1,76 @@
+// Package config loads the stack configuration into one typed struct and validates all of it
+// before any resource is registered, so a bad stack file fails with one message that names every
+// bad key, the value given and what is allowed.
+package config
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/healthhub/estate/internal/naming"
+)
+
+// Namespace is the project's config namespace: keys are written healthhub:<key>.
+const Namespace = "healthhub"
+
+// Config is the whole, validated stack configuration.
+type Config struct {
+	Project string
+	Stack   string
+
+	Cloud            string
+	Environment      string
+	PrimaryRegion    string
+	DRRegion         string
+	AllowedRegions   []string
+	RetentionDays    int
+	LogRetentionDays int
+	AlertEmail       string
+	Owner            string
+	CostCentre       string
+
+	AWS AWS
+}
+
+// AWS holds the settings under healthhub:aws.
+type AWS struct {
+	// VpcCidr is the primary region's VPC range.
+	VpcCidr string `json:"vpcCidr"`
+	// DrVpcCidr is the DR region's VPC range; it must not overlap VpcCidr so the two can peer.
+	DrVpcCidr string `json:"drVpcCidr"`
+	// AvailabilityZones is how many AZs the network spans.
+	AvailabilityZones int `json:"availabilityZones"`
+	// NatGateways is "per-az" (one per AZ, no cross-AZ dependency) or "single" (cheaper).
+	NatGateways string `json:"natGateways"`
+	// AllowedAccountIds stops a deployment with credentials for the wrong account.
+	AllowedAccountIds []string `json:"allowedAccountIds,omitempty"`
+}
+
+// Production reports whether the stack holds live PHI and gets every protection.
+func (c *Config) Production() bool { return c.Environment == EnvProduction }
+
+// Namer names resources for this project and environment.
+func (c *Config) Namer() naming.Namer { return naming.New(c.Project, c.Environment) }
+
+// Tags is the tag/label set for this stack.
+func (c *Config) Tags() map[string]string {
+	return naming.Tags(naming.TagInput{
+		Project: c.Project, Environment: c.Environment, Owner: c.Owner, CostCentre: c.CostCentre,
+	})
+}
+
+// Load reads every healthhub:* key from the Pulumi context and validates them together.
+func Load(ctx *pulumi.Context) (*Config, error) {
+	raw := map[string]string{}
+	for _, k := range Keys {
+		if v, err := pulumiconfig.Try(ctx, Namespace+":"+k.Name); err == nil {
+			raw[k.Name] = v
+		}
+	}
+	cfg, err := Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Project, cfg.Stack = ctx.Project(), ctx.Stack()
+	return cfg, nil
+}

@@ -1,0 +1,205 @@
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func valid() map[string]string {
+	return map[string]string{
+		"cloud":          "aws",
+		"environment":    "production",
+		"primaryRegion":  "eu-west-2",
+		"drRegion":       "eu-west-1",
+		"allowedRegions": `["eu-west-2","eu-west-1","us-east-1"]`,
+		"retentionDays":  "2555",
+		"alertEmail":     "oncall@healthhub.example",
+		"owner":          "platform",
+		"costCentre":     "cc-1234",
+	}
+}
+
+func with(changes map[string]string) map[string]string {
+	raw := valid()
+	for k, v := range changes {
+		if v == "<unset>" {
+			delete(raw, k)
+			continue
+		}
+		raw[k] = v
+	}
+	return raw
+}
+
+func awsJSON(vpc, dr string, azs int, nat string) string {
+	return fmt.Sprintf(`{"vpcCidr":%q,"drVpcCidr":%q,"availabilityZones":%d,"natGateways":%q}`, vpc, dr, azs, nat)
+}
+
+func TestParseValid(t *testing.T) {
+	cfg, err := Parse(valid())
+	require.NoError(t, err)
+	assert.Equal(t, "aws", cfg.Cloud)
+	assert.True(t, cfg.Production())
+	assert.Equal(t, []string{"eu-west-2", "eu-west-1", "us-east-1"}, cfg.AllowedRegions)
+	assert.Equal(t, 2555, cfg.RetentionDays)
+	assert.Equal(t, 2192, cfg.LogRetentionDays, "default from Keys")
+	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az"}, cfg.AWS)
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct {
+		name    string
+		changes map[string]string
+		key     string
+		message string
+	}{
+		{"unknown cloud", map[string]string{"cloud": "oracle"}, "cloud", "must be one of aws, gcp, azure"},
+		{"unknown environment", map[string]string{"environment": "prod"}, "environment", "must be one of production, staging, dev"},
+		{"missing environment", map[string]string{"environment": "<unset>"}, "environment", "must be one of"},
+		{"primary region not allowed", map[string]string{"primaryRegion": "ap-south-1"}, "primaryRegion", "must be one of allowedRegions"},
+		{"dr region equals primary", map[string]string{"drRegion": "eu-west-2"}, "drRegion", "must differ from primaryRegion"},
+		{"missing dr region", map[string]string{"drRegion": "<unset>"}, "drRegion", "required"},
+		{"malformed region", map[string]string{"primaryRegion": "London"}, "primaryRegion", "not a region name"},
+		{"gcp region on aws", map[string]string{"allowedRegions": `["europe-west2"]`}, "allowedRegions", "not a region name"},
+		{"allowed regions not a list", map[string]string{"allowedRegions": "eu-west-2"}, "allowedRegions", "non-empty list"},
+		{"allowed regions empty", map[string]string{"allowedRegions": "[]"}, "allowedRegions", "non-empty list"},
+		{"allowed region twice", map[string]string{"allowedRegions": `["eu-west-2","eu-west-2","eu-west-1"]`}, "allowedRegions", "listed twice"},
+		{"retention below floor", map[string]string{"retentionDays": "365"}, "retentionDays", "at least 2190"},
+		{"retention not a number", map[string]string{"retentionDays": "seven years"}, "retentionDays", "whole number"},
+		{"log retention not a CloudWatch value", map[string]string{"logRetentionDays": "2200"}, "logRetentionDays", "2192, 2557"},
+		{"log retention below floor", map[string]string{"logRetentionDays": "90"}, "logRetentionDays", "at least 2190"},
+		{"malformed e-mail", map[string]string{"alertEmail": "oncall-at-example"}, "alertEmail", "plain e-mail address"},
+		{"e-mail with display name", map[string]string{"alertEmail": "On Call <oncall@example.org>"}, "alertEmail", "plain e-mail address"},
+		{"owner not label-safe", map[string]string{"owner": "Platform Team"}, "owner", "GCP label value"},
+		{"missing cost centre", map[string]string{"costCentre": "<unset>"}, "costCentre", "required"},
+		{"unknown key", map[string]string{"retentionDay": "2555"}, "retentionDay", "unknown key"},
+		{"aws not an object", map[string]string{"aws": "[]"}, "aws", "must be an object"},
+		{"aws unknown field", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","vpc_cidr":"x"}`}, "aws", "unknown field"},
+		{"vpc cidr malformed", map[string]string{"aws": awsJSON("10.20.0.0", "10.21.0.0/16", 3, "per-az")}, "aws.vpcCidr", "CIDR form"},
+		{"vpc cidr public", map[string]string{"aws": awsJSON("8.8.0.0/16", "10.21.0.0/16", 3, "per-az")}, "aws.vpcCidr", "private range"},
+		{"vpc cidr too small", map[string]string{"aws": awsJSON("10.20.0.0/24", "10.21.0.0/16", 3, "per-az")}, "aws.vpcCidr", "between /16 and /20"},
+		{"vpc cidr host bits set", map[string]string{"aws": awsJSON("10.20.1.0/16", "10.21.0.0/16", 3, "per-az")}, "aws.vpcCidr", "network address"},
+		{"cidrs overlap", map[string]string{"aws": awsJSON("10.20.0.0/16", "10.20.16.0/20", 3, "per-az")}, "aws.drVpcCidr", "must not overlap"},
+		{"two AZs in production", map[string]string{"aws": awsJSON("10.20.0.0/16", "10.21.0.0/16", 2, "per-az")}, "aws.availabilityZones", "must be 3 in production"},
+		{"single NAT in production", map[string]string{"aws": awsJSON("10.20.0.0/16", "10.21.0.0/16", 3, "single")}, "aws.natGateways", "per-az in production"},
+		{"bad account id", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","allowedAccountIds":["12345"]}`}, "aws.allowedAccountIds", "12-digit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(with(tt.changes))
+			var verr *ValidationError
+			require.ErrorAs(t, err, &verr)
+			assert.Contains(t, verr.Keys(), tt.key)
+			assert.Contains(t, err.Error(), "healthhub:"+tt.key)
+			assert.Contains(t, err.Error(), tt.message)
+		})
+	}
+}
+
+func TestParseReportsEveryProblemAtOnce(t *testing.T) {
+	_, err := Parse(with(map[string]string{
+		"environment":   "qa",
+		"retentionDays": "30",
+		"alertEmail":    "nobody",
+		"drRegion":      "eu-west-2",
+	}))
+	var verr *ValidationError
+	require.ErrorAs(t, err, &verr)
+	assert.ElementsMatch(t, []string{"environment", "retentionDays", "alertEmail", "drRegion"}, verr.Keys())
+	assert.Contains(t, err.Error(), `healthhub:environment = "qa": must be one of production, staging, dev`)
+	assert.Contains(t, err.Error(), "4 problems")
+}
+
+func TestAWSFieldsLeftOutKeepDefaults(t *testing.T) {
+	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16"}`}))
+	require.NoError(t, err)
+	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az"}, cfg.AWS)
+}
+
+func TestDevMayUseSingleNatAndTwoAZs(t *testing.T) {
+	cfg, err := Parse(with(map[string]string{
+		"environment": "dev",
+		"aws":         awsJSON("10.30.0.0/16", "10.31.0.0/16", 2, "single"),
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, "single", cfg.AWS.NatGateways)
+}
+
+// Pulumi.yaml is what `pulumi up` applies; Keys is what the offline plan and the tests apply.
+// They must declare the same keys with the same defaults.
+func TestProjectSchemaMatchesKeys(t *testing.T) {
+	proj, err := workspace.LoadProject(filepath.Join("..", "..", "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, proj.Validate())
+	for _, k := range Keys {
+		full := Namespace + ":" + k.Name
+		decl, ok := proj.Config[full]
+		if !assert.True(t, ok, "Pulumi.yaml must declare %s", full) {
+			continue
+		}
+		assert.NotEmpty(t, decl.Description, "%s needs a description", full)
+		assert.NotNil(t, decl.Type, "%s needs a type", full)
+		if k.Default == "" {
+			assert.Nil(t, decl.Default, "%s is required and must have no default", full)
+			assert.Contains(t, decl.Description, "Required", "%s: say it is required", full)
+			continue
+		}
+		got := decl.Default
+		if s, isString := got.(string); isString {
+			assert.Equal(t, k.Default, s, full)
+			continue
+		}
+		want := any(nil)
+		require.NoError(t, json.Unmarshal([]byte(k.Default), &want))
+		gotJSON, err := json.Marshal(got)
+		require.NoError(t, err)
+		var gotAny any
+		require.NoError(t, json.Unmarshal(gotJSON, &gotAny))
+		assert.Equal(t, want, gotAny, full)
+	}
+	for name := range proj.Config {
+		if short, ok := strings.CutPrefix(name, Namespace+":"); ok {
+			assert.True(t, slices.ContainsFunc(Keys, func(k Key) bool { return k.Name == short }), "Pulumi.yaml declares %s, which the program never reads", name)
+		}
+	}
+}
+
+// FuzzParse checks that no input panics the loader and that whatever it accepts keeps the
+// invariants the components rely on.
+func FuzzParse(f *testing.F) {
+	f.Add("aws", "production", "eu-west-2", "eu-west-1", `["eu-west-2","eu-west-1"]`, "2555", "2192", "a@b.co", `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az"}`)
+	f.Add("gcp", "dev", "europe-west2", "europe-west1", `["europe-west2","europe-west1"]`, "2190", "3653", "x@y.org", "")
+	f.Add("aws", "staging", "us-east-1", "us-east-1", `[]`, "-1", "abc", "@", `{"vpcCidr":"10.0.0.0/8"}`)
+	f.Fuzz(func(t *testing.T, cloud, env, primary, dr, allowed, retention, logRetention, email, awsObj string) {
+		raw := map[string]string{
+			"cloud": cloud, "environment": env, "primaryRegion": primary, "drRegion": dr,
+			"allowedRegions": allowed, "retentionDays": retention, "logRetentionDays": logRetention,
+			"alertEmail": email, "owner": "platform", "costCentre": "cc-1",
+		}
+		if awsObj != "" {
+			raw["aws"] = awsObj
+		}
+		cfg, err := Parse(raw)
+		if err != nil {
+			var verr *ValidationError
+			if assert.ErrorAs(t, err, &verr) {
+				assert.NotEmpty(t, verr.Problems)
+			}
+			return
+		}
+		assert.NotEqual(t, cfg.PrimaryRegion, cfg.DRRegion)
+		assert.Contains(t, cfg.AllowedRegions, cfg.PrimaryRegion)
+		assert.Contains(t, cfg.AllowedRegions, cfg.DRRegion)
+		assert.GreaterOrEqual(t, cfg.RetentionDays, HIPAARetentionFloorDays)
+		assert.GreaterOrEqual(t, cfg.LogRetentionDays, HIPAARetentionFloorDays)
+		assert.Contains(t, Environments, cfg.Environment)
+	})
+}

@@ -1,0 +1,49 @@
+package config
+
+// Environments, clouds and the HIPAA floor are the allowed values the validator names in its
+// messages.
+const (
+	EnvProduction = "production"
+	EnvStaging    = "staging"
+	EnvDev        = "dev"
+
+	CloudAWS   = "aws"
+	CloudGCP   = "gcp"
+	CloudAzure = "azure"
+
+	// HIPAARetentionFloorDays is six years (45 CFR 164.316(b)(2)(i)): PHI records, backups and
+	// audit logs are kept at least this long.
+	HIPAARetentionFloorDays = 2190
+)
+
+var (
+	Environments = []string{EnvProduction, EnvStaging, EnvDev}
+	Clouds       = []string{CloudAWS, CloudGCP, CloudAzure}
+	NatModes     = []string{"per-az", "single"}
+)
+
+// Key is one healthhub:* key. Default is the raw string Pulumi would hand the program; an empty
+// Default means the key is required. Pulumi.yaml declares the same keys and defaults, and a test
+// keeps the two in step.
+type Key struct {
+	Name    string
+	Default string
+}
+
+// Keys lists every key the program reads.
+var Keys = []Key{
+	{Name: "cloud", Default: CloudAWS},
+	{Name: "environment"},
+	{Name: "primaryRegion"},
+	{Name: "drRegion"},
+	{Name: "allowedRegions"},
+	{Name: "retentionDays", Default: "2555"},
+	{Name: "logRetentionDays", Default: "2192"},
+	{Name: "alertEmail"},
+	{Name: "owner"},
+	{Name: "costCentre"},
+	{Name: "aws", Default: `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az"}`},
+}
+
+// cloudWatchRetention is the set of retention periods CloudWatch Logs accepts.
+var cloudWatchRetention = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
