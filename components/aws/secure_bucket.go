@@ -1,0 +1,208 @@
+package aws
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Object Lock modes. Compliance mode cannot be shortened by anyone, root included.
+const (
+	LockNone       = ""
+	LockGovernance = "GOVERNANCE"
+	LockCompliance = "COMPLIANCE"
+)
+
+// SecureBucketArgs configures a bucket for PHI or audit data.
+type SecureBucketArgs struct {
+	// Prefix names the bucket (Pulumi appends a random suffix: names are global).
+	Prefix string
+	// KmsKeyArn encrypts every object (SSE-KMS with a customer-managed key). Required.
+	KmsKeyArn pulumi.StringInput
+	// RetentionDays is how long objects (and old versions) are kept before lifecycle expiry;
+	// at least the HIPAA six-year floor.
+	RetentionDays int
+	// ArchiveAfterDays moves objects to Glacier Flexible Retrieval; 0 keeps them in Standard.
+	ArchiveAfterDays int
+	// ObjectLock makes objects write-once for RetentionDays: LockGovernance or LockCompliance.
+	ObjectLock string
+	// Protect keeps the bucket through destroys and config changes (production).
+	Protect bool
+	// PolicyStatements are added to the bucket policy, after the TLS-only denial. Each gets the
+	// bucket ARN.
+	PolicyStatements func(bucketArn string) []map[string]any
+	Tags             map[string]string
+}
+
+// SecureBucket is private (all public access blocked, ACLs disabled), versioned, SSE-KMS
+// encrypted, TLS-only by policy, and expires data only after the retention period.
+type SecureBucket struct {
+	pulumi.ResourceState
+
+	Bucket     *s3.BucketV2
+	BucketName pulumi.StringOutput `pulumi:"bucketName"`
+	BucketArn  pulumi.StringOutput `pulumi:"bucketArn"`
+}
+
+// MinRetentionDays is the HIPAA six-year floor (45 CFR 164.316(b)(2)(i)).
+const MinRetentionDays = 2190
+
+func (a *SecureBucketArgs) validate() error {
+	const c = "SecureBucket"
+	if a.Prefix == "" {
+		return argError(c, "Prefix", `""`, "required")
+	}
+	if a.KmsKeyArn == nil {
+		return argError(c, "KmsKeyArn", nil, "required: buckets are always encrypted with a customer-managed key")
+	}
+	if a.RetentionDays < MinRetentionDays {
+		return argError(c, "RetentionDays", a.RetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+	}
+	if a.ArchiveAfterDays < 0 || (a.ArchiveAfterDays > 0 && a.ArchiveAfterDays >= a.RetentionDays) {
+		return argError(c, "ArchiveAfterDays", a.ArchiveAfterDays, "must be 0 (never) or between 1 and RetentionDays-1")
+	}
+	if a.ObjectLock != LockNone && a.ObjectLock != LockGovernance && a.ObjectLock != LockCompliance {
+		return argError(c, "ObjectLock", fmt.Sprintf("%q", a.ObjectLock), "must be empty, %q or %q", LockGovernance, LockCompliance)
+	}
+	return requireTags(c, a.Tags)
+}
+
+// NewSecureBucket creates the bucket and every control on it.
+func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, opts ...pulumi.ResourceOption) (*SecureBucket, error) {
+	if args == nil {
+		return nil, argError("SecureBucket", "args", nil, "required")
+	}
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	b := &SecureBucket{}
+	if err := ctx.RegisterComponentResource("healthhub:aws:SecureBucket", name, b, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(b)
+
+	bucket, err := s3.NewBucketV2(ctx, args.Prefix, &s3.BucketV2Args{
+		BucketPrefix:      pulumi.String(args.Prefix + "-"),
+		ForceDestroy:      pulumi.Bool(false),
+		ObjectLockEnabled: pulumi.Bool(args.ObjectLock != LockNone),
+		Tags:              tags(args.Tags, args.Prefix),
+	}, stateful(b, args.Protect)...)
+	if err != nil {
+		return nil, err
+	}
+	b.Bucket = bucket
+
+	// Public access is blocked before anything else is attached, so no policy or ACL can open
+	// the bucket even for a moment.
+	pab, err := s3.NewBucketPublicAccessBlock(ctx, args.Prefix, &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucket.ID(),
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	after := pulumi.DependsOn([]pulumi.Resource{pab})
+
+	if _, err := s3.NewBucketOwnershipControls(ctx, args.Prefix, &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket.ID(),
+		Rule:   s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, parent, after); err != nil {
+		return nil, err
+	}
+	versioning, err := s3.NewBucketVersioningV2(ctx, args.Prefix, &s3.BucketVersioningV2Args{
+		Bucket: bucket.ID(),
+		VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{
+			Status: pulumi.String("Enabled"),
+		},
+	}, parent, after)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, args.Prefix, &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm:   pulumi.String("aws:kms"),
+				KmsMasterKeyId: args.KmsKeyArn,
+			},
+			BucketKeyEnabled: pulumi.Bool(true),
+		}},
+	}, parent, after); err != nil {
+		return nil, err
+	}
+
+	var transitions s3.BucketLifecycleConfigurationV2RuleTransitionArray
+	if args.ArchiveAfterDays > 0 {
+		transitions = s3.BucketLifecycleConfigurationV2RuleTransitionArray{s3.BucketLifecycleConfigurationV2RuleTransitionArgs{
+			Days: pulumi.Int(args.ArchiveAfterDays), StorageClass: pulumi.String("GLACIER"),
+		}}
+	}
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, args.Prefix, &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:          pulumi.String("retention"),
+			Status:      pulumi.String("Enabled"),
+			Filter:      s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+			Transitions: transitions,
+			Expiration:  s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.RetentionDays)},
+			NoncurrentVersionExpiration: s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+				NoncurrentDays: pulumi.Int(args.RetentionDays),
+			},
+			AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+				DaysAfterInitiation: pulumi.Int(7),
+			},
+		}},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+		return nil, err
+	}
+
+	if args.ObjectLock != LockNone {
+		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, args.Prefix, &s3.BucketObjectLockConfigurationV2Args{
+			Bucket: bucket.ID(),
+			Rule: s3.BucketObjectLockConfigurationV2RuleArgs{
+				DefaultRetention: s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+					Mode: pulumi.String(args.ObjectLock),
+					Days: pulumi.Int(args.RetentionDays),
+				},
+			},
+		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+			return nil, err
+		}
+	}
+
+	policy := bucket.Arn.ApplyT(func(arn string) (string, error) {
+		statements := []map[string]any{{
+			"Sid":       "DenyInsecureTransport",
+			"Effect":    "Deny",
+			"Principal": "*",
+			"Action":    "s3:*",
+			"Resource":  []string{arn, arn + "/*"},
+			"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+		}, {
+			"Sid":       "DenyOutdatedTLS",
+			"Effect":    "Deny",
+			"Principal": "*",
+			"Action":    "s3:*",
+			"Resource":  []string{arn, arn + "/*"},
+			"Condition": map[string]any{"NumericLessThan": map[string]any{"s3:TlsVersion": "1.2"}},
+		}}
+		if args.PolicyStatements != nil {
+			statements = append(statements, args.PolicyStatements(arn)...)
+		}
+		return policyJSON(statements...)
+	}).(pulumi.StringOutput)
+	if _, err := s3.NewBucketPolicy(ctx, args.Prefix, &s3.BucketPolicyArgs{
+		Bucket: bucket.ID(),
+		Policy: policy,
+	}, parent, after); err != nil {
+		return nil, err
+	}
+
+	b.BucketName = bucket.Bucket
+	b.BucketArn = bucket.Arn
+	return b, ctx.RegisterResourceOutputs(b, pulumi.Map{"bucketName": b.BucketName, "bucketArn": b.BucketArn})
+}

@@ -1,0 +1,110 @@
+// Package aws builds the AWS estate from a validated config.
+package aws
+
+import (
+	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	awsc "github.com/healthhub/estate/components/aws"
+	"github.com/healthhub/estate/internal/config"
+)
+
+// Build creates the providers and the baseline: keys, network in both regions, audit trail.
+func Build(ctx *pulumi.Context, cfg *config.Config) error {
+	tags := cfg.Tags()
+	namer := cfg.Namer()
+	prefix := namer.Name()
+
+	primary, err := provider(ctx, "primary", cfg.PrimaryRegion, cfg)
+	if err != nil {
+		return err
+	}
+	dr, err := provider(ctx, "dr", cfg.DRRegion, cfg)
+	if err != nil {
+		return err
+	}
+
+	keys, err := awsc.NewKeys(ctx, "keys", &awsc.KeysArgs{
+		Prefix:     prefix,
+		DRProvider: dr,
+		Protect:    cfg.Production(),
+		Tags:       tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+
+	network, err := awsc.NewNetwork(ctx, "network", &awsc.NetworkArgs{
+		Prefix:               namer.Name("vpc"),
+		CidrBlock:            cfg.AWS.VpcCidr,
+		AvailabilityZones:    cfg.AWS.AvailabilityZones,
+		NatGateways:          cfg.AWS.NatGateways,
+		FlowLogKeyArn:        keys.Arn(awsc.DomainLogs),
+		FlowLogRetentionDays: cfg.LogRetentionDays,
+		Protect:              cfg.Production(),
+		Tags:                 tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+
+	// The DR network is the pilot light: the same tiers and endpoints, one NAT gateway, ready
+	// for the replicas that the DR issue places in it.
+	drLogsKey, _ := keys.ReplicaArn(awsc.DomainLogs)
+	drNetwork, err := awsc.NewNetwork(ctx, "network-dr", &awsc.NetworkArgs{
+		Prefix:               namer.Name("vpc", "dr"),
+		CidrBlock:            cfg.AWS.DrVpcCidr,
+		AvailabilityZones:    cfg.AWS.AvailabilityZones,
+		NatGateways:          awsc.NatSingle,
+		FlowLogKeyArn:        drLogsKey,
+		FlowLogRetentionDays: cfg.LogRetentionDays,
+		Protect:              cfg.Production(),
+		Tags:                 tags,
+	}, pulumi.Provider(dr))
+	if err != nil {
+		return err
+	}
+
+	lock := awsc.LockGovernance
+	if cfg.Production() {
+		lock = awsc.LockCompliance
+	}
+	trail, err := awsc.NewAuditTrail(ctx, "audit", &awsc.AuditTrailArgs{
+		Prefix:           namer.Name("audit"),
+		KmsKeyArn:        keys.Arn(awsc.DomainLogs),
+		RetentionDays:    cfg.RetentionDays,
+		LogRetentionDays: cfg.LogRetentionDays,
+		ObjectLock:       lock,
+		Protect:          cfg.Production(),
+		Tags:             tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+
+	ctx.Export("primaryRegion", pulumi.String(cfg.PrimaryRegion))
+	ctx.Export("drRegion", pulumi.String(cfg.DRRegion))
+	ctx.Export("vpcId", network.VpcId)
+	ctx.Export("privateSubnetIds", network.PrivateSubnetIds)
+	ctx.Export("isolatedSubnetIds", network.IsolatedSubnetIds)
+	ctx.Export("publicSubnetIds", network.PublicSubnetIds)
+	ctx.Export("drVpcId", drNetwork.VpcId)
+	ctx.Export("keyArns", keys.KeyArns)
+	ctx.Export("drKeyArns", keys.ReplicaKeyArns)
+	ctx.Export("auditTrailArn", trail.TrailArn)
+	ctx.Export("auditBucketName", trail.BucketName)
+	return nil
+}
+
+// provider is the only way the estate reaches AWS: an explicit region, the allowed accounts,
+// and the estate's tags as provider default tags in case a resource type is missed.
+func provider(ctx *pulumi.Context, role, region string, cfg *config.Config) (*awssdk.Provider, error) {
+	args := &awssdk.ProviderArgs{
+		Region:      pulumi.String(region),
+		DefaultTags: awssdk.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(cfg.Tags())},
+	}
+	if len(cfg.AWS.AllowedAccountIds) > 0 {
+		args.AllowedAccountIds = pulumi.ToStringArray(cfg.AWS.AllowedAccountIds)
+	}
+	return awssdk.NewProvider(ctx, "aws-"+role, args)
+}
