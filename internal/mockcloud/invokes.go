@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/policy/rules"
 )
 
 // Call answers the data-source invokes the program uses, as the real provider would for the
@@ -53,7 +55,7 @@ func policyDocument(args resource.PropertyMap) (resource.PropertyMap, error) {
 	raw := args["statements"]
 	if raw.IsArray() {
 		for _, s := range raw.ArrayValue() {
-			in, _ := Plain(s).(map[string]any)
+			in, _ := rules.Plain(s).(map[string]any)
 			st := map[string]any{"Effect": "Allow"}
 			if e, ok := in["effect"].(string); ok {
 				st["Effect"] = e

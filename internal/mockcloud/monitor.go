@@ -15,6 +15,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/policy/rules"
 )
 
 // AccountID is the AWS account the mocks pretend to run in.
@@ -48,7 +50,7 @@ func (r Resource) Get(path string) (any, bool) {
 	if !ok || v.IsNull() {
 		return nil, false
 	}
-	return Plain(v), true
+	return rules.Plain(v), true
 }
 
 // Monitor implements pulumi.MockResourceMonitor and records what it is given.

@@ -1,10 +1,11 @@
-package mockcloud
+package rules
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// Secret and Unknown are how values that cannot be shown are printed in plans and reports.
+// Secret and Unknown are how values that cannot be shown are given to rules and printed in
+// plans and reports.
 const (
 	Secret  = "[secret]"
 	Unknown = "[unknown]"

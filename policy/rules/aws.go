@@ -1,0 +1,278 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+)
+
+// AWS resource types the rules inspect.
+const (
+	TypeKmsKey               = "aws:kms/key:Key"
+	TypeKmsReplicaKey        = "aws:kms/replicaKey:ReplicaKey"
+	TypeBucket               = "aws:s3/bucketV2:BucketV2"
+	TypeBucketSSE            = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	TypeBucketPublicAccess   = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	TypeBucketVersioning     = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	TypeBucketPolicy         = "aws:s3/bucketPolicy:BucketPolicy"
+	TypeLogGroup             = "aws:cloudwatch/logGroup:LogGroup"
+	TypeTrail                = "aws:cloudtrail/trail:Trail"
+	TypeVpc                  = "aws:ec2/vpc:Vpc"
+	TypeFlowLog              = "aws:ec2/flowLog:FlowLog"
+	TypeDefaultSecurityGroup = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	TypeSecurityGroup        = "aws:ec2/securityGroup:SecurityGroup"
+)
+
+var taggableTypes = []string{
+	TypeKmsKey, TypeKmsReplicaKey, TypeBucket, TypeLogGroup, TypeTrail, TypeVpc, TypeFlowLog,
+	TypeSecurityGroup, TypeDefaultSecurityGroup,
+	"aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip",
+	"aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable",
+	"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:iam/role:Role",
+}
+
+var statefulTypes = []string{TypeKmsKey, TypeKmsReplicaKey, TypeBucket}
+
+var kmsKeyRotation = Rule{
+	Name:        "aws-kms-key-rotation",
+	Description: "Customer-managed KMS keys rotate yearly or more often (HIPAA 164.312(a)(2)(iv) encryption and decryption).",
+	Level:       Mandatory,
+	Types:       []string{TypeKmsKey},
+	Check: func(r Resource, _ Config) []string {
+		if !boolTrue(r.Inputs, "enableKeyRotation") {
+			return []string{"enableKeyRotation must be true"}
+		}
+		if days, ok := number(r.Inputs, "rotationPeriodInDays"); ok && days > 365 {
+			return []string{fmt.Sprintf("rotationPeriodInDays is %d; at most 365", days)}
+		}
+		return nil
+	},
+}
+
+// bucketCompanion checks, for every bucket, the configuration resources S3 keeps apart from
+// the bucket itself.
+func bucketCompanion(typ, missing string, ok func(Resource) string) func([]Resource, Config) []Finding {
+	return func(all []Resource, _ Config) []Finding {
+		var out []Finding
+		for _, b := range all {
+			if b.Type != TypeBucket {
+				continue
+			}
+			deps := dependents(all, b, typ)
+			if len(deps) == 0 {
+				out = append(out, Finding{b.URN, missing})
+				continue
+			}
+			for _, d := range deps {
+				if msg := ok(d); msg != "" {
+					out = append(out, Finding{d.URN, msg})
+				}
+			}
+		}
+		return out
+	}
+}
+
+var s3Encryption = Rule{
+	Name:        "aws-s3-encryption-cmk",
+	Description: "S3 buckets encrypt objects with SSE-KMS under a customer-managed key (HIPAA 164.312(a)(2)(iv) encryption at rest).",
+	Level:       Mandatory,
+	Types:       []string{TypeBucket, TypeBucketSSE},
+	CheckStack: bucketCompanion(TypeBucketSSE, "bucket has no server-side encryption configuration with a customer-managed KMS key", func(r Resource) string {
+		algo := str(r.Inputs, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm")
+		if algo != "aws:kms" && algo != "aws:kms:dsse" {
+			return fmt.Sprintf("sseAlgorithm is %q; must be aws:kms with a customer-managed key", algo)
+		}
+		if !present(r.Inputs, "rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId") {
+			return "kmsMasterKeyId is not set: objects would use the AWS-managed key, which the estate cannot audit or revoke"
+		}
+		return ""
+	}),
+}
+
+var s3PublicAccess = Rule{
+	Name:        "aws-s3-public-access-blocked",
+	Description: "Every S3 bucket blocks all public access (HIPAA 164.312(a)(1) access control).",
+	Level:       Mandatory,
+	Types:       []string{TypeBucket, TypeBucketPublicAccess},
+	CheckStack: bucketCompanion(TypeBucketPublicAccess, "bucket has no public access block", func(r Resource) string {
+		var off []string
+		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+			if !boolTrue(r.Inputs, k) {
+				off = append(off, k)
+			}
+		}
+		if len(off) > 0 {
+			return "public access block must set " + strings.Join(off, ", ") + " to true"
+		}
+		return ""
+	}),
+}
+
+var s3Versioning = Rule{
+	Name:        "aws-s3-versioning",
+	Description: "S3 buckets keep object versions so an overwrite or delete can be undone (HIPAA 164.312(c)(1) integrity, 164.308(a)(7) contingency plan).",
+	Level:       Mandatory,
+	Types:       []string{TypeBucket, TypeBucketVersioning},
+	CheckStack: bucketCompanion(TypeBucketVersioning, "bucket has no versioning configuration", func(r Resource) string {
+		if s := str(r.Inputs, "versioningConfiguration.status"); s != "Enabled" {
+			return fmt.Sprintf("versioning status is %q; must be Enabled", s)
+		}
+		return ""
+	}),
+}
+
+var s3TLSOnly = Rule{
+	Name:        "aws-s3-tls-only",
+	Description: "S3 bucket policies deny requests that do not use TLS (HIPAA 164.312(e)(1) transmission security).",
+	Level:       Mandatory,
+	Types:       []string{TypeBucket, TypeBucketPolicy},
+	CheckStack: bucketCompanion(TypeBucketPolicy, "bucket has no policy denying non-TLS requests", func(r Resource) string {
+		statements, known, err := policyStatements(r.Inputs, "policy")
+		if err != nil {
+			return "bucket policy is not valid JSON: " + err.Error()
+		}
+		if !known {
+			return "" // computed at deployment; verified again by the engine on update
+		}
+		for _, s := range statements {
+			if s["Effect"] != "Deny" {
+				continue
+			}
+			cond, _ := s["Condition"].(map[string]any)
+			b, _ := cond["Bool"].(map[string]any)
+			if fmt.Sprint(b["aws:SecureTransport"]) == "false" {
+				return ""
+			}
+		}
+		return "bucket policy has no Deny statement on aws:SecureTransport = false"
+	}),
+}
+
+var logGroupEncrypted = Rule{
+	Name:        "aws-log-group-encrypted",
+	Description: "CloudWatch log groups are encrypted with a customer-managed KMS key (HIPAA 164.312(a)(2)(iv) encryption at rest).",
+	Level:       Mandatory,
+	Types:       []string{TypeLogGroup},
+	Check: func(r Resource, _ Config) []string {
+		if !present(r.Inputs, "kmsKeyId") {
+			return []string{"kmsKeyId is not set"}
+		}
+		return nil
+	},
+}
+
+var logGroupRetention = Rule{
+	Name:        "aws-log-group-retention",
+	Description: "CloudWatch log groups keep logs at least the retention floor, six years by default (HIPAA 164.312(b) audit controls, 164.316(b)(2)(i) retention).",
+	Level:       Mandatory,
+	Types:       []string{TypeLogGroup},
+	Check: func(r Resource, cfg Config) []string {
+		days, ok := number(r.Inputs, "retentionInDays")
+		if !ok || days == 0 {
+			return nil // never expire
+		}
+		if days < int64(cfg.RetentionFloorDays) {
+			return []string{fmt.Sprintf("retentionInDays is %d; at least %d", days, cfg.RetentionFloorDays)}
+		}
+		return nil
+	},
+}
+
+var cloudTrailHardened = Rule{
+	Name:        "aws-cloudtrail-hardened",
+	Description: "CloudTrail logs every region, validates log files and encrypts them with a customer-managed key (HIPAA 164.312(b) audit controls, 164.312(c)(1) integrity).",
+	Level:       Mandatory,
+	Types:       []string{TypeTrail},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if !boolTrue(r.Inputs, "isMultiRegionTrail") {
+			out = append(out, "isMultiRegionTrail must be true")
+		}
+		if !boolTrue(r.Inputs, "enableLogFileValidation") {
+			out = append(out, "enableLogFileValidation must be true")
+		}
+		if !present(r.Inputs, "kmsKeyId") {
+			out = append(out, "kmsKeyId is not set")
+		}
+		if v, ok := get(r.Inputs, "enableLogging"); ok && v == false {
+			out = append(out, "enableLogging is false")
+		}
+		return out
+	},
+}
+
+var vpcFlowLogs = Rule{
+	Name:        "aws-vpc-flow-logs",
+	Description: "Every VPC records all traffic in flow logs (HIPAA 164.312(b) audit controls).",
+	Level:       Mandatory,
+	Types:       []string{TypeVpc, TypeFlowLog},
+	CheckStack: func(all []Resource, _ Config) []Finding {
+		var out []Finding
+		for _, v := range all {
+			if v.Type != TypeVpc {
+				continue
+			}
+			logs := dependents(all, v, TypeFlowLog)
+			if len(logs) == 0 {
+				out = append(out, Finding{v.URN, "VPC has no flow log"})
+			}
+			for _, l := range logs {
+				if t := str(l.Inputs, "trafficType"); t != "ALL" {
+					out = append(out, Finding{l.URN, fmt.Sprintf("trafficType is %q; must be ALL so rejected and accepted flows are both kept", t)})
+				}
+			}
+		}
+		return out
+	},
+}
+
+var defaultSecurityGroupClosed = Rule{
+	Name:        "aws-default-security-group-closed",
+	Description: "The default security group of every VPC has no rules, so an unassigned interface gets no access (HIPAA 164.312(a)(1) access control).",
+	Level:       Mandatory,
+	Types:       []string{TypeDefaultSecurityGroup},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		for _, k := range []string{"ingress", "egress"} {
+			if v, ok := get(r.Inputs, k); ok {
+				if rules, _ := v.([]any); len(rules) > 0 {
+					out = append(out, fmt.Sprintf("default security group has %d %s rules; must have none", len(rules), k))
+				}
+			}
+		}
+		return out
+	},
+}
+
+var securityGroupWorldIngress = Rule{
+	Name:        "aws-security-group-no-world-ingress",
+	Description: "No security group admits the internet (0.0.0.0/0 or ::/0) except HTTPS on 443 (HIPAA 164.312(a)(1) access control, 164.312(e)(1) transmission security).",
+	Level:       Mandatory,
+	Types:       []string{TypeSecurityGroup},
+	Check: func(r Resource, _ Config) []string {
+		v, _ := get(r.Inputs, "ingress")
+		ingress, _ := v.([]any)
+		var out []string
+		for i, raw := range ingress {
+			rule, _ := raw.(map[string]any)
+			world := false
+			for _, key := range []string{"cidrBlocks", "ipv6CidrBlocks"} {
+				blocks, _ := rule[key].([]any)
+				for _, b := range blocks {
+					if b == "0.0.0.0/0" || b == "::/0" {
+						world = true
+					}
+				}
+			}
+			if !world {
+				continue
+			}
+			from, _ := number(rule, "fromPort")
+			to, _ := number(rule, "toPort")
+			if from != 443 || to != 443 || str(rule, "protocol") != "tcp" {
+				out = append(out, fmt.Sprintf("ingress[%d] opens ports %d-%d/%s to the internet; only tcp/443 may be", i, from, to, str(rule, "protocol")))
+			}
+		}
+		return out
+	},
+}

@@ -1,0 +1,86 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Types the estate-wide rules look at.
+const (
+	TypeAWSProvider = "pulumi:providers:aws"
+)
+
+// regionAllowList keeps PHI inside the regions the organisation allows (data residency, part
+// of the 164.308(a)(1)(ii)(B) risk management). A custom resource without an explicit
+// provider would land in whatever region the operator's shell points at, so it fails too.
+var regionAllowList = Rule{
+	Name:        "region-allow-list",
+	Description: "Every provider targets an allowed region and every resource names an explicit provider (HIPAA 164.308(a)(1)(ii)(B) risk management: data residency).",
+	Level:       Mandatory,
+	CheckStack: func(all []Resource, cfg Config) []Finding {
+		var out []Finding
+		for _, r := range all {
+			switch {
+			case strings.HasPrefix(r.Type, "pulumi:providers:"):
+				if strings.HasPrefix(r.Type, "pulumi:providers:pulumi") {
+					continue
+				}
+				region := str(r.Inputs, "region")
+				if region == "" || IsUnknown(region) {
+					out = append(out, Finding{r.URN, "provider has no explicit region; set one from healthhub:primaryRegion or healthhub:drRegion"})
+				} else if !slices.Contains(cfg.AllowedRegions, region) {
+					out = append(out, Finding{r.URN, fmt.Sprintf("provider region %s is not in the allowed regions (%s)", region, strings.Join(cfg.AllowedRegions, ", "))})
+				}
+			case isCustom(r) && r.Provider == "":
+				out = append(out, Finding{r.URN, "resource uses the default provider; pass an explicit regional provider"})
+			}
+		}
+		return out
+	},
+}
+
+// isCustom tells a cloud resource from a component or the stack: cloud types are
+// "<package>:<module>:<Type>" with a lowercase package other than the estate's and pulumi's.
+func isCustom(r Resource) bool {
+	pkg, _, _ := strings.Cut(r.Type, ":")
+	return pkg != "healthhub" && pkg != "pulumi" && strings.Count(r.Type, ":") == 2
+}
+
+// requiredTags makes PHI resources findable: an auditor lists them by data-classification,
+// and incidents are routed by owner (164.308(a)(1)(ii)(A) risk analysis needs an inventory).
+// Advisory: a missing tag does not expose data, and some teams add tags in a later change.
+var requiredTags = Rule{
+	Name:        "required-tags",
+	Description: "Taggable resources carry environment, data-classification and owner tags (HIPAA 164.308(a)(1)(ii)(A) risk analysis: asset inventory).",
+	Level:       Advisory,
+	Types:       taggableTypes,
+	Check: func(r Resource, _ Config) []string {
+		tags, _ := r.Inputs["tags"].(map[string]any)
+		var missing []string
+		for _, k := range []string{"environment", "data-classification", "owner"} {
+			if s, _ := tags[k].(string); s == "" {
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 {
+			return []string{"missing tags: " + strings.Join(missing, ", ")}
+		}
+		return nil
+	},
+}
+
+// statefulProtected stops `pulumi destroy` or a refactor from deleting PHI or the keys that
+// decrypt it in production (164.308(a)(7) contingency plan, 164.310(d)(2)(iv) data backup).
+var statefulProtected = Rule{
+	Name:        "stateful-resources-protected",
+	Description: "In production, data stores, keys and audit archives are protected from deletion (HIPAA 164.308(a)(7) contingency plan).",
+	Level:       Mandatory,
+	Types:       statefulTypes,
+	Check: func(r Resource, cfg Config) []string {
+		if cfg.Environment != "production" || r.Protect {
+			return nil
+		}
+		return []string{"stateful resource is not protected in production; create it with pulumi.Protect(true) and RetainOnDelete"}
+	},
+}

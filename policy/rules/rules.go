@@ -1,0 +1,121 @@
+// Package rules is the HIPAA policy library: plain functions from resources to violations.
+// The served CrossGuard pack, the offline plan, `estate audit` and the tests all call it, so
+// there is one implementation of every rule.
+package rules
+
+import (
+	"sort"
+)
+
+// Level is a rule's enforcement level.
+type Level string
+
+const (
+	// Mandatory violations fail preview, update and the offline plan.
+	Mandatory Level = "mandatory"
+	// Advisory violations are reported and let the deployment proceed.
+	Advisory Level = "advisory"
+)
+
+// Resource is what a rule sees of one resource: the same facts whether it comes from the
+// offline plan, the engine or a state export.
+type Resource struct {
+	URN      string
+	Type     string
+	Name     string
+	Parent   string
+	Provider string // provider URN; empty means a default provider
+	// Region is the region of the resource's provider (or, for a provider, its own).
+	Region string
+	// Dependencies are URNs the inputs refer to; rules use them to tie a bucket to its
+	// encryption or access-block resource, which preview cannot do by ID.
+	Dependencies []string
+	Protect      bool
+	// Inputs are plain values (see Plain): secrets are Secret, preview unknowns are Unknown.
+	Inputs map[string]any
+}
+
+// Config is what the rules need to know of the stack.
+type Config struct {
+	AllowedRegions     []string
+	RetentionFloorDays int
+	// Environment decides whether deletion protection is required (production).
+	Environment string
+}
+
+// Violation is one finding.
+type Violation struct {
+	Policy  string `json:"policy"`
+	Level   Level  `json:"level"`
+	URN     string `json:"urn"`
+	Message string `json:"message"`
+}
+
+// Finding is a rule's raw result before it is tagged with the rule's name and level.
+type Finding struct {
+	URN     string
+	Message string
+}
+
+// Rule is one policy. A rule checks either each resource of its Types (Check) or the whole
+// stack at once (CheckStack), when it has to relate resources to each other.
+type Rule struct {
+	Name string
+	// Description says what the rule requires and which HIPAA Security Rule section it serves.
+	Description string
+	Level       Level
+	// Types are the resource types the rule inspects.
+	Types      []string
+	Check      func(r Resource, cfg Config) []string
+	CheckStack func(all []Resource, cfg Config) []Finding
+}
+
+// Evaluate runs every rule over the resources and returns the violations sorted by level,
+// rule and URN.
+func Evaluate(rules []Rule, resources []Resource, cfg Config) []Violation {
+	var out []Violation
+	for _, rule := range rules {
+		types := map[string]bool{}
+		for _, t := range rule.Types {
+			types[t] = true
+		}
+		if rule.Check != nil {
+			for _, r := range resources {
+				if !types[r.Type] {
+					continue
+				}
+				for _, msg := range rule.Check(r, cfg) {
+					out = append(out, Violation{Policy: rule.Name, Level: rule.Level, URN: r.URN, Message: msg})
+				}
+			}
+		}
+		if rule.CheckStack != nil {
+			for _, f := range rule.CheckStack(resources, cfg) {
+				out = append(out, Violation{Policy: rule.Name, Level: rule.Level, URN: f.URN, Message: f.Message})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Level != b.Level {
+			return a.Level == Mandatory
+		}
+		if a.Policy != b.Policy {
+			return a.Policy < b.Policy
+		}
+		return a.URN < b.URN
+	})
+	return out
+}
+
+// Count returns the number of mandatory and advisory violations.
+func Count(vs []Violation) (mandatory, advisory int) {
+	for _, v := range vs {
+		if v.Level == Mandatory {
+			mandatory++
+		} else {
+			advisory++
+		}
+	}
+	return mandatory, advisory
+}
