@@ -1,0 +1,135 @@
+package aws
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const logsKey = "arn:aws:kms:eu-west-2:123456789012:key/logs"
+
+func trailArgs(mutate func(*AuditTrailArgs)) *AuditTrailArgs {
+	a := &AuditTrailArgs{
+		Prefix: "hh-audit", KmsKeyArn: pulumi.String(logsKey), RetentionDays: 2555,
+		LogRetentionDays: 2557, ObjectLock: LockCompliance, Protect: true, Tags: testTags,
+	}
+	if mutate != nil {
+		mutate(a)
+	}
+	return a
+}
+
+func TestAuditTrailDefaults(t *testing.T) {
+	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
+		_, err := NewAuditTrail(ctx, "audit", trailArgs(nil), pulumi.Provider(p.primary))
+		return err
+	})
+	const (
+		trail  = "aws:cloudtrail/trail:Trail"
+		bucket = "hh-audit-archive"
+	)
+	assertInputs(t, m, []expectation{
+		{trail, "hh-audit", "isMultiRegionTrail", true},
+		{trail, "hh-audit", "includeGlobalServiceEvents", true},
+		{trail, "hh-audit", "enableLogFileValidation", true},
+		{trail, "hh-audit", "enableLogging", true},
+		{trail, "hh-audit", "kmsKeyId", logsKey},
+		{trail, "hh-audit", "advancedEventSelectors[1].fieldSelectors[1].equals", []any{"AWS::S3::Object"}},
+		{trail, "hh-audit", "advancedEventSelectors[2].fieldSelectors[1].equals", []any{"AWS::DynamoDB::Table"}},
+		{"aws:cloudwatch/logGroup:LogGroup", "hh-audit", "kmsKeyId", logsKey},
+		{"aws:cloudwatch/logGroup:LogGroup", "hh-audit", "retentionInDays", int64(2557)},
+		{"aws:s3/bucketV2:BucketV2", bucket, "forceDestroy", false},
+		{"aws:s3/bucketV2:BucketV2", bucket, "objectLockEnabled", true},
+		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket, "blockPublicAcls", true},
+		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket, "blockPublicPolicy", true},
+		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket, "ignorePublicAcls", true},
+		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket, "restrictPublicBuckets", true},
+		{"aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket, "rule.objectOwnership", "BucketOwnerEnforced"},
+		{"aws:s3/bucketVersioningV2:BucketVersioningV2", bucket, "versioningConfiguration.status", "Enabled"},
+		{"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", bucket, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"},
+		{"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", bucket, "rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId", logsKey},
+		{"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", bucket, "rules[0].expiration.days", int64(2555)},
+		{"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", bucket, "rules[0].noncurrentVersionExpiration.noncurrentDays", int64(2555)},
+		{"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", bucket, "rules[0].transitions[0].storageClass", "GLACIER"},
+		{"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", bucket, "rule.defaultRetention.mode", "COMPLIANCE"},
+		{"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", bucket, "rule.defaultRetention.days", int64(2555)},
+	})
+
+	b, ok := m.Find("aws:s3/bucketV2:BucketV2", bucket)
+	require.True(t, ok)
+	assert.True(t, b.Protect)
+	assert.True(t, b.RetainOnDelete)
+
+	pol, ok := m.Find("aws:s3/bucketPolicy:BucketPolicy", bucket)
+	require.True(t, ok)
+	raw, _ := pol.Get("policy")
+	var doc struct{ Statement []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(raw.(string)), &doc))
+	bySid := map[string]map[string]any{}
+	for _, s := range doc.Statement {
+		bySid[s["Sid"].(string)] = s
+	}
+	require.Contains(t, bySid, "DenyInsecureTransport")
+	assert.Equal(t, "Deny", bySid["DenyInsecureTransport"]["Effect"])
+	assert.Equal(t, map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}, bySid["DenyInsecureTransport"]["Condition"])
+	require.Contains(t, bySid, "DenyOutdatedTLS")
+	require.Contains(t, bySid, "CloudTrailWritesThisAccountsLogs")
+	cond := bySid["CloudTrailWritesThisAccountsLogs"]["Condition"].(map[string]any)["StringEquals"].(map[string]any)
+	assert.Equal(t, "arn:aws:cloudtrail:eu-west-2:123456789012:trail/hh-audit", cond["aws:SourceArn"], "only this trail may write")
+}
+
+func TestAuditTrailArgErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*AuditTrailArgs)
+		want   string
+	}{
+		{"no key", func(a *AuditTrailArgs) { a.KmsKeyArn = nil }, "AuditTrail: KmsKeyArn"},
+		{"short retention", func(a *AuditTrailArgs) { a.RetentionDays = 365 }, "AuditTrail: RetentionDays = 365: must be at least 2190"},
+		{"short log retention", func(a *AuditTrailArgs) { a.LogRetentionDays = 90 }, "AuditTrail: LogRetentionDays = 90"},
+		{"unknown lock mode", func(a *AuditTrailArgs) { a.ObjectLock = "FOREVER" }, `SecureBucket: ObjectLock = "FOREVER"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
+				_, err := NewAuditTrail(ctx, "audit", trailArgs(tt.mutate), pulumi.Provider(p.primary))
+				return err
+			})
+			require.ErrorContains(t, err, tt.want)
+			if tt.name != "unknown lock mode" {
+				assertNothingRegistered(t, m)
+			}
+		})
+	}
+}
+
+func TestSecureBucketArgErrors(t *testing.T) {
+	base := func() *SecureBucketArgs {
+		return &SecureBucketArgs{Prefix: "b", KmsKeyArn: pulumi.String(logsKey), RetentionDays: 2190, Tags: testTags}
+	}
+	tests := []struct {
+		name   string
+		mutate func(*SecureBucketArgs)
+		want   string
+	}{
+		{"no key", func(a *SecureBucketArgs) { a.KmsKeyArn = nil }, "SecureBucket: KmsKeyArn"},
+		{"short retention", func(a *SecureBucketArgs) { a.RetentionDays = 30 }, "SecureBucket: RetentionDays = 30"},
+		{"archive after expiry", func(a *SecureBucketArgs) { a.ArchiveAfterDays = 3000 }, "SecureBucket: ArchiveAfterDays = 3000"},
+		{"lock mode", func(a *SecureBucketArgs) { a.ObjectLock = "governance" }, "SecureBucket: ObjectLock"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := base()
+			tt.mutate(args)
+			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
+				_, err := NewSecureBucket(ctx, "b", args, pulumi.Provider(p.primary))
+				return err
+			})
+			require.ErrorContains(t, err, tt.want)
+			assertNothingRegistered(t, m)
+		})
+	}
+}
