@@ -4,10 +4,12 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"github.com/healthhub/estate/stacks"
 )
 
 func main() {
-	code, err := newRootCommand().execute(os.Args[1:], os.Stdout, os.Stderr)
+	code, err := newRootCommand(stacks.Run).execute(os.Args[1:], os.Stdout, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 	}

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/spf13/cobra"
 
 	"github.com/healthhub/estate/internal/plan"
-	"github.com/healthhub/estate/stacks"
 )
 
-func newPlanCommand() *cobra.Command {
+func newPlanCommand(program pulumi.RunFunc) *cobra.Command {
 	var (
 		asJSON bool
 		out    string
@@ -28,7 +28,7 @@ Pulumi's mock monitor: no cloud credentials, no network, no passphrase (secure v
 Exit status: 0 clean, 1 a mandatory policy violation (or the program failed), 2 bad config.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := plan.Run(dir, args[0], stacks.Run)
+			p, err := plan.Run(dir, args[0], program)
 			if err != nil {
 				var cerr *plan.ConfigError
 				if errors.As(err, &cerr) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/spf13/cobra"
 )
 
@@ -29,14 +30,15 @@ func (e *exitError) Error() string {
 
 type rootCommand struct{ cmd *cobra.Command }
 
-func newRootCommand() *rootCommand {
+// newRootCommand builds the CLI around a program: stacks.Run in the binary, another in tests.
+func newRootCommand(program pulumi.RunFunc) *rootCommand {
 	root := &cobra.Command{
 		Use:           "estate",
 		Short:         "Plan, audit and release the HealthHub estate",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPlanCommand())
+	root.AddCommand(newPlanCommand(program))
 	return &rootCommand{cmd: root}
 }
 

@@ -6,25 +6,82 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/healthhub/estate/internal/mockcloud"
+	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/stacks"
 )
 
-func render(t *testing.T, stack string) *mockcloud.Monitor {
-	t.Helper()
-	s, err := stackfile.Load("../..", stack)
-	require.NoError(t, err)
-	m := mockcloud.New(s.Project, s.Name)
-	require.NoError(t, m.Run(s.Config, s.SecretKeys, stacks.Run))
-	return m
+// The production estate, type by type. A change that drops or adds resources shows here.
+var productionCounts = map[string]int{
+	"pulumi:pulumi:Stack":                                    1,
+	"pulumi:providers:aws":                                   2,
+	"healthhub:aws:Keys":                                     1,
+	"healthhub:aws:Network":                                  2,
+	"healthhub:aws:AuditTrail":                               1,
+	"healthhub:aws:SecureBucket":                             1,
+	"aws:kms/key:Key":                                        5,
+	"aws:kms/replicaKey:ReplicaKey":                          3,
+	"aws:kms/alias:Alias":                                    8,
+	"aws:ec2/vpc:Vpc":                                        2,
+	"aws:ec2/subnet:Subnet":                                  18,
+	"aws:ec2/internetGateway:InternetGateway":                2,
+	"aws:ec2/eip:Eip":                                        4, // three NAT gateways in the primary region, one in DR
+	"aws:ec2/natGateway:NatGateway":                          4,
+	"aws:ec2/routeTable:RouteTable":                          10,
+	"aws:ec2/route:Route":                                    8,
+	"aws:ec2/routeTableAssociation:RouteTableAssociation":    18,
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":      2,
+	"aws:ec2/securityGroup:SecurityGroup":                    2,
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                        16,
+	"aws:ec2/flowLog:FlowLog":                                2,
+	"aws:cloudwatch/logGroup:LogGroup":                       3,
+	"aws:iam/role:Role":                                      3,
+	"aws:iam/rolePolicy:RolePolicy":                          3,
+	"aws:cloudtrail/trail:Trail":                             1,
+	"aws:s3/bucketV2:BucketV2":                               1,
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":           1,
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 1,
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       1,
+	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2":                     1,
+	"aws:s3/bucketPolicy:BucketPolicy":                                                           1,
 }
 
-func TestProductionRenders(t *testing.T) {
-	m := render(t, "production")
-	counts := m.CountByType()
-	for typ, n := range counts {
-		t.Logf("%-60s %d", typ, n)
+func TestProductionStack(t *testing.T) {
+	p, err := plan.Run("../..", "production", stacks.Run)
+	require.NoError(t, err)
+	assert.Equal(t, productionCounts, p.Summary.ByType)
+	assert.Zero(t, p.Summary.Mandatory, "violations: %v", p.Violations)
+	assert.Zero(t, p.Summary.Advisory, "violations: %v", p.Violations)
+	assert.Equal(t, "aws", p.Cloud)
+	assert.Equal(t, "production", p.Environment)
+
+	regions := map[string]string{}
+	for _, r := range p.Resources {
+		if r.Type == "pulumi:providers:aws" {
+			regions[r.Name] = r.Inputs["region"].(string)
+		}
 	}
-	assert.NotEmpty(t, counts)
+	assert.Equal(t, map[string]string{"aws-primary": "eu-west-2", "aws-dr": "eu-west-1"}, regions)
+
+	for _, r := range p.Resources {
+		switch r.Type {
+		case "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:s3/bucketV2:BucketV2":
+			assert.True(t, r.Protect, "%s %s is protected in production", r.Type, r.Name)
+		}
+	}
+}
+
+// Every shipped stack renders with zero mandatory violations.
+func TestEveryShippedStackRenders(t *testing.T) {
+	names := stackfile.List("../..")
+	require.NotEmpty(t, names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			p, err := plan.Run("../..", name, stacks.Run)
+			require.NoError(t, err)
+			assert.Zero(t, p.Summary.Mandatory, "violations: %v", p.Violations)
+		})
+	}
 }

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/stacks"
+)
+
+const repo = "../.."
+
+func runCLI(t *testing.T, program pulumi.RunFunc, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code, err := newRootCommand(program).execute(args, &out, &errOut)
+	if err != nil {
+		errOut.WriteString(err.Error())
+	}
+	return code, out.String(), errOut.String()
+}
+
+func TestPlanProductionJSONMatchesSchema(t *testing.T) {
+	outFile := filepath.Join(t.TempDir(), "plan.json")
+	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "production", "--dir", repo, "--json", "--out", outFile)
+	require.Equal(t, 0, code, stderr)
+
+	written, err := os.ReadFile(outFile)
+	require.NoError(t, err)
+	assert.JSONEq(t, stdout, string(written), "--out writes the same plan")
+
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(stdout))
+	require.NoError(t, err)
+	schemaDoc, err := os.Open(filepath.Join(repo, "docs", "plan.schema.json"))
+	require.NoError(t, err)
+	defer schemaDoc.Close()
+	schemaJSON, err := jsonschema.UnmarshalJSON(schemaDoc)
+	require.NoError(t, err)
+	c := jsonschema.NewCompiler()
+	require.NoError(t, c.AddResource("plan.schema.json", schemaJSON))
+	schema, err := c.Compile("plan.schema.json")
+	require.NoError(t, err)
+	require.NoError(t, schema.Validate(doc))
+
+	var p struct {
+		Stack, Project, Cloud, Environment string
+		Resources                          []struct {
+			URN, Type, Name, Parent, Provider string
+			Protect                           bool
+			Inputs                            map[string]any
+		}
+		Violations []any
+		Summary    struct {
+			Resources int
+			ByType    map[string]int
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &p))
+	assert.Equal(t, "production", p.Stack)
+	assert.Equal(t, "healthhub", p.Project)
+	assert.Empty(t, p.Violations)
+	assert.Equal(t, len(p.Resources), p.Summary.Resources)
+
+	byURN := map[string]string{}
+	for _, r := range p.Resources {
+		byURN[r.URN] = r.Type
+	}
+	for _, r := range p.Resources {
+		if r.Type == "pulumi:pulumi:Stack" {
+			assert.Empty(t, r.Parent)
+			continue
+		}
+		assert.Contains(t, byURN, r.Parent, "%s's parent is in the plan", r.Name)
+		isCloudResource := !strings.HasPrefix(r.Type, "healthhub:") && !strings.HasPrefix(r.Type, "pulumi:")
+		if isCloudResource {
+			assert.Equal(t, "pulumi:providers:aws", byURN[r.Provider], "%s names its provider", r.Name)
+		}
+	}
+	var key map[string]any
+	for _, r := range p.Resources {
+		if r.Type == "aws:kms/key:Key" && r.Name == "healthhub-prod-database" {
+			key = r.Inputs
+			assert.True(t, r.Protect)
+		}
+	}
+	require.NotNil(t, key, "the database key is in the plan")
+	assert.Equal(t, true, key["enableKeyRotation"], "inputs use the provider's wire names")
+}
+
+func TestPlanText(t *testing.T) {
+	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "production", "--dir", repo)
+	require.Equal(t, 0, code, stderr)
+	for _, want := range []string{
+		"pulumi:pulumi:Stack", "healthhub-production",
+		"├─ pulumi:providers:aws", "region=eu-west-2", "region=eu-west-1",
+		"aws:ec2/vpc:Vpc", "aws:ec2/natGateway:NatGateway", "aws:ec2/vpcEndpoint:VpcEndpoint",
+		"aws:kms/key:Key", "aws:cloudtrail/trail:Trail", "aws:s3/bucketV2:BucketV2",
+		"aws:cloudwatch/logGroup:LogGroup", "protected",
+		"no violations", "to create", "By type:",
+	} {
+		assert.Contains(t, stdout, want)
+	}
+}
+
+// project copies Pulumi.yaml beside a stack file written for the test.
+func project(t *testing.T, stack, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	proj, err := os.ReadFile(filepath.Join(repo, "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), proj, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(body), 0o644))
+	return dir
+}
+
+const validStack = `config:
+  healthhub:environment: staging
+  healthhub:primaryRegion: eu-west-2
+  healthhub:drRegion: eu-west-1
+  healthhub:allowedRegions: [eu-west-2, eu-west-1]
+  healthhub:alertEmail: oncall@healthhub.example
+  healthhub:owner: platform
+  healthhub:costCentre: cc-1
+`
+
+func TestPlanBadConfigExitsTwoWithEveryProblem(t *testing.T) {
+	dir := project(t, "broken", `config:
+  healthhub:environment: prod
+  healthhub:primaryRegion: eu-west-2
+  healthhub:drRegion: eu-west-2
+  healthhub:allowedRegions: [eu-west-2]
+  healthhub:retentionDays: 30
+  healthhub:alertEmail: nobody
+  healthhub:owner: platform
+  healthhub:costCentre: cc-1
+`)
+	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "broken", "--dir", dir)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout, "nothing is planned from a bad config")
+	for _, want := range []string{
+		`healthhub:environment = "prod": must be one of production, staging, dev`,
+		`healthhub:drRegion = "eu-west-2": must differ from primaryRegion`,
+		`healthhub:retentionDays = "30": must be at least 2190`,
+		`healthhub:alertEmail = "nobody"`,
+	} {
+		assert.Contains(t, stderr, want)
+	}
+	assert.NotContains(t, stderr, "goroutine", "a clear message, not a stack trace")
+}
+
+func TestPlanTypeMismatchInStackFileExitsTwo(t *testing.T) {
+	dir := project(t, "typed", strings.Replace(validStack, "healthhub:owner: platform", "healthhub:owner: platform\n  healthhub:retentionDays: seven-years", 1))
+	code, _, stderr := runCLI(t, stacks.Run, "plan", "typed", "--dir", dir)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "retentionDays")
+}
+
+func TestPlanUnknownStackExitsTwo(t *testing.T) {
+	code, _, stderr := runCLI(t, stacks.Run, "plan", "nosuchstack", "--dir", repo)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "Pulumi.nosuchstack.yaml")
+	assert.Contains(t, stderr, "production", "lists the stacks that exist")
+}
+
+func TestPlanSecureValuesNeedNoPassphrase(t *testing.T) {
+	dir := project(t, "secret", validStack+`  thirdparty:apiToken:
+    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCiphertext
+`)
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "")
+	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "secret", "--dir", dir, "--json")
+	require.Equal(t, 0, code, stderr)
+	assert.NotContains(t, stdout, "NotARealCiphertext")
+}
+
+// A program that breaks a mandatory rule makes the plan exit 1 and name the rule.
+func TestPlanMandatoryViolationExitsOne(t *testing.T) {
+	dir := project(t, "staging", validStack)
+	insecure := func(ctx *pulumi.Context) error {
+		p, err := awssdk.NewProvider(ctx, "aws-primary", &awssdk.ProviderArgs{Region: pulumi.String("eu-west-2")})
+		if err != nil {
+			return err
+		}
+		_, err = kms.NewKey(ctx, "no-rotation", &kms.KeyArgs{EnableKeyRotation: pulumi.Bool(false)}, pulumi.Provider(p))
+		return err
+	}
+	code, stdout, stderr := runCLI(t, insecure, "plan", "staging", "--dir", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "aws-kms-key-rotation")
+	assert.Contains(t, stdout, "[mandatory]")
+	assert.Contains(t, stderr, "mandatory policy violation")
+}
+
+func TestPlanNeedsOneStack(t *testing.T) {
+	code, _, stderr := runCLI(t, stacks.Run, "plan")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "accepts 1 arg")
+}
