@@ -64,7 +64,7 @@ func Load(dir, stack string) (*Stack, error) {
 		}
 		raw, err := rawValue(v)
 		if err != nil {
-			return nil, fmt.Errorf("Pulumi.yaml: config %s: %w", key, err)
+			return nil, fmt.Errorf("config %s in Pulumi.yaml: %w", key, err)
 		}
 		out.Config[full] = raw
 	}

@@ -14,29 +14,32 @@ const (
 // regionAllowList keeps PHI inside the regions the organisation allows (data residency, part
 // of the 164.308(a)(1)(ii)(B) risk management). A custom resource without an explicit
 // provider would land in whatever region the operator's shell points at, so it fails too.
+// It is a per-resource check, so the engine can give it the pack's config.
 var regionAllowList = Rule{
 	Name:        "region-allow-list",
-	Description: "Every provider targets an allowed region and every resource names an explicit provider (HIPAA 164.308(a)(1)(ii)(B) risk management: data residency).",
+	Description: "Every provider targets an allowed region and every resource names an explicit provider in an allowed region (HIPAA 164.308(a)(1)(ii)(B) risk management: data residency).",
 	Level:       Mandatory,
-	CheckStack: func(all []Resource, cfg Config) []Finding {
-		var out []Finding
-		for _, r := range all {
-			switch {
-			case strings.HasPrefix(r.Type, "pulumi:providers:"):
-				if strings.HasPrefix(r.Type, "pulumi:providers:pulumi") {
-					continue
-				}
-				region := str(r.Inputs, "region")
-				if region == "" || IsUnknown(region) {
-					out = append(out, Finding{r.URN, "provider has no explicit region; set one from healthhub:primaryRegion or healthhub:drRegion"})
-				} else if !slices.Contains(cfg.AllowedRegions, region) {
-					out = append(out, Finding{r.URN, fmt.Sprintf("provider region %s is not in the allowed regions (%s)", region, strings.Join(cfg.AllowedRegions, ", "))})
-				}
-			case isCustom(r) && r.Provider == "":
-				out = append(out, Finding{r.URN, "resource uses the default provider; pass an explicit regional provider"})
+	Check: func(r Resource, cfg Config) []string {
+		allowed := strings.Join(cfg.AllowedRegions, ", ")
+		switch {
+		case strings.HasPrefix(r.Type, "pulumi:providers:"):
+			if r.Type == "pulumi:providers:pulumi" {
+				return nil
 			}
+			region := str(r.Inputs, "region")
+			if region == "" || IsUnknown(region) {
+				return []string{"provider has no explicit region; set one from healthhub:primaryRegion or healthhub:drRegion"}
+			}
+			if !slices.Contains(cfg.AllowedRegions, region) {
+				return []string{fmt.Sprintf("provider region %s is not in the allowed regions (%s)", region, allowed)}
+			}
+		case !isCustom(r):
+		case r.Provider == "":
+			return []string{"resource uses the default provider; pass an explicit regional provider"}
+		case r.Region != "" && !slices.Contains(cfg.AllowedRegions, r.Region):
+			return []string{fmt.Sprintf("resource is in region %s, outside the allowed regions (%s)", r.Region, allowed)}
 		}
-		return out
+		return nil
 	},
 }
 

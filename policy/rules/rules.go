@@ -64,7 +64,8 @@ type Rule struct {
 	// Description says what the rule requires and which HIPAA Security Rule section it serves.
 	Description string
 	Level       Level
-	// Types are the resource types the rule inspects.
+	// Types are the resource types the rule inspects; a Check rule with no Types sees every
+	// resource.
 	Types      []string
 	Check      func(r Resource, cfg Config) []string
 	CheckStack func(all []Resource, cfg Config) []Finding
@@ -81,7 +82,7 @@ func Evaluate(rules []Rule, resources []Resource, cfg Config) []Violation {
 		}
 		if rule.Check != nil {
 			for _, r := range resources {
-				if !types[r.Type] {
+				if len(types) > 0 && !types[r.Type] {
 					continue
 				}
 				for _, msg := range rule.Check(r, cfg) {

@@ -28,6 +28,8 @@ func unprotected(r Resource) Resource { r.Protect = false; return r }
 
 func noProvider(r Resource) Resource { r.Provider = ""; return r }
 
+func inRegion(r Resource, region string) Resource { r.Region = region; return r }
+
 var bucket = res(TypeBucket, "phi", map[string]any{"tags": goodTags()})
 
 func goodTags() map[string]any {
@@ -94,6 +96,7 @@ func TestRules(t *testing.T) {
 		{"region-allow-list", "provider without region", []Resource{provider(nil)}, true, "no explicit region"},
 		{"region-allow-list", "provider region unknown", []Resource{provider(Unknown)}, true, "no explicit region"},
 		{"region-allow-list", "resource on default provider", []Resource{noProvider(bucket)}, true, "default provider"},
+		{"region-allow-list", "resource in a disallowed region", []Resource{inRegion(bucket, "ap-south-1")}, true, "in region ap-south-1, outside the allowed regions"},
 		{"region-allow-list", "component needs no provider", []Resource{noProvider(res("healthhub:aws:Network", "n", nil))}, false, ""},
 
 		{"stateful-resources-protected", "protected key", []Resource{key(nil)}, false, ""},

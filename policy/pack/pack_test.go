@@ -1,0 +1,131 @@
+package pack
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/internal/mockcloud"
+	"github.com/healthhub/estate/policy/rules"
+)
+
+type recorder struct{ messages, urns []string }
+
+func (r *recorder) ReportViolation(message, urn string) {
+	r.messages = append(r.messages, message)
+	r.urns = append(r.urns, urn)
+}
+
+func policyNamed(t *testing.T, p policyx.PolicyPack, name string) policyx.Policy {
+	for _, pol := range p.Policies() {
+		if pol.Name() == name {
+			return pol
+		}
+	}
+	t.Fatalf("no policy %s", name)
+	return nil
+}
+
+func TestPackServesEveryRule(t *testing.T) {
+	p, err := New(nil)
+	require.NoError(t, err)
+	assert.Equal(t, Name, p.Name())
+	require.Len(t, p.Policies(), len(rules.All))
+	for i, rule := range rules.All {
+		pol := p.Policies()[i]
+		assert.Equal(t, rule.Name, pol.Name())
+		assert.Equal(t, rule.Description, pol.Description())
+		want := policyx.EnforcementLevelAdvisory
+		if rule.Level == rules.Mandatory {
+			want = policyx.EnforcementLevelMandatory
+		}
+		assert.Equal(t, want, pol.EnforcementLevel(), rule.Name)
+	}
+}
+
+func TestResourcePolicyReportsThroughTheManager(t *testing.T) {
+	p, err := New(nil)
+	require.NoError(t, err)
+	pol := policyNamed(t, p, "aws-kms-key-rotation").(policyx.ResourceValidationPolicy)
+	rec := &recorder{}
+	err = pol.Validate(context.Background(), policyx.ResourceValidationArgs{
+		Manager: rec,
+		Resource: policyx.AnalyzerResource{
+			Type: rules.TypeKmsKey, URN: "urn:pulumi:s::p::aws:kms/key:Key::k", Name: "k",
+			Properties: property.NewMap(map[string]property.Value{"enableKeyRotation": property.New(false)}),
+		},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"enableKeyRotation must be true"}, rec.messages)
+	assert.Equal(t, []string{"urn:pulumi:s::p::aws:kms/key:Key::k"}, rec.urns)
+}
+
+func TestRegionPolicyUsesPolicyConfig(t *testing.T) {
+	p, err := New(nil)
+	require.NoError(t, err)
+	pol := policyNamed(t, p, "region-allow-list").(policyx.ResourceValidationPolicy)
+	provider := policyx.AnalyzerResource{
+		Type: "pulumi:providers:aws", URN: "urn:pulumi:s::p::pulumi:providers:aws::primary", Name: "primary",
+		Properties: property.NewMap(map[string]property.Value{"region": property.New("eu-west-2")}),
+	}
+	for _, tt := range []struct {
+		allowed  []any
+		violates bool
+	}{
+		{[]any{"eu-west-2", "eu-west-1"}, false},
+		{[]any{"us-east-1"}, true},
+		{nil, true}, // no stack config and no policy config: fail closed
+	} {
+		rec := &recorder{}
+		cfg := map[string]any{}
+		if tt.allowed != nil {
+			cfg["allowedRegions"] = tt.allowed
+		}
+		require.NoError(t, pol.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: rec, Resource: provider, Config: cfg}))
+		assert.Equal(t, tt.violates, len(rec.messages) > 0, "allowed %v", tt.allowed)
+	}
+}
+
+func TestStackDefaultsComeFromStackConfig(t *testing.T) {
+	pctx, err := pulumi.NewContext(context.Background(), pulumi.RunInfo{
+		Project: "healthhub", Stack: "production", Mocks: mockcloud.New("healthhub", "production"),
+		Config: map[string]string{
+			"healthhub:environment":    "production",
+			"healthhub:primaryRegion":  "eu-west-2",
+			"healthhub:drRegion":       "eu-west-1",
+			"healthhub:allowedRegions": `["eu-west-2","eu-west-1"]`,
+			"healthhub:alertEmail":     "a@b.example",
+			"healthhub:owner":          "platform",
+			"healthhub:costCentre":     "cc-1",
+		},
+	})
+	require.NoError(t, err)
+	d := StackDefaults(pctx)
+	assert.Equal(t, []string{"eu-west-2", "eu-west-1"}, d.AllowedRegions)
+	assert.Equal(t, "production", d.Environment)
+	assert.Equal(t, 2190, d.RetentionFloorDays)
+
+	o := WithOverrides(d, map[string]any{"allowedRegions": []any{"us-east-1"}, "retentionFloorDays": 2555.0})
+	assert.Equal(t, []string{"us-east-1"}, o.AllowedRegions)
+	assert.Equal(t, 2555, o.RetentionFloorDays)
+}
+
+func TestFromAnalyzer(t *testing.T) {
+	r := FromAnalyzer(policyx.AnalyzerResource{
+		Type: rules.TypeBucket, URN: "urn:b", Name: "b", Parent: "urn:parent",
+		Properties:   property.NewMap(map[string]property.Value{"secret": property.New("x").WithSecret(true)}),
+		Options:      pulumi.ResourceOptions{Protect: true},
+		Provider:     policyx.AnalyzerProviderResource{URN: "urn:prov", Properties: property.NewMap(map[string]property.Value{"region": property.New("eu-west-1")})},
+		Dependencies: []string{"urn:key"},
+	})
+	assert.Equal(t, rules.Resource{
+		URN: "urn:b", Type: rules.TypeBucket, Name: "b", Parent: "urn:parent", Provider: "urn:prov",
+		Region: "eu-west-1", Dependencies: []string{"urn:key"}, Protect: true,
+		Inputs: map[string]any{"secret": rules.Secret},
+	}, r)
+}
