@@ -209,8 +209,8 @@ func (m *Monitor) Region(providerURN string) string {
 	return m.regions[providerURN]
 }
 
-// Resources returns everything registered, parents before children, siblings sorted by type
-// and name, so output is the same on every run.
+// Resources returns everything registered, parents before children, siblings sorted
+// (providers, then by type and name), so output is the same on every run.
 func (m *Monitor) Resources() []Resource {
 	m.mu.Lock()
 	all := append([]Resource(nil), m.resources...)
@@ -233,6 +233,10 @@ func (m *Monitor) Resources() []Resource {
 	walk = func(parent string) {
 		kids := children[parent]
 		sort.Slice(kids, func(i, j int) bool {
+			// Providers first, as `pulumi preview` lists them.
+			if pi, pj := kids[i].IsProvider(), kids[j].IsProvider(); pi != pj {
+				return pi
+			}
 			if kids[i].Type != kids[j].Type {
 				return kids[i].Type < kids[j].Type
 			}
