@@ -205,6 +205,15 @@ func keyPolicy(acct account, d Domain) (string, error) {
 					"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:%s:logs:%s:%s:*", acct.Partition, acct.Region, acct.ID),
 				}},
 			},
+			// Alarms publish to the encrypted alert topic as the CloudWatch service.
+			map[string]any{
+				"Sid":       "CloudWatchAlarmsPublishToEncryptedTopics",
+				"Effect":    "Allow",
+				"Principal": map[string]any{"Service": acct.service("cloudwatch")},
+				"Action":    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+				"Resource":  "*",
+				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": acct.ID}},
+			},
 			map[string]any{
 				"Sid":       "CloudTrailEncryptsThisAccountsTrails",
 				"Effect":    "Allow",

@@ -63,10 +63,13 @@ func TestKeyPolicyScopedToAccount(t *testing.T) {
 	assert.Equal(t, map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, db[0]["Principal"])
 
 	logs := statements("aws:kms/key:Key", "hh-logs")
-	require.Len(t, logs, 3)
+	require.Len(t, logs, 4)
 	assert.Equal(t, map[string]any{"Service": "logs.eu-west-2.amazonaws.com"}, logs[1]["Principal"])
 	assert.Contains(t, logs[1]["Condition"].(map[string]any)["ArnLike"], "kms:EncryptionContext:aws:logs:arn")
-	assert.Equal(t, "123456789012", logs[2]["Condition"].(map[string]any)["StringEquals"].(map[string]any)["aws:SourceAccount"])
+	assert.Equal(t, map[string]any{"Service": "cloudwatch.amazonaws.com"}, logs[2]["Principal"])
+	for _, s := range logs[2:] {
+		assert.Equal(t, "123456789012", s["Condition"].(map[string]any)["StringEquals"].(map[string]any)["aws:SourceAccount"], "%s is scoped to the account", s["Sid"])
+	}
 
 	drLogs := statements("aws:kms/replicaKey:ReplicaKey", "hh-logs-dr")
 	assert.Equal(t, map[string]any{"Service": "logs.eu-west-1.amazonaws.com"}, drLogs[1]["Principal"], "the replica serves the DR region's log service")

@@ -16,6 +16,7 @@ var All = []Rule{
 	vpcFlowLogs,
 	defaultSecurityGroupClosed,
 	securityGroupWorldIngress,
+	snsTopicEncrypted,
 }
 
 // Find returns a rule by name.

@@ -20,6 +20,8 @@ const (
 	TypeFlowLog              = "aws:ec2/flowLog:FlowLog"
 	TypeDefaultSecurityGroup = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 	TypeSecurityGroup        = "aws:ec2/securityGroup:SecurityGroup"
+	TypeSnsTopic             = "aws:sns/topic:Topic"
+	TypeMetricAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
 )
 
 var taggableTypes = []string{
@@ -27,7 +29,7 @@ var taggableTypes = []string{
 	TypeSecurityGroup, TypeDefaultSecurityGroup,
 	"aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip",
 	"aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable",
-	"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:iam/role:Role",
+	"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:iam/role:Role", TypeSnsTopic, TypeMetricAlarm,
 }
 
 var statefulTypes = []string{TypeKmsKey, TypeKmsReplicaKey, TypeBucket}
@@ -274,5 +276,22 @@ var securityGroupWorldIngress = Rule{
 			}
 		}
 		return out
+	},
+}
+
+var snsTopicEncrypted = Rule{
+	Name:        "aws-sns-topic-encrypted",
+	Description: "SNS topics are encrypted with a customer-managed KMS key: alerts can carry resource names and identifiers (HIPAA 164.312(a)(2)(iv) encryption at rest).",
+	Level:       Mandatory,
+	Types:       []string{TypeSnsTopic},
+	Check: func(r Resource, _ Config) []string {
+		key := str(r.Inputs, "kmsMasterKeyId")
+		switch {
+		case !present(r.Inputs, "kmsMasterKeyId"):
+			return []string{"kmsMasterKeyId is not set"}
+		case key == "alias/aws/sns":
+			return []string{"kmsMasterKeyId is the AWS-managed key alias/aws/sns; use a customer-managed key"}
+		}
+		return nil
 	},
 }

@@ -156,6 +156,10 @@ func TestRules(t *testing.T) {
 		{"aws-security-group-no-world-ingress", "ssh from the VPC", []Resource{sg(22, 22, "10.0.0.0/16")}, false, ""},
 		{"aws-security-group-no-world-ingress", "ssh from anywhere", []Resource{sg(22, 22, "0.0.0.0/0")}, true, "opens ports 22-22/tcp"},
 		{"aws-security-group-no-world-ingress", "postgres from ipv6 anywhere", []Resource{res(TypeSecurityGroup, "sg", map[string]any{"ingress": []any{map[string]any{"protocol": "tcp", "fromPort": int64(5432), "toPort": int64(5432), "ipv6CidrBlocks": []any{"::/0"}}}})}, true, "5432-5432"},
+
+		{"aws-sns-topic-encrypted", "customer-managed key", []Resource{res(TypeSnsTopic, "alerts", map[string]any{"kmsMasterKeyId": "arn:key"})}, false, ""},
+		{"aws-sns-topic-encrypted", "unencrypted", []Resource{res(TypeSnsTopic, "alerts", map[string]any{})}, true, "kmsMasterKeyId is not set"},
+		{"aws-sns-topic-encrypted", "AWS-managed key", []Resource{res(TypeSnsTopic, "alerts", map[string]any{"kmsMasterKeyId": "alias/aws/sns"})}, true, "AWS-managed key"},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {

@@ -9,7 +9,8 @@ import (
 	"github.com/healthhub/estate/internal/config"
 )
 
-// Build creates the providers and the baseline: keys, network in both regions, audit trail.
+// Build creates the providers and the baseline: keys, network in both regions, audit trail
+// and the alerts raised from it.
 func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	tags := cfg.Tags()
 	namer := cfg.Namer()
@@ -82,6 +83,17 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		return err
 	}
 
+	alerts, err := awsc.NewSecurityAlerts(ctx, "security-alerts", &awsc.SecurityAlertsArgs{
+		Prefix:            namer.Name("security"),
+		KmsKeyArn:         keys.Arn(awsc.DomainLogs),
+		AlertEmail:        cfg.AlertEmail,
+		TrailLogGroupName: trail.LogGroupName,
+		Tags:              tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+
 	ctx.Export("primaryRegion", pulumi.String(cfg.PrimaryRegion))
 	ctx.Export("drRegion", pulumi.String(cfg.DRRegion))
 	ctx.Export("vpcId", network.VpcId)
@@ -93,6 +105,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	ctx.Export("drKeyArns", keys.ReplicaKeyArns)
 	ctx.Export("auditTrailArn", trail.TrailArn)
 	ctx.Export("auditBucketName", trail.BucketName)
+	ctx.Export("securityAlertTopicArn", alerts.TopicArn)
 	return nil
 }
 
