@@ -52,14 +52,8 @@ func (a *AuditTrailArgs) validate() error {
 
 // NewAuditTrail creates the trail and where it delivers.
 func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts ...pulumi.ResourceOption) (*AuditTrail, error) {
-	if args == nil {
-		return nil, argError("AuditTrail", "args", nil, "required")
-	}
-	if err := args.validate(); err != nil {
-		return nil, err
-	}
 	t := &AuditTrail{}
-	if err := ctx.RegisterComponentResource("healthhub:aws:AuditTrail", name, t, opts...); err != nil {
+	if err := register(ctx, "healthhub:aws:AuditTrail", name, args, t, opts); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(t)

@@ -96,14 +96,8 @@ func (a *KeysArgs) validate() error {
 
 // NewKeys creates the keys, their aliases and, with a DR provider, the replicas.
 func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.ResourceOption) (*Keys, error) {
-	if args == nil {
-		return nil, argError("Keys", "args", nil, "required")
-	}
-	if err := args.validate(); err != nil {
-		return nil, err
-	}
 	k := &Keys{keys: map[Domain]*kms.Key{}, replicas: map[Domain]*kms.ReplicaKey{}}
-	if err := ctx.RegisterComponentResource("healthhub:aws:Keys", name, k, opts...); err != nil {
+	if err := register(ctx, "healthhub:aws:Keys", name, args, k, opts); err != nil {
 		return nil, err
 	}
 	acct, err := lookupAccount(ctx, k)

@@ -103,14 +103,8 @@ const (
 
 // NewNetwork creates the VPC, subnets, routing, NAT, flow logs and endpoints.
 func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pulumi.ResourceOption) (*Network, error) {
-	if args == nil {
-		return nil, argError("Network", "args", nil, "required")
-	}
-	if err := args.validate(); err != nil {
-		return nil, err
-	}
 	n := &Network{}
-	if err := ctx.RegisterComponentResource("healthhub:aws:Network", name, n, opts...); err != nil {
+	if err := register(ctx, "healthhub:aws:Network", name, args, n, opts); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(n)

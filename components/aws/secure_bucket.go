@@ -70,14 +70,8 @@ func (a *SecureBucketArgs) validate() error {
 
 // NewSecureBucket creates the bucket and every control on it.
 func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, opts ...pulumi.ResourceOption) (*SecureBucket, error) {
-	if args == nil {
-		return nil, argError("SecureBucket", "args", nil, "required")
-	}
-	if err := args.validate(); err != nil {
-		return nil, err
-	}
 	b := &SecureBucket{}
-	if err := ctx.RegisterComponentResource("healthhub:aws:SecureBucket", name, b, opts...); err != nil {
+	if err := register(ctx, "healthhub:aws:SecureBucket", name, args, b, opts); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(b)

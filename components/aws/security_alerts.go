@@ -78,14 +78,8 @@ func (a *SecurityAlertsArgs) validate() error {
 
 // NewSecurityAlerts creates the topic, the subscription, and a filter and alarm per event.
 func NewSecurityAlerts(ctx *pulumi.Context, name string, args *SecurityAlertsArgs, opts ...pulumi.ResourceOption) (*SecurityAlerts, error) {
-	if args == nil {
-		return nil, argError("SecurityAlerts", "args", nil, "required")
-	}
-	if err := args.validate(); err != nil {
-		return nil, err
-	}
 	s := &SecurityAlerts{}
-	if err := ctx.RegisterComponentResource("healthhub:aws:SecurityAlerts", name, s, opts...); err != nil {
+	if err := register(ctx, "healthhub:aws:SecurityAlerts", name, args, s, opts); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(s)
