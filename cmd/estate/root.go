@@ -38,7 +38,7 @@ func newRootCommand(program pulumi.RunFunc) *rootCommand {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPlanCommand(program))
+	root.AddCommand(newPlanCommand(program), newAuditCommand())
 	return &rootCommand{cmd: root}
 }
 

@@ -29,13 +29,16 @@ type Plan struct {
 
 // Resource is one registered resource or provider.
 type Resource struct {
-	URN      string         `json:"urn"`
-	Type     string         `json:"type"`
-	Name     string         `json:"name"`
-	Parent   string         `json:"parent"`
-	Provider string         `json:"provider"`
-	Protect  bool           `json:"protect"`
-	Inputs   map[string]any `json:"inputs"`
+	URN      string `json:"urn"`
+	Type     string `json:"type"`
+	Name     string `json:"name"`
+	Parent   string `json:"parent"`
+	Provider string `json:"provider"`
+	Protect  bool   `json:"protect"`
+	// Dependencies are the URNs the inputs refer to; `estate audit` needs them to relate a
+	// bucket to its encryption and access-block resources.
+	Dependencies []string       `json:"dependencies,omitempty"`
+	Inputs       map[string]any `json:"inputs"`
 }
 
 // Summary counts resources and violations.
@@ -87,7 +90,7 @@ func Run(dir, stack string, program pulumi.RunFunc) (*Plan, error) {
 		inputs := rules.PlainMap(r.Inputs)
 		p.Resources = append(p.Resources, Resource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider,
-			Protect: r.Protect, Inputs: inputs,
+			Protect: r.Protect, Dependencies: r.Dependencies, Inputs: inputs,
 		})
 		region := m.Region(r.Provider)
 		if r.IsProvider() {

@@ -52,24 +52,11 @@ func WriteText(w io.Writer, p *Plan) error {
 		return err
 	}
 
-	fmt.Fprintln(w, "\nPolicies:")
-	if len(p.Violations) == 0 {
-		fmt.Fprintf(w, "    ✅ healthhub-hipaa: %d rules, no violations\n", len(rules.All))
-	} else {
-		names := map[string]string{}
-		for _, r := range p.Resources {
-			names[r.URN] = r.Type + ": " + r.Name
-		}
-		fmt.Fprintf(w, "    healthhub-hipaa: %d mandatory, %d advisory\n", p.Summary.Mandatory, p.Summary.Advisory)
-		for _, v := range p.Violations {
-			mark := "❌"
-			if v.Level == rules.Advisory {
-				mark = "⚠️ "
-			}
-			fmt.Fprintf(w, "    %s [%s] %s  (%s)\n        %s\n", mark, v.Level, v.Policy, names[v.URN], v.Message)
-		}
+	names := map[string]string{}
+	for _, r := range p.Resources {
+		names[r.URN] = r.Type + ": " + r.Name
 	}
-
+	WriteViolations(w, p.Violations, names)
 	fmt.Fprintf(w, "\nResources:\n    + %d to create\n\nBy type:\n", p.Summary.Resources)
 	for _, t := range p.Types() {
 		if _, err := fmt.Fprintf(w, "    %5d  %s\n", p.Summary.ByType[t], t); err != nil {
@@ -77,6 +64,28 @@ func WriteText(w io.Writer, p *Plan) error {
 		}
 	}
 	return nil
+}
+
+// WriteViolations prints the policy verdicts; names maps a URN to "type: name".
+func WriteViolations(w io.Writer, violations []rules.Violation, names map[string]string) {
+	fmt.Fprintln(w, "\nPolicies:")
+	if len(violations) == 0 {
+		fmt.Fprintf(w, "    ✅ healthhub-hipaa: %d rules, no violations\n", len(rules.All))
+		return
+	}
+	mandatory, advisory := rules.Count(violations)
+	fmt.Fprintf(w, "    healthhub-hipaa: %d mandatory, %d advisory\n", mandatory, advisory)
+	for _, v := range violations {
+		mark := "❌"
+		if v.Level == rules.Advisory {
+			mark = "⚠️ "
+		}
+		name := names[v.URN]
+		if name == "" {
+			name = v.URN
+		}
+		fmt.Fprintf(w, "    %s [%s] %s  (%s)\n        %s\n", mark, v.Level, v.Policy, name, v.Message)
+	}
 }
 
 // info is the short note shown beside a resource: its region for providers, protection for

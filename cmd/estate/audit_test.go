@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/stacks"
+)
+
+// savedPlan writes the production plan to a file, after edit changes its decoded form.
+func savedPlan(t *testing.T, edit func(p map[string]any)) string {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "production", "--dir", repo, "--json")
+	require.Equal(t, 0, code, stderr)
+	var p map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stdout), &p))
+	if edit != nil {
+		edit(p)
+	}
+	data, err := json.Marshal(p)
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "plan.json")
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	return file
+}
+
+func eachResource(p map[string]any, fn func(r map[string]any) bool) {
+	var kept []any
+	for _, raw := range p["resources"].([]any) {
+		if fn(raw.(map[string]any)) {
+			kept = append(kept, raw)
+		}
+	}
+	p["resources"] = kept
+}
+
+func TestAuditCleanPlan(t *testing.T) {
+	file := savedPlan(t, nil)
+	code, stdout, stderr := runCLI(t, stacks.Run, "audit", file, "--dir", repo)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "no violations")
+	assert.Contains(t, stdout, "allowed regions eu-west-2, eu-west-1, us-east-1", "taken from Pulumi.production.yaml")
+}
+
+func TestAuditFindsTamperedPlan(t *testing.T) {
+	file := savedPlan(t, func(p map[string]any) {
+		eachResource(p, func(r map[string]any) bool {
+			if r["type"] == "aws:kms/key:Key" {
+				r["inputs"].(map[string]any)["enableKeyRotation"] = false
+			}
+			return r["type"] != "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+		})
+	})
+	code, stdout, stderr := runCLI(t, stacks.Run, "audit", file, "--dir", repo, "--json")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "mandatory policy violation")
+	var report auditReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &report))
+	policies := map[string]int{}
+	for _, v := range report.Violations {
+		policies[v.Policy]++
+	}
+	assert.Equal(t, map[string]int{"aws-kms-key-rotation": 5, "aws-s3-encryption-cmk": 1}, policies)
+	assert.Equal(t, 6, report.Mandatory)
+	assert.Equal(t, "production", report.Stack)
+}
+
+func TestAuditStateExportWithFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "state.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"version": 3, "deployment": {"resources": [
+	  {"urn": "urn:pulumi:prod::healthhub::pulumi:providers:aws::default", "type": "pulumi:providers:aws", "custom": true, "inputs": {"region": "us-west-2"}},
+	  {"urn": "urn:pulumi:prod::healthhub::aws:kms/key:Key::k", "type": "aws:kms/key:Key", "custom": true,
+	   "provider": "urn:pulumi:prod::healthhub::pulumi:providers:aws::default::id", "inputs": {"enableKeyRotation": true}}]}}`), 0o644))
+
+	code, stdout, _ := runCLI(t, stacks.Run, "audit", file, "--allowed-regions", "eu-west-2,eu-west-1", "--environment", "production")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "state, 2 resources")
+	assert.Contains(t, stdout, "region-allow-list")
+	assert.Contains(t, stdout, "us-west-2")
+	assert.Contains(t, stdout, "stateful-resources-protected", "an unprotected production key")
+
+	code, _, _ = runCLI(t, stacks.Run, "audit", file, "--allowed-regions", "us-west-2", "--environment", "dev")
+	assert.Equal(t, 0, code, "advisory findings only")
+}
+
+func TestAuditErrors(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.json")
+	require.NoError(t, os.WriteFile(garbage, []byte("{not json"), 0o644))
+	state := filepath.Join(dir, "state.json")
+	require.NoError(t, os.WriteFile(state, []byte(`{"deployment": {"resources": []}}`), 0o644))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing file", []string{"audit", filepath.Join(dir, "none.json")}, "no such file"},
+		{"malformed file", []string{"audit", garbage}, "not JSON"},
+		{"no regions known", []string{"audit", state}, "no allowed regions known"},
+		{"bad environment", []string{"audit", state, "--allowed-regions", "eu-west-2", "--environment", "prod"}, `--environment "prod"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, stacks.Run, tt.args...)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, stderr, tt.want)
+			assert.NotContains(t, stderr, "goroutine")
+		})
+	}
+}

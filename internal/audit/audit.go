@@ -1,0 +1,184 @@
+// Package audit runs the policy rules over what already exists: a saved offline plan
+// (`estate plan --json`) or a deployed stack's state (`pulumi stack export`), offline.
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/healthhub/estate/policy/rules"
+)
+
+// Format names what a file held.
+type Format string
+
+const (
+	FormatPlan  Format = "plan"
+	FormatState Format = "state"
+)
+
+// Snapshot is the set of resources read from a file.
+type Snapshot struct {
+	Format    Format
+	Stack     string // from the plan; empty for a state export
+	Resources []rules.Resource
+}
+
+// secretSig marks a secret in Pulumi's serialized state.
+const secretSig = "4dabf18193072939515e22adb298388d"
+
+type stateResource struct {
+	URN          string         `json:"urn"`
+	Type         string         `json:"type"`
+	Custom       bool           `json:"custom"`
+	Parent       string         `json:"parent"`
+	Provider     string         `json:"provider"`
+	Protect      bool           `json:"protect"`
+	Dependencies []string       `json:"dependencies"`
+	Inputs       map[string]any `json:"inputs"`
+}
+
+type planResource struct {
+	URN          string         `json:"urn"`
+	Type         string         `json:"type"`
+	Name         string         `json:"name"`
+	Parent       string         `json:"parent"`
+	Provider     string         `json:"provider"`
+	Protect      bool           `json:"protect"`
+	Dependencies []string       `json:"dependencies"`
+	Inputs       map[string]any `json:"inputs"`
+}
+
+// Parse reads a plan or a state export. Anything else gets an error saying what was expected.
+func Parse(data []byte) (*Snapshot, error) {
+	var probe struct {
+		Deployment *struct {
+			Resources []stateResource `json:"resources"`
+		} `json:"deployment"`
+		Stack     *string         `json:"stack"`
+		Resources json.RawMessage `json:"resources"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&probe); err != nil {
+		return nil, fmt.Errorf("not JSON: %w (expected `estate plan --json` output or `pulumi stack export` output)", err)
+	}
+	switch {
+	case probe.Deployment != nil:
+		return fromState(probe.Deployment.Resources)
+	case probe.Stack != nil && len(probe.Resources) > 0:
+		var resources []planResource
+		if err := json.Unmarshal(probe.Resources, &resources); err != nil {
+			return nil, fmt.Errorf("plan resources are malformed: %w", err)
+		}
+		return fromPlan(*probe.Stack, resources)
+	}
+	return nil, errors.New(`neither a plan (no "stack" and "resources") nor a state export (no "deployment"): expected ` +
+		"`estate plan --json` output or `pulumi stack export` output")
+}
+
+func fromPlan(stack string, in []planResource) (*Snapshot, error) {
+	regions := map[string]string{}
+	for _, r := range in {
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			if s, ok := r.Inputs["region"].(string); ok {
+				regions[r.URN] = s
+			}
+		}
+	}
+	s := &Snapshot{Format: FormatPlan, Stack: stack}
+	for i, r := range in {
+		if r.URN == "" || r.Type == "" {
+			return nil, fmt.Errorf("plan resource %d has no urn or type", i)
+		}
+		if r.Type == "pulumi:pulumi:Stack" {
+			continue
+		}
+		region := regions[r.Provider]
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			region = regions[r.URN]
+		}
+		s.Resources = append(s.Resources, rules.Resource{
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Region: region,
+			Dependencies: r.Dependencies, Protect: r.Protect, Inputs: inputsOf(r.Inputs),
+		})
+	}
+	return s, nil
+}
+
+func fromState(in []stateResource) (*Snapshot, error) {
+	regions := map[string]string{}
+	for _, r := range in {
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			if s, ok := r.Inputs["region"].(string); ok {
+				regions[r.URN] = s
+			}
+		}
+	}
+	s := &Snapshot{Format: FormatState}
+	for i, r := range in {
+		if r.URN == "" || r.Type == "" {
+			return nil, fmt.Errorf("state resource %d has no urn or type", i)
+		}
+		if r.Type == "pulumi:pulumi:Stack" {
+			continue
+		}
+		provider := r.Provider
+		if i := strings.LastIndex(provider, "::"); i > 0 {
+			provider = provider[:i] // "urn::id" reference
+		}
+		region := regions[provider]
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			region = regions[r.URN]
+		}
+		s.Resources = append(s.Resources, rules.Resource{
+			URN: r.URN, Type: r.Type, Name: r.URN[strings.LastIndex(r.URN, "::")+2:], Parent: r.Parent,
+			Provider: provider, Region: region, Dependencies: r.Dependencies, Protect: r.Protect, Inputs: inputsOf(r.Inputs),
+		})
+	}
+	return s, nil
+}
+
+func inputsOf(in map[string]any) map[string]any {
+	if in == nil {
+		return map[string]any{}
+	}
+	return plain(in).(map[string]any)
+}
+
+// plain turns decoded JSON into what rules read: serialized secrets become rules.Secret,
+// numbers become int64 where whole.
+func plain(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if _, ok := t[secretSig]; ok {
+			return rules.Secret
+		}
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = plain(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = plain(e)
+		}
+		return out
+	case json.Number:
+		if n, err := t.Int64(); err == nil {
+			return n
+		}
+		f, _ := t.Float64()
+		return f
+	case float64:
+		if t == float64(int64(t)) {
+			return int64(t)
+		}
+		return t
+	}
+	return v
+}
