@@ -10,7 +10,14 @@ TOOLS  := $(CURDIR)/.cache/bin
 STATICCHECK_VERSION := v0.7.0
 STATICCHECK         := $(TOOLS)/staticcheck
 
-.PHONY: help build test unit lint plan plan-json policy tools bench fuzz clean
+# The Pulumi CLI for the engine tests, built from the module proxy (tools/pulumi) when no
+# pulumi of this version is on PATH. The tests find it through PULUMI_ROOT.
+PULUMI_VERSION := v3.259.0
+PULUMI_ROOT    := $(CURDIR)/.cache/pulumi
+PULUMI         := $(PULUMI_ROOT)/bin/pulumi
+export PULUMI_ROOT
+
+.PHONY: help build test unit lint plan plan-json policy tools cli bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,7 +29,7 @@ build: ## build the Pulumi program, the estate CLI and the policy pack into bin/
 
 test: lint unit ## everything CI runs: lint, then every test
 
-unit: ## go test ./... (component, rule, stack, plan and CLI tests)
+unit: cli ## go test ./... (component, rule, stack, plan, CLI and engine tests)
 	$(GO) test -count=1 ./...
 
 lint: $(STATICCHECK) ## go vet, gofmt and staticcheck
@@ -41,7 +48,13 @@ plan-json: ## offline plan of STACK as JSON in plan.json
 policy: ## build the CrossGuard policy pack binary bin/healthhub-policy
 	$(GO) build -o $(BIN)/healthhub-policy ./policy
 
-tools: $(STATICCHECK) ## install the pinned lint tools into .cache/bin
+tools: $(STATICCHECK) cli ## install the pinned lint tools and the Pulumi CLI into .cache
+
+cli: $(PULUMI) ## build the Pulumi CLI $(PULUMI_VERSION) into .cache/pulumi/bin (once)
+
+$(PULUMI): tools/pulumi/go.mod tools/pulumi/go.sum
+	cd tools/pulumi && $(GO) build -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
+	  -o $(PULUMI) github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
 $(STATICCHECK):
 	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

@@ -1,0 +1,173 @@
+// Package enginetest runs the built policy pack under the real Pulumi engine: the CLI pinned
+// in tools/pulumi, a file backend in a temporary folder, and inline programs made of
+// component resources (no provider plugin can be obtained offline). The engine hands
+// components' inputs to the pack like any resource's, so the rules see what they would in
+// a real preview.
+package enginetest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var packPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "healthhub-pack")
+	if err != nil {
+		panic(err)
+	}
+	packPath = filepath.Join(dir, "healthhub-policy")
+	build := exec.Command("go", "build", "-o", packPath, "../")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		panic("building the policy pack: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// pulumiCommand is the CLI built by `make cli` (PULUMI_ROOT), else a pulumi on PATH.
+func pulumiCommand(t *testing.T) auto.PulumiCommand {
+	t.Helper()
+	root := os.Getenv("PULUMI_ROOT")
+	if root == "" {
+		root = filepath.Join("..", "..", ".cache", "pulumi")
+	}
+	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
+		path, lookErr := exec.LookPath("pulumi")
+		if lookErr != nil {
+			t.Fatalf("no Pulumi CLI: run `make cli` (builds %s/bin/pulumi) or put pulumi on PATH", root)
+		}
+		root = filepath.Dir(filepath.Dir(path))
+	}
+	abs, err := filepath.Abs(root)
+	require.NoError(t, err)
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: abs, SkipVersionCheck: true})
+	require.NoError(t, err)
+	return cmd
+}
+
+// resource is a component registered under a cloud resource's type with its inputs.
+type resource struct {
+	typ, name string
+	inputs    pulumi.Map
+}
+
+func stack(t *testing.T, environment string, resources ...resource) auto.Stack {
+	t.Helper()
+	ctx := context.Background()
+	program := func(pctx *pulumi.Context) error {
+		for _, r := range resources {
+			var state pulumi.ResourceState
+			if err := pctx.RegisterResource(r.typ, r.name, r.inputs, &state); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	s, err := auto.UpsertStackInlineSource(ctx, "engine", "healthhub", program,
+		auto.Pulumi(pulumiCommand(t)),
+		auto.EnvVars(map[string]string{
+			"PULUMI_BACKEND_URL":       "file://" + t.TempDir(),
+			"PULUMI_CONFIG_PASSPHRASE": "engine-test",
+			"PULUMI_SKIP_UPDATE_CHECK": "true",
+		}),
+	)
+	require.NoError(t, err)
+	require.NoError(t, s.SetAllConfig(ctx, auto.ConfigMap{
+		"healthhub:environment":    {Value: environment},
+		"healthhub:primaryRegion":  {Value: "eu-west-2"},
+		"healthhub:drRegion":       {Value: "eu-west-1"},
+		"healthhub:allowedRegions": {Value: `["eu-west-2","eu-west-1"]`},
+		"healthhub:alertEmail":     {Value: "oncall@healthhub.example"},
+		"healthhub:owner":          {Value: "platform"},
+		"healthhub:costCentre":     {Value: "cc-1"},
+	}))
+	return s
+}
+
+// packConfig writes a policy pack config file. Components have no provider, so the
+// region rule is switched off where a test is about another rule.
+func packConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "policy-config.json")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+	return path
+}
+
+const regionOff = `"region-allow-list": {"enforcementLevel": "disabled"}`
+
+func TestMandatoryViolationFailsPreviewAndUp(t *testing.T) {
+	s := stack(t, "dev", resource{"aws:kms/key:Key", "no-rotation", pulumi.Map{"enableKeyRotation": pulumi.Bool(false)}})
+	cfg := packConfig(t, `{`+regionOff+`}`)
+	ctx := context.Background()
+
+	res, err := s.Preview(ctx, optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(cfg))
+	require.Error(t, err, "a mandatory violation fails the preview")
+	assert.Contains(t, res.StdOut+err.Error(), "aws-kms-key-rotation")
+	assert.Contains(t, res.StdOut+err.Error(), "enableKeyRotation must be true")
+
+	_, err = s.Up(ctx, optup.PolicyPacks(packPath), optup.PolicyPackConfigs(cfg))
+	require.Error(t, err, "and the update")
+	out, err := s.Outputs(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, out)
+}
+
+func TestAdvisoryViolationIsReportedAndPasses(t *testing.T) {
+	s := stack(t, "dev", resource{"aws:ec2/subnet:Subnet", "untagged", pulumi.Map{"cidrBlock": pulumi.String("10.20.0.0/18")}})
+	res, err := s.Preview(context.Background(), optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(packConfig(t, `{`+regionOff+`}`)))
+	require.NoError(t, err)
+	assert.Contains(t, res.StdOut, "required-tags")
+	assert.Contains(t, res.StdOut, "advisory")
+	assert.Equal(t, 2, res.ChangeSummary["create"], "stack and subnet would be created")
+}
+
+func TestStackConfigReachesThePack(t *testing.T) {
+	key := resource{"aws:kms/key:Key", "unprotected", pulumi.Map{"enableKeyRotation": pulumi.Bool(true), "tags": pulumi.StringMap{
+		"environment": pulumi.String("x"), "data-classification": pulumi.String("phi"), "owner": pulumi.String("platform"),
+	}}}
+	cfg := packConfig(t, `{`+regionOff+`}`)
+
+	dev := stack(t, "dev", key)
+	_, err := dev.Preview(context.Background(), optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(cfg))
+	require.NoError(t, err, "an unprotected key is fine in dev")
+
+	prod := stack(t, "production", key)
+	_, err = prod.Preview(context.Background(), optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(cfg))
+	require.Error(t, err, "healthhub:environment=production reaches the pack")
+	assert.Contains(t, err.Error(), "stateful-resources-protected")
+}
+
+func TestPackConfigOverridesDefaults(t *testing.T) {
+	group := resource{"aws:cloudwatch/logGroup:LogGroup", "logs", pulumi.Map{
+		"kmsKeyId": pulumi.String("arn:aws:kms:eu-west-2:123456789012:key/logs"), "retentionInDays": pulumi.Int(2557),
+		"tags": pulumi.StringMap{"environment": pulumi.String("dev"), "data-classification": pulumi.String("phi"), "owner": pulumi.String("platform")},
+	}}
+	s := stack(t, "dev", group)
+	_, err := s.Preview(context.Background(), optpreview.PolicyPacks(packPath),
+		optpreview.PolicyPackConfigs(packConfig(t, `{`+regionOff+`}`)))
+	require.NoError(t, err, "seven years meets the six-year floor")
+
+	_, err = s.Preview(context.Background(), optpreview.PolicyPacks(packPath),
+		optpreview.PolicyPackConfigs(packConfig(t, `{`+regionOff+`, "aws-log-group-retention": {"retentionFloorDays": 3653}}`)))
+	require.Error(t, err, "a team's stricter floor reaches the rule")
+	assert.Contains(t, err.Error(), "retentionInDays is 2557; at least 3653")
+
+	_, err = s.Preview(context.Background(), optpreview.PolicyPacks(packPath),
+		optpreview.PolicyPackConfigs(packConfig(t, `{}`)))
+	require.Error(t, err, "with the region rule on, a resource without an explicit provider fails")
+	assert.Contains(t, err.Error(), "region-allow-list")
+}
