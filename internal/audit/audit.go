@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/policy/rules"
 )
 
@@ -41,17 +42,6 @@ type stateResource struct {
 	Inputs       map[string]any `json:"inputs"`
 }
 
-type planResource struct {
-	URN          string         `json:"urn"`
-	Type         string         `json:"type"`
-	Name         string         `json:"name"`
-	Parent       string         `json:"parent"`
-	Provider     string         `json:"provider"`
-	Protect      bool           `json:"protect"`
-	Dependencies []string       `json:"dependencies"`
-	Inputs       map[string]any `json:"inputs"`
-}
-
 // Parse reads a plan or a state export. Anything else gets an error saying what was expected.
 func Parse(data []byte) (*Snapshot, error) {
 	var probe struct {
@@ -70,7 +60,7 @@ func Parse(data []byte) (*Snapshot, error) {
 	case probe.Deployment != nil:
 		return fromState(probe.Deployment.Resources)
 	case probe.Stack != nil && len(probe.Resources) > 0:
-		var resources []planResource
+		var resources []plan.Resource
 		if err := json.Unmarshal(probe.Resources, &resources); err != nil {
 			return nil, fmt.Errorf("plan resources are malformed: %w", err)
 		}
@@ -80,14 +70,29 @@ func Parse(data []byte) (*Snapshot, error) {
 		"`estate plan --json` output or `pulumi stack export` output")
 }
 
-func fromPlan(stack string, in []planResource) (*Snapshot, error) {
-	regions := map[string]string{}
-	for _, r := range in {
-		if strings.HasPrefix(r.Type, "pulumi:providers:") {
-			if s, ok := r.Inputs["region"].(string); ok {
-				regions[r.URN] = s
-			}
+// regions maps provider URNs to the region they were configured with.
+type regions map[string]string
+
+func (rs regions) add(urn, typ string, inputs map[string]any) {
+	if strings.HasPrefix(typ, "pulumi:providers:") {
+		if s, ok := inputs["region"].(string); ok {
+			rs[urn] = s
 		}
+	}
+}
+
+// of is the region a resource runs in: its provider's, or a provider's own.
+func (rs regions) of(urn, typ, provider string) string {
+	if strings.HasPrefix(typ, "pulumi:providers:") {
+		return rs[urn]
+	}
+	return rs[provider]
+}
+
+func fromPlan(stack string, in []plan.Resource) (*Snapshot, error) {
+	regions := regions{}
+	for _, r := range in {
+		regions.add(r.URN, r.Type, r.Inputs)
 	}
 	s := &Snapshot{Format: FormatPlan, Stack: stack}
 	for i, r := range in {
@@ -97,12 +102,9 @@ func fromPlan(stack string, in []planResource) (*Snapshot, error) {
 		if r.Type == "pulumi:pulumi:Stack" {
 			continue
 		}
-		region := regions[r.Provider]
-		if strings.HasPrefix(r.Type, "pulumi:providers:") {
-			region = regions[r.URN]
-		}
 		s.Resources = append(s.Resources, rules.Resource{
-			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Region: region,
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider,
+			Region:       regions.of(r.URN, r.Type, r.Provider),
 			Dependencies: r.Dependencies, Protect: r.Protect, Inputs: inputsOf(r.Inputs),
 		})
 	}
@@ -110,13 +112,9 @@ func fromPlan(stack string, in []planResource) (*Snapshot, error) {
 }
 
 func fromState(in []stateResource) (*Snapshot, error) {
-	regions := map[string]string{}
+	regions := regions{}
 	for _, r := range in {
-		if strings.HasPrefix(r.Type, "pulumi:providers:") {
-			if s, ok := r.Inputs["region"].(string); ok {
-				regions[r.URN] = s
-			}
-		}
+		regions.add(r.URN, r.Type, r.Inputs)
 	}
 	s := &Snapshot{Format: FormatState}
 	for i, r := range in {
@@ -130,13 +128,9 @@ func fromState(in []stateResource) (*Snapshot, error) {
 		if i := strings.LastIndex(provider, "::"); i > 0 {
 			provider = provider[:i] // "urn::id" reference
 		}
-		region := regions[provider]
-		if strings.HasPrefix(r.Type, "pulumi:providers:") {
-			region = regions[r.URN]
-		}
 		s.Resources = append(s.Resources, rules.Resource{
 			URN: r.URN, Type: r.Type, Name: r.URN[strings.LastIndex(r.URN, "::")+2:], Parent: r.Parent,
-			Provider: provider, Region: region, Dependencies: r.Dependencies, Protect: r.Protect, Inputs: inputsOf(r.Inputs),
+			Provider: provider, Region: regions.of(r.URN, r.Type, provider), Dependencies: r.Dependencies, Protect: r.Protect, Inputs: inputsOf(r.Inputs),
 		})
 	}
 	return s, nil
