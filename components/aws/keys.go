@@ -57,9 +57,6 @@ type Keys struct {
 // Arn returns the ARN of a domain's key in the primary region.
 func (k *Keys) Arn(d Domain) pulumi.StringOutput { return k.keys[d].Arn }
 
-// Key returns a domain's key.
-func (k *Keys) Key(d Domain) *kms.Key { return k.keys[d] }
-
 // ReplicaArn returns the ARN of a domain's replica key in the DR region.
 func (k *Keys) ReplicaArn(d Domain) (pulumi.StringOutput, bool) {
 	r, ok := k.replicas[d]

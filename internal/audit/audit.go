@@ -34,7 +34,6 @@ const secretSig = "4dabf18193072939515e22adb298388d"
 type stateResource struct {
 	URN          string         `json:"urn"`
 	Type         string         `json:"type"`
-	Custom       bool           `json:"custom"`
 	Parent       string         `json:"parent"`
 	Provider     string         `json:"provider"`
 	Protect      bool           `json:"protect"`
@@ -89,15 +88,37 @@ func (rs regions) of(urn, typ, provider string) string {
 	return rs[provider]
 }
 
+// fromState reads a state export as plan resources: the name is the URN's last part and the
+// provider reference ("urn::id") loses its ID.
+func fromState(in []stateResource) (*Snapshot, error) {
+	resources := make([]plan.Resource, len(in))
+	for i, r := range in {
+		provider := r.Provider
+		if j := strings.LastIndex(provider, "::"); j > 0 {
+			provider = provider[:j]
+		}
+		resources[i] = plan.Resource{
+			URN: r.URN, Type: r.Type, Name: r.URN[strings.LastIndex(r.URN, "::")+len("::"):], Parent: r.Parent,
+			Provider: provider, Protect: r.Protect, Dependencies: r.Dependencies, Inputs: r.Inputs,
+		}
+	}
+	return snapshot(FormatState, "", resources)
+}
+
 func fromPlan(stack string, in []plan.Resource) (*Snapshot, error) {
+	return snapshot(FormatPlan, stack, in)
+}
+
+// snapshot turns resources into what the rules read, leaving out the stack itself.
+func snapshot(format Format, stack string, in []plan.Resource) (*Snapshot, error) {
 	regions := regions{}
 	for _, r := range in {
 		regions.add(r.URN, r.Type, r.Inputs)
 	}
-	s := &Snapshot{Format: FormatPlan, Stack: stack}
+	s := &Snapshot{Format: format, Stack: stack}
 	for i, r := range in {
 		if r.URN == "" || r.Type == "" {
-			return nil, fmt.Errorf("plan resource %d has no urn or type", i)
+			return nil, fmt.Errorf("%s resource %d has no urn or type", format, i)
 		}
 		if r.Type == "pulumi:pulumi:Stack" {
 			continue
@@ -106,31 +127,6 @@ func fromPlan(stack string, in []plan.Resource) (*Snapshot, error) {
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider,
 			Region:       regions.of(r.URN, r.Type, r.Provider),
 			Dependencies: r.Dependencies, Protect: r.Protect, Inputs: inputsOf(r.Inputs),
-		})
-	}
-	return s, nil
-}
-
-func fromState(in []stateResource) (*Snapshot, error) {
-	regions := regions{}
-	for _, r := range in {
-		regions.add(r.URN, r.Type, r.Inputs)
-	}
-	s := &Snapshot{Format: FormatState}
-	for i, r := range in {
-		if r.URN == "" || r.Type == "" {
-			return nil, fmt.Errorf("state resource %d has no urn or type", i)
-		}
-		if r.Type == "pulumi:pulumi:Stack" {
-			continue
-		}
-		provider := r.Provider
-		if i := strings.LastIndex(provider, "::"); i > 0 {
-			provider = provider[:i] // "urn::id" reference
-		}
-		s.Resources = append(s.Resources, rules.Resource{
-			URN: r.URN, Type: r.Type, Name: r.URN[strings.LastIndex(r.URN, "::")+2:], Parent: r.Parent,
-			Provider: provider, Region: regions.of(r.URN, r.Type, provider), Dependencies: r.Dependencies, Protect: r.Protect, Inputs: inputsOf(r.Inputs),
 		})
 	}
 	return s, nil

@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -25,8 +24,6 @@ type Limit struct {
 var (
 	// Default fits AWS (IAM roles are 64), GCP (RFC 1035 labels, 63) and most Azure resources.
 	Default = Limit{MaxLen: 63, Separator: "-"}
-	// S3Bucket is the S3 rule: 3 to 63 lowercase characters; Pulumi autonaming appends 8 more.
-	S3Bucket = Limit{MaxLen: 55, Separator: "-"}
 	// AzureStorageAccount is 3 to 24 lowercase letters and digits, nothing else.
 	AzureStorageAccount = Limit{MaxLen: 24, Separator: ""}
 	// AzureKeyVault is 3 to 24 letters, digits and hyphens.
@@ -131,14 +128,4 @@ func CheckLabelValue(v string) error {
 		return fmt.Errorf("must be at most 63 lowercase letters, digits, '-' or '_' (a GCP label value)")
 	}
 	return nil
-}
-
-// SortedKeys returns the keys of a tag map in order, for stable output.
-func SortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

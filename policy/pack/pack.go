@@ -3,6 +3,7 @@ package pack
 
 import (
 	"context"
+	"strings"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -125,7 +126,7 @@ func FromAnalyzer(r policyx.AnalyzerResource) rules.Resource {
 		region = v.AsString()
 	}
 	inputs := rules.PlainMap(resource.ToResourcePropertyMap(r.Properties))
-	if len(r.Type) > len("pulumi:providers:") && r.Type[:len("pulumi:providers:")] == "pulumi:providers:" {
+	if strings.HasPrefix(r.Type, "pulumi:providers:") {
 		if s, ok := inputs["region"].(string); ok {
 			region = s
 		}
