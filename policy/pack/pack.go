@@ -21,9 +21,10 @@ var Version = semver.MustParse("0.1.0")
 
 // configSchema lets a team override, per policy, what otherwise comes from the stack config.
 var configSchema = &policyx.ConfigSchema{Properties: map[string]map[string]any{
-	"allowedRegions":     {"type": "array", "items": map[string]any{"type": "string"}, "description": "Regions where PHI may reside; default: the stack's healthhub:allowedRegions."},
-	"retentionFloorDays": {"type": "integer", "minimum": 1, "description": "Minimum log and record retention in days; default 2190 (six years)."},
-	"environment":        {"type": "string", "enum": []any{"production", "staging", "dev"}, "description": "Environment; default: the stack's healthhub:environment."},
+	"allowedRegions":           {"type": "array", "items": map[string]any{"type": "string"}, "description": "Regions where PHI may reside; default: the stack's healthhub:allowedRegions."},
+	"retentionFloorDays":       {"type": "integer", "minimum": 1, "description": "Minimum log and record retention in days; default 2190 (six years)."},
+	"backupRetentionFloorDays": {"type": "integer", "minimum": 1, "maximum": 35, "description": "Minimum automated database backup retention in days; default 35 in production, 7 elsewhere."},
+	"environment":              {"type": "string", "enum": []any{"production", "staging", "dev"}, "description": "Environment; default: the stack's healthhub:environment."},
 }}
 
 // New builds the pack for one stack. Its defaults come from the stack's own config, so the
@@ -73,6 +74,9 @@ func WithOverrides(base rules.Config, props map[string]any) rules.Config {
 	}
 	if v, ok := props["retentionFloorDays"].(float64); ok {
 		out.RetentionFloorDays = int(v)
+	}
+	if v, ok := props["backupRetentionFloorDays"].(float64); ok {
+		out.BackupRetentionDays = int(v)
 	}
 	if v, ok := props["environment"].(string); ok {
 		out.Environment = v

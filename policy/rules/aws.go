@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -30,9 +31,17 @@ var taggableTypes = []string{
 	"aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip",
 	"aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable",
 	"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:iam/role:Role", TypeSnsTopic, TypeMetricAlarm,
+	TypeRdsCluster, TypeRdsClusterInstance, TypeRdsInstance, TypeReplicationGroup, TypeDynamoTable,
+	TypeSecret, TypeSqsQueue, TypeBackupVault, TypeBackupPlan, TypeEksCluster, TypeEksNodeGroup,
+	TypeLaunchTemplate, TypeLambda, TypeLoadBalancer, TypeAlbLoadBalancer, TypeDistribution,
+	TypeRestStage, TypeHTTPApi, TypeHTTPStage, TypeWebACL,
 }
 
-var statefulTypes = []string{TypeKmsKey, TypeKmsReplicaKey, TypeBucket}
+// statefulTypes hold PHI, the keys that decrypt it, or the audit record of who touched it.
+var statefulTypes = []string{
+	TypeKmsKey, TypeKmsReplicaKey, TypeBucket, TypeLogGroup, TypeRdsCluster, TypeRdsInstance,
+	TypeRdsGlobalCluster, TypeDynamoTable, TypeSecret, TypeBackupVault, TypeEksCluster,
+}
 
 var kmsKeyRotation = Rule{
 	Name:        "aws-kms-key-rotation",
@@ -246,37 +255,79 @@ var defaultSecurityGroupClosed = Rule{
 	},
 }
 
+// securityGroupWorldIngress admits the internet only where it is meant to arrive: HTTPS at an
+// internet-facing load balancer, and HTTP there too, because the listener rule only lets an
+// HTTP listener redirect to HTTPS.
 var securityGroupWorldIngress = Rule{
 	Name:        "aws-security-group-no-world-ingress",
-	Description: "No security group admits the internet (0.0.0.0/0 or ::/0) except HTTPS on 443 (HIPAA 164.312(a)(1) access control, 164.312(e)(1) transmission security).",
+	Description: "No security group admits the internet (0.0.0.0/0 or ::/0) except tcp/443, and tcp/80 for the HTTPS redirect, on an internet-facing load balancer (HIPAA 164.312(a)(1) access control, 164.312(e)(1) transmission security).",
 	Level:       Mandatory,
-	Types:       []string{TypeSecurityGroup},
-	Check: func(r Resource, _ Config) []string {
-		v, _ := get(r.Inputs, "ingress")
-		ingress, _ := v.([]any)
-		var out []string
-		for i, raw := range ingress {
-			rule, _ := raw.(map[string]any)
-			world := false
-			for _, key := range []string{"cidrBlocks", "ipv6CidrBlocks"} {
-				blocks, _ := rule[key].([]any)
-				for _, b := range blocks {
-					if b == "0.0.0.0/0" || b == "::/0" {
-						world = true
-					}
+	Types:       []string{TypeSecurityGroup, TypeSecurityGroupRule, TypeSecurityGroupIngess, TypeLoadBalancer, TypeAlbLoadBalancer},
+	CheckStack: func(all []Resource, _ Config) []Finding {
+		atLoadBalancer := func(sgURN string) bool {
+			for _, lb := range all {
+				if isInternetFacingLB(lb) && slices.Contains(lb.Dependencies, sgURN) {
+					return true
 				}
 			}
-			if !world {
-				continue
+			return false
+		}
+		check := func(finding, sgURN, what string, from, to int64, protocol string) []Finding {
+			web := protocol == "tcp" && from == to && (from == 443 || from == 80)
+			if web && sgURN != "" && atLoadBalancer(sgURN) {
+				return nil
 			}
-			from, _ := number(rule, "fromPort")
-			to, _ := number(rule, "toPort")
-			if from != 443 || to != 443 || str(rule, "protocol") != "tcp" {
-				out = append(out, fmt.Sprintf("ingress[%d] opens ports %d-%d/%s to the internet; only tcp/443 may be", i, from, to, str(rule, "protocol")))
+			return []Finding{{finding, fmt.Sprintf("%s opens ports %d-%d/%s to the internet; only tcp/443 (and tcp/80 to redirect) at an internet-facing load balancer may be", what, from, to, protocol)}}
+		}
+		var out []Finding
+		for _, r := range all {
+			switch r.Type {
+			case TypeSecurityGroup:
+				for i, raw := range list(r.Inputs, "ingress") {
+					rule, _ := raw.(map[string]any)
+					if world(strs(rule, "cidrBlocks"), strs(rule, "ipv6CidrBlocks")) {
+						from, _ := number(rule, "fromPort")
+						to, _ := number(rule, "toPort")
+						out = append(out, check(r.URN, r.URN, fmt.Sprintf("ingress[%d]", i), from, to, str(rule, "protocol"))...)
+					}
+				}
+			case TypeSecurityGroupRule, TypeSecurityGroupIngess:
+				if r.Type == TypeSecurityGroupRule && str(r.Inputs, "type") != "ingress" {
+					continue
+				}
+				cidrs := append(strs(r.Inputs, "cidrBlocks"), str(r.Inputs, "cidrIpv4"), str(r.Inputs, "cidrIpv6"))
+				if !world(cidrs, strs(r.Inputs, "ipv6CidrBlocks")) {
+					continue
+				}
+				protocol := str(r.Inputs, "protocol") + str(r.Inputs, "ipProtocol")
+				from, _ := number(r.Inputs, "fromPort")
+				to, _ := number(r.Inputs, "toPort")
+				out = append(out, check(r.URN, securityGroupOf(all, r), "the rule", from, to, protocol)...)
 			}
 		}
 		return out
 	},
+}
+
+func world(lists ...[]string) bool {
+	for _, l := range lists {
+		if slices.Contains(l, "0.0.0.0/0") || slices.Contains(l, "::/0") {
+			return true
+		}
+	}
+	return false
+}
+
+// securityGroupOf finds the security group a standalone rule belongs to.
+func securityGroupOf(all []Resource, rule Resource) string {
+	for _, d := range rule.Dependencies {
+		for _, r := range all {
+			if r.URN == d && r.Type == TypeSecurityGroup {
+				return r.URN
+			}
+		}
+	}
+	return ""
 }
 
 var snsTopicEncrypted = Rule{

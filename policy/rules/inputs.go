@@ -125,3 +125,53 @@ func dependents(all []Resource, target Resource, typ string) []Resource {
 	}
 	return out
 }
+
+// list reads an array input; a missing or unknown array is empty.
+func list(inputs map[string]any, path string) []any {
+	v, _ := get(inputs, path)
+	a, _ := v.([]any)
+	return a
+}
+
+// strs reads an array of strings, skipping what is not a string.
+func strs(inputs map[string]any, path string) []string {
+	var out []string
+	for _, v := range list(inputs, path) {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// explicitlyTrue reports a switch set to true; an unknown switch counts as true, which is the
+// cautious reading for a switch that must stay off (publiclyAccessible, endpointPublicAccess).
+func explicitlyTrue(inputs map[string]any, path string) bool {
+	v, _ := get(inputs, path)
+	return v == true || IsUnknown(v)
+}
+
+// customerKey is a key reference that names a customer-managed key: set (or unknown until
+// deployment) and not an AWS-managed alias.
+func customerKey(inputs map[string]any, path string) (ok bool, why string) {
+	if !present(inputs, path) {
+		return false, path + " is not set"
+	}
+	if s := str(inputs, path); strings.HasPrefix(s, "alias/aws/") {
+		return false, fmt.Sprintf("%s is the AWS-managed key %s; use a customer-managed key", path, s)
+	}
+	return true, ""
+}
+
+// hasDependency reports whether r's inputs refer to any resource of the given type that
+// satisfies ok.
+func hasDependency(all []Resource, r Resource, typ string, ok func(Resource) bool) bool {
+	for _, d := range r.Dependencies {
+		for _, o := range all {
+			if o.URN == d && o.Type == typ && (ok == nil || ok(o)) {
+				return true
+			}
+		}
+	}
+	return false
+}

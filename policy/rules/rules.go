@@ -39,9 +39,27 @@ type Resource struct {
 type Config struct {
 	AllowedRegions     []string
 	RetentionFloorDays int
-	// Environment decides whether deletion protection is required (production).
+	// Environment decides whether deletion protection and a DR copy are required (production).
 	Environment string
+	// BackupRetentionDays is the floor for automated database backups; zero means the
+	// environment's default (BackupFloor).
+	BackupRetentionDays int
 }
+
+// BackupFloor is the backup retention floor in days: RDS keeps automated backups at most 35
+// days, so production asks for all of them and other environments for a week. Longer
+// retention is the job of AWS Backup plans, checked against RetentionFloorDays.
+func (c Config) BackupFloor() int {
+	switch {
+	case c.BackupRetentionDays > 0:
+		return c.BackupRetentionDays
+	case c.Environment == "production":
+		return 35
+	}
+	return 7
+}
+
+func (c Config) production() bool { return c.Environment == "production" }
 
 // Violation is one finding.
 type Violation struct {

@@ -54,7 +54,31 @@ func bucketPolicy(doc any) Resource {
 
 const tlsDeny = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
 
-func TestRules(t *testing.T) {
+// ruleCase is one fixture: resources and whether the rule must flag them. Each family's test
+// file contributes its cases; TestRules runs them all and checks every rule has a violating one.
+type ruleCase struct {
+	rule      string
+	name      string
+	resources []Resource
+	violates  bool
+	message   string
+}
+
+// with returns a copy of inputs with k set to v, or removed when v is nil.
+func with(base map[string]any, k string, v any) map[string]any {
+	out := map[string]any{}
+	for kk, vv := range base {
+		out[kk] = vv
+	}
+	if v == nil {
+		delete(out, k)
+	} else {
+		out[k] = v
+	}
+	return out
+}
+
+func baseCases() []ruleCase {
 	key := func(inputs map[string]any) Resource { return res(TypeKmsKey, "k", inputs) }
 	logGroup := func(inputs map[string]any) Resource { return res(TypeLogGroup, "lg", inputs) }
 	trail := func(inputs map[string]any) Resource { return res(TypeTrail, "t", inputs) }
@@ -71,26 +95,8 @@ func TestRules(t *testing.T) {
 		return Resource{URN: providerURN, Type: TypeAWSProvider, Name: "aws-primary", Inputs: map[string]any{"region": region}}
 	}
 	goodTrail := map[string]any{"isMultiRegionTrail": true, "enableLogFileValidation": true, "kmsKeyId": "arn:key", "enableLogging": true}
-	with := func(base map[string]any, k string, v any) map[string]any {
-		out := map[string]any{}
-		for kk, vv := range base {
-			out[kk] = vv
-		}
-		if v == nil {
-			delete(out, k)
-		} else {
-			out[k] = v
-		}
-		return out
-	}
 
-	tests := []struct {
-		rule      string
-		name      string
-		resources []Resource
-		violates  bool
-		message   string
-	}{
+	return []ruleCase{
 		{"region-allow-list", "allowed provider region", []Resource{provider("eu-west-2"), bucket}, false, ""},
 		{"region-allow-list", "provider outside allow-list", []Resource{provider("us-west-2")}, true, "us-west-2 is not in the allowed regions"},
 		{"region-allow-list", "provider without region", []Resource{provider(nil)}, true, "no explicit region"},
@@ -152,7 +158,10 @@ func TestRules(t *testing.T) {
 		{"aws-default-security-group-closed", "closed", []Resource{res(TypeDefaultSecurityGroup, "d", map[string]any{"ingress": []any{}, "egress": []any{}})}, false, ""},
 		{"aws-default-security-group-closed", "ingress rule", []Resource{res(TypeDefaultSecurityGroup, "d", map[string]any{"ingress": []any{map[string]any{"fromPort": int64(0)}}})}, true, "1 ingress rules"},
 
-		{"aws-security-group-no-world-ingress", "https from anywhere", []Resource{sg(443, 443, "0.0.0.0/0")}, false, ""},
+		{"aws-security-group-no-world-ingress", "https from anywhere at an internet-facing load balancer", []Resource{sg(443, 443, "0.0.0.0/0"), dependsOn(res(TypeLoadBalancer, "alb", nil), sg(443, 443, "0.0.0.0/0"))}, false, ""},
+		{"aws-security-group-no-world-ingress", "http redirect port at an internet-facing load balancer", []Resource{sg(80, 80, "0.0.0.0/0"), dependsOn(res(TypeLoadBalancer, "alb", nil), sg(80, 80, "0.0.0.0/0"))}, false, ""},
+		{"aws-security-group-no-world-ingress", "https from anywhere on no load balancer", []Resource{sg(443, 443, "0.0.0.0/0")}, true, "opens ports 443-443/tcp"},
+		{"aws-security-group-no-world-ingress", "https from anywhere at an internal load balancer", []Resource{sg(443, 443, "0.0.0.0/0"), dependsOn(res(TypeLoadBalancer, "alb", map[string]any{"internal": true}), sg(443, 443, "0.0.0.0/0"))}, true, "443-443"},
 		{"aws-security-group-no-world-ingress", "ssh from the VPC", []Resource{sg(22, 22, "10.0.0.0/16")}, false, ""},
 		{"aws-security-group-no-world-ingress", "ssh from anywhere", []Resource{sg(22, 22, "0.0.0.0/0")}, true, "opens ports 22-22/tcp"},
 		{"aws-security-group-no-world-ingress", "postgres from ipv6 anywhere", []Resource{res(TypeSecurityGroup, "sg", map[string]any{"ingress": []any{map[string]any{"protocol": "tcp", "fromPort": int64(5432), "toPort": int64(5432), "ipv6CidrBlocks": []any{"::/0"}}}})}, true, "5432-5432"},
@@ -160,6 +169,13 @@ func TestRules(t *testing.T) {
 		{"aws-sns-topic-encrypted", "customer-managed key", []Resource{res(TypeSnsTopic, "alerts", map[string]any{"kmsMasterKeyId": "arn:key"})}, false, ""},
 		{"aws-sns-topic-encrypted", "unencrypted", []Resource{res(TypeSnsTopic, "alerts", map[string]any{})}, true, "kmsMasterKeyId is not set"},
 		{"aws-sns-topic-encrypted", "AWS-managed key", []Resource{res(TypeSnsTopic, "alerts", map[string]any{"kmsMasterKeyId": "alias/aws/sns"})}, true, "AWS-managed key"},
+	}
+}
+
+func TestRules(t *testing.T) {
+	var tests []ruleCase
+	for _, family := range [][]ruleCase{baseCases(), dataCases(), computeCases(), edgeCases(), drCases(), kubernetesCases()} {
+		tests = append(tests, family...)
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {

@@ -1,0 +1,375 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+)
+
+// AWS data-store types: the platform's PostgreSQL and Redis, the serverless tables, queues and
+// secrets, and AWS Backup.
+const (
+	TypeRdsCluster               = "aws:rds/cluster:Cluster"
+	TypeRdsClusterInstance       = "aws:rds/clusterInstance:ClusterInstance"
+	TypeRdsInstance              = "aws:rds/instance:Instance"
+	TypeRdsGlobalCluster         = "aws:rds/globalCluster:GlobalCluster"
+	TypeRdsClusterParameterGroup = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+	TypeRdsParameterGroup        = "aws:rds/parameterGroup:ParameterGroup"
+	TypeReplicationGroup         = "aws:elasticache/replicationGroup:ReplicationGroup"
+	TypeDynamoTable              = "aws:dynamodb/table:Table"
+	TypeDynamoTableReplica       = "aws:dynamodb/tableReplica:TableReplica"
+	TypeSecret                   = "aws:secretsmanager/secret:Secret"
+	TypeSecretRotation           = "aws:secretsmanager/secretRotation:SecretRotation"
+	TypeSqsQueue                 = "aws:sqs/queue:Queue"
+	TypeBackupVault              = "aws:backup/vault:Vault"
+	TypeBackupPlan               = "aws:backup/plan:Plan"
+)
+
+var rdsEncrypted = Rule{
+	Name:        "aws-rds-encrypted",
+	Description: "PostgreSQL clusters and instances encrypt storage and Performance Insights with a customer-managed KMS key (HIPAA 164.312(a)(2)(iv) encryption at rest).",
+	Level:       Mandatory,
+	Types:       []string{TypeRdsCluster, TypeRdsInstance, TypeRdsGlobalCluster, TypeRdsClusterInstance},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if r.Type != TypeRdsClusterInstance && !boolTrue(r.Inputs, "storageEncrypted") {
+			out = append(out, "storageEncrypted must be true")
+		}
+		if r.Type == TypeRdsCluster || r.Type == TypeRdsInstance {
+			// A cluster joining a global cluster or restoring a snapshot still takes its own key.
+			if ok, why := customerKey(r.Inputs, "kmsKeyId"); !ok {
+				out = append(out, why)
+			}
+		}
+		if r.Type != TypeRdsGlobalCluster && explicitlyTrue(r.Inputs, "performanceInsightsEnabled") {
+			if ok, why := customerKey(r.Inputs, "performanceInsightsKmsKeyId"); !ok {
+				out = append(out, "Performance Insights holds query text, which can carry PHI: "+why)
+			}
+		}
+		return out
+	},
+}
+
+// databaseCredentials keeps database passwords out of state and plans in clear text.
+var databaseCredentials = Rule{
+	Name:        "aws-database-credentials-secret",
+	Description: "Database master passwords are managed by Secrets Manager or passed as Pulumi secrets, and Redis requires an auth token, never in clear text (HIPAA 164.312(a)(2)(i) unique user identification, 164.312(d) person or entity authentication).",
+	Level:       Mandatory,
+	Types:       []string{TypeRdsCluster, TypeRdsInstance, TypeReplicationGroup},
+	Check: func(r Resource, _ Config) []string {
+		if r.Type == TypeReplicationGroup {
+			v, ok := get(r.Inputs, "authToken")
+			switch {
+			case !ok && len(list(r.Inputs, "userGroupIds")) == 0:
+				return []string{"authToken is not set and no user group is attached: any client in the network could read the cache"}
+			case ok && v != Secret:
+				return []string{"authToken is in clear text; pass it as a Pulumi secret"}
+			}
+			return nil
+		}
+		if boolTrue(r.Inputs, "manageMasterUserPassword") {
+			return nil
+		}
+		if v, ok := get(r.Inputs, "masterPassword"); ok && v != Secret {
+			return []string{"masterPassword is in clear text; set manageMasterUserPassword or pass it as a Pulumi secret"}
+		}
+		if _, ok := get(r.Inputs, "masterPassword"); !ok && !present(r.Inputs, "snapshotIdentifier") &&
+			!present(r.Inputs, "replicationSourceIdentifier") && !present(r.Inputs, "globalClusterIdentifier") && !present(r.Inputs, "replicateSourceDb") {
+			return []string{"manageMasterUserPassword must be true so Secrets Manager holds and rotates the master password"}
+		}
+		return nil
+	},
+}
+
+var rdsNotPublic = Rule{
+	Name:        "aws-rds-not-public",
+	Description: "Database instances are not publicly accessible (HIPAA 164.312(a)(1) access control).",
+	Level:       Mandatory,
+	Types:       []string{TypeRdsClusterInstance, TypeRdsInstance},
+	Check: func(r Resource, _ Config) []string {
+		if explicitlyTrue(r.Inputs, "publiclyAccessible") {
+			return []string{"publiclyAccessible must be false"}
+		}
+		return nil
+	},
+}
+
+// tlsParameters are the engine settings that refuse unencrypted connections.
+var tlsParameters = map[string]string{"rds.force_ssl": "1", "require_secure_transport": "ON"}
+
+func forcesTLS(pg Resource) bool {
+	for _, raw := range list(pg.Inputs, "parameters") {
+		p, _ := raw.(map[string]any)
+		name, _ := p["name"].(string)
+		value := fmt.Sprint(p["value"])
+		if want, ok := tlsParameters[name]; ok && strings.EqualFold(value, want) {
+			return true
+		}
+	}
+	return false
+}
+
+var rdsTLS = Rule{
+	Name:        "aws-rds-tls-enforced",
+	Description: "Databases use a parameter group that refuses unencrypted connections (rds.force_ssl = 1 or require_secure_transport = ON) (HIPAA 164.312(e)(1) transmission security).",
+	Level:       Mandatory,
+	Types:       []string{TypeRdsCluster, TypeRdsInstance, TypeRdsClusterParameterGroup, TypeRdsParameterGroup},
+	CheckStack: func(all []Resource, _ Config) []Finding {
+		var out []Finding
+		for _, r := range all {
+			group := map[string]string{TypeRdsCluster: TypeRdsClusterParameterGroup, TypeRdsInstance: TypeRdsParameterGroup}[r.Type]
+			if group == "" {
+				continue
+			}
+			if !hasDependency(all, r, group, forcesTLS) {
+				out = append(out, Finding{r.URN, "no parameter group with rds.force_ssl = 1 (or require_secure_transport = ON) is attached; clients could connect without TLS"})
+			}
+		}
+		return out
+	},
+}
+
+var rdsBackups = Rule{
+	Name:        "aws-rds-backups",
+	Description: "Databases keep automated backups for point-in-time recovery at least the backup floor: 35 days in production, 7 elsewhere (HIPAA 164.308(a)(7)(ii)(A) data backup plan).",
+	Level:       Mandatory,
+	Types:       []string{TypeRdsCluster, TypeRdsInstance},
+	Check: func(r Resource, cfg Config) []string {
+		if present(r.Inputs, "replicationSourceIdentifier") || present(r.Inputs, "replicateSourceDb") {
+			return nil // a read replica is backed up by its source
+		}
+		days, ok := number(r.Inputs, "backupRetentionPeriod")
+		if !ok {
+			days = 1 // the AWS default
+		}
+		if int(days) < cfg.BackupFloor() {
+			return []string{fmt.Sprintf("backupRetentionPeriod is %d; at least %d", days, cfg.BackupFloor())}
+		}
+		return nil
+	},
+}
+
+var rdsLogExports = Rule{
+	Name:        "aws-rds-log-exports",
+	Description: "Databases export their engine logs to CloudWatch Logs, where the retention floor and encryption apply (HIPAA 164.312(b) audit controls).",
+	Level:       Mandatory,
+	Types:       []string{TypeRdsCluster, TypeRdsInstance},
+	Check: func(r Resource, _ Config) []string {
+		if len(strs(r.Inputs, "enabledCloudwatchLogsExports")) == 0 {
+			return []string{"enabledCloudwatchLogsExports is empty; export at least the postgresql log"}
+		}
+		return nil
+	},
+}
+
+var elastiCacheEncrypted = Rule{
+	Name:        "aws-elasticache-encrypted",
+	Description: "Redis encrypts data at rest with a customer-managed KMS key and requires TLS in transit (HIPAA 164.312(a)(2)(iv) encryption, 164.312(e)(1) transmission security).",
+	Level:       Mandatory,
+	Types:       []string{TypeReplicationGroup},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if !boolTrue(r.Inputs, "atRestEncryptionEnabled") {
+			out = append(out, "atRestEncryptionEnabled must be true")
+		}
+		if ok, why := customerKey(r.Inputs, "kmsKeyId"); !ok {
+			out = append(out, why)
+		}
+		if !boolTrue(r.Inputs, "transitEncryptionEnabled") {
+			out = append(out, "transitEncryptionEnabled must be true")
+		}
+		if mode := str(r.Inputs, "transitEncryptionMode"); mode != "" && mode != "required" {
+			out = append(out, fmt.Sprintf("transitEncryptionMode is %q; must be required", mode))
+		}
+		return out
+	},
+}
+
+// elastiCacheBackups is advisory: the cache holds sessions and derived data that the
+// database can rebuild, so whether to snapshot it is the team's call.
+var elastiCacheBackups = Rule{
+	Name:        "aws-elasticache-snapshots",
+	Description: "Redis keeps daily snapshots (HIPAA 164.308(a)(7)(ii)(A) data backup plan). Advisory: a cache is rebuilt from the system of record.",
+	Level:       Advisory,
+	Types:       []string{TypeReplicationGroup},
+	Check: func(r Resource, _ Config) []string {
+		if days, _ := number(r.Inputs, "snapshotRetentionLimit"); days < 1 {
+			return []string{"snapshotRetentionLimit is 0; snapshots are off"}
+		}
+		return nil
+	},
+}
+
+var dynamoEncrypted = Rule{
+	Name:        "aws-dynamodb-encrypted-cmk",
+	Description: "DynamoDB tables and their replicas are encrypted with a customer-managed KMS key, not the AWS-owned default (HIPAA 164.312(a)(2)(iv) encryption at rest).",
+	Level:       Mandatory,
+	Types:       []string{TypeDynamoTable},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if !boolTrue(r.Inputs, "serverSideEncryption.enabled") {
+			out = append(out, "serverSideEncryption.enabled must be true: the default AWS-owned key cannot be audited or revoked")
+		} else if ok, why := customerKey(r.Inputs, "serverSideEncryption.kmsKeyArn"); !ok {
+			out = append(out, why)
+		}
+		for i := range list(r.Inputs, "replicas") {
+			if ok, why := customerKey(r.Inputs, fmt.Sprintf("replicas[%d].kmsKeyArn", i)); !ok {
+				out = append(out, why)
+			}
+		}
+		return out
+	},
+}
+
+var dynamoPITR = Rule{
+	Name:        "aws-dynamodb-pitr",
+	Description: "DynamoDB tables and their replicas have point-in-time recovery on (HIPAA 164.308(a)(7)(ii)(A) data backup plan, 164.312(c)(1) integrity).",
+	Level:       Mandatory,
+	Types:       []string{TypeDynamoTable},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if !boolTrue(r.Inputs, "pointInTimeRecovery.enabled") {
+			out = append(out, "pointInTimeRecovery.enabled must be true")
+		}
+		for i := range list(r.Inputs, "replicas") {
+			if !boolTrue(r.Inputs, fmt.Sprintf("replicas[%d].pointInTimeRecovery", i)) {
+				out = append(out, fmt.Sprintf("replicas[%d].pointInTimeRecovery must be true", i))
+			}
+		}
+		return out
+	},
+}
+
+// deletionProtection is the provider-side guard that complements Pulumi's protect flag: it
+// holds even against a console user or another tool.
+var deletionProtection = Rule{
+	Name:        "aws-deletion-protection",
+	Description: "In production, databases, tables and internet-facing load balancers have deletion protection, databases take a final snapshot, and secrets keep a recovery window (HIPAA 164.308(a)(7) contingency plan).",
+	Level:       Mandatory,
+	Types:       []string{TypeRdsCluster, TypeRdsInstance, TypeRdsGlobalCluster, TypeDynamoTable, TypeLoadBalancer, TypeAlbLoadBalancer, TypeSecret},
+	Check: func(r Resource, cfg Config) []string {
+		if !cfg.production() {
+			return nil
+		}
+		var out []string
+		switch r.Type {
+		case TypeRdsCluster, TypeRdsInstance, TypeRdsGlobalCluster:
+			if !boolTrue(r.Inputs, "deletionProtection") {
+				out = append(out, "deletionProtection must be true")
+			}
+			if r.Type != TypeRdsGlobalCluster && explicitlyTrue(r.Inputs, "skipFinalSnapshot") {
+				out = append(out, "skipFinalSnapshot must be false so deleting the database leaves a snapshot")
+			}
+		case TypeDynamoTable:
+			if !boolTrue(r.Inputs, "deletionProtectionEnabled") {
+				out = append(out, "deletionProtectionEnabled must be true")
+			}
+		case TypeLoadBalancer, TypeAlbLoadBalancer:
+			if !explicitlyTrue(r.Inputs, "internal") && !boolTrue(r.Inputs, "enableDeletionProtection") {
+				out = append(out, "enableDeletionProtection must be true: deleting the load balancer takes the service and its DNS name down")
+			}
+		case TypeSecret:
+			if days, ok := number(r.Inputs, "recoveryWindowInDays"); ok && days == 0 {
+				out = append(out, "recoveryWindowInDays is 0: the secret would be deleted at once with no recovery")
+			}
+		}
+		return out
+	},
+}
+
+var secretsEncrypted = Rule{
+	Name:        "aws-secrets-encrypted-cmk",
+	Description: "Secrets Manager secrets and their replicas are encrypted with a customer-managed KMS key (HIPAA 164.312(a)(2)(iv) encryption at rest).",
+	Level:       Mandatory,
+	Types:       []string{TypeSecret},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if ok, why := customerKey(r.Inputs, "kmsKeyId"); !ok {
+			out = append(out, why)
+		}
+		for i := range list(r.Inputs, "replicas") {
+			if ok, why := customerKey(r.Inputs, fmt.Sprintf("replicas[%d].kmsKeyId", i)); !ok {
+				out = append(out, why)
+			}
+		}
+		return out
+	},
+}
+
+// secretsRotation is advisory: third-party API keys are issued by the vendor, and some
+// vendors offer no API to rotate them, so a team may rotate by hand on a schedule instead.
+var secretsRotation = Rule{
+	Name:        "aws-secrets-rotation",
+	Description: "Secrets rotate at least every 90 days (HIPAA 164.308(a)(5)(ii)(D) password management). Advisory: some vendor keys can only be rotated by hand.",
+	Level:       Advisory,
+	Types:       []string{TypeSecret, TypeSecretRotation},
+	CheckStack: func(all []Resource, _ Config) []Finding {
+		var out []Finding
+		for _, s := range all {
+			if s.Type != TypeSecret {
+				continue
+			}
+			rotations := dependents(all, s, TypeSecretRotation)
+			if len(rotations) == 0 {
+				out = append(out, Finding{s.URN, "secret has no rotation"})
+			}
+			for _, rot := range rotations {
+				if days, ok := number(rot.Inputs, "rotationRules.automaticallyAfterDays"); ok && days > 90 {
+					out = append(out, Finding{rot.URN, fmt.Sprintf("rotationRules.automaticallyAfterDays is %d; at most 90", days)})
+				}
+			}
+		}
+		return out
+	},
+}
+
+var sqsEncrypted = Rule{
+	Name:        "aws-sqs-encrypted-cmk",
+	Description: "SQS queues (dead-letter queues hold failed events with their payloads) are encrypted with a customer-managed KMS key (HIPAA 164.312(a)(2)(iv) encryption at rest).",
+	Level:       Mandatory,
+	Types:       []string{TypeSqsQueue},
+	Check: func(r Resource, _ Config) []string {
+		if ok, why := customerKey(r.Inputs, "kmsMasterKeyId"); !ok {
+			return []string{why + " (SQS-managed encryption cannot be audited or revoked)"}
+		}
+		return nil
+	},
+}
+
+var backupVaultEncrypted = Rule{
+	Name:        "aws-backup-vault-encrypted",
+	Description: "AWS Backup vaults encrypt recovery points with a customer-managed KMS key (HIPAA 164.312(a)(2)(iv) encryption at rest).",
+	Level:       Mandatory,
+	Types:       []string{TypeBackupVault},
+	Check: func(r Resource, _ Config) []string {
+		if ok, why := customerKey(r.Inputs, "kmsKeyArn"); !ok {
+			return []string{why}
+		}
+		return nil
+	},
+}
+
+var backupPlanRetention = Rule{
+	Name:        "aws-backup-plan-retention",
+	Description: "Every AWS Backup plan keeps at least one series of recovery points for the retention floor, six years by default, and copies it to another region (HIPAA 164.308(a)(7)(ii)(A) data backup plan, 164.316(b)(2)(i) retention).",
+	Level:       Mandatory,
+	Types:       []string{TypeBackupPlan},
+	Check: func(r Resource, cfg Config) []string {
+		var out []string
+		longest, copies := int64(0), 0
+		for i := range list(r.Inputs, "rules") {
+			days, ok := number(r.Inputs, fmt.Sprintf("rules[%d].lifecycle.deleteAfter", i))
+			if !ok {
+				days = 1 << 31 // kept until deleted by hand
+			}
+			longest = max(longest, days)
+			copies += len(list(r.Inputs, fmt.Sprintf("rules[%d].copyActions", i)))
+		}
+		if longest < int64(cfg.RetentionFloorDays) {
+			out = append(out, fmt.Sprintf("the longest rule keeps recovery points %d days; at least %d", longest, cfg.RetentionFloorDays))
+		}
+		if copies == 0 {
+			out = append(out, "no rule copies recovery points to a vault in another region")
+		}
+		return out
+	},
+}

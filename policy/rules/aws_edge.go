@@ -1,0 +1,285 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// AWS entry-point types: load balancers, CloudFront, API Gateway and WAF.
+const (
+	TypeLoadBalancer        = "aws:lb/loadBalancer:LoadBalancer"
+	TypeAlbLoadBalancer     = "aws:alb/loadBalancer:LoadBalancer"
+	TypeListener            = "aws:lb/listener:Listener"
+	TypeAlbListener         = "aws:alb/listener:Listener"
+	TypeDistribution        = "aws:cloudfront/distribution:Distribution"
+	TypeLogDeliverySource   = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
+	TypeRestStage           = "aws:apigateway/stage:Stage"
+	TypeRestDomainName      = "aws:apigateway/domainName:DomainName"
+	TypeRestMethod          = "aws:apigateway/method:Method"
+	TypeHTTPApi             = "aws:apigatewayv2/api:Api"
+	TypeHTTPStage           = "aws:apigatewayv2/stage:Stage"
+	TypeHTTPDomainName      = "aws:apigatewayv2/domainName:DomainName"
+	TypeHTTPRoute           = "aws:apigatewayv2/route:Route"
+	TypeWebACL              = "aws:wafv2/webAcl:WebAcl"
+	TypeWebACLAssociation   = "aws:wafv2/webAclAssociation:WebAclAssociation"
+	TypeWebACLLogging       = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+	TypeSecurityGroupRule   = "aws:ec2/securityGroupRule:SecurityGroupRule"
+	TypeSecurityGroupIngess = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+)
+
+// isApplicationLB is an ALB: the type WAF, header dropping and HTTP redirects apply to.
+func isApplicationLB(r Resource) bool {
+	t := str(r.Inputs, "loadBalancerType")
+	return (r.Type == TypeLoadBalancer || r.Type == TypeAlbLoadBalancer) && (t == "" || t == "application")
+}
+
+func isInternetFacingLB(r Resource) bool {
+	return (r.Type == TypeLoadBalancer || r.Type == TypeAlbLoadBalancer) && !explicitlyTrue(r.Inputs, "internal")
+}
+
+// modernTLSPolicy accepts the ELB security policies that allow TLS 1.2 and 1.3 only.
+func modernTLSPolicy(name string) bool {
+	for _, marker := range []string{"TLS13-1-2", "TLS13-1-3", "TLS-1-2", "FS-1-2"} {
+		if strings.Contains(name, marker) {
+			return true
+		}
+	}
+	return false
+}
+
+var listenerTLS = Rule{
+	Name:        "aws-lb-listener-tls",
+	Description: "Load balancer listeners serve HTTPS or TLS with a TLS 1.2+ security policy; a plain HTTP listener may only redirect to HTTPS (HIPAA 164.312(e)(1) transmission security).",
+	Level:       Mandatory,
+	Types:       []string{TypeListener, TypeAlbListener},
+	Check: func(r Resource, _ Config) []string {
+		switch protocol := str(r.Inputs, "protocol"); protocol {
+		case "HTTPS", "TLS":
+			if p := str(r.Inputs, "sslPolicy"); !modernTLSPolicy(p) {
+				return []string{fmt.Sprintf("sslPolicy %q allows TLS below 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06 or newer", p)}
+			}
+		case "HTTP", "":
+			actions := list(r.Inputs, "defaultActions")
+			for i := range actions {
+				p := fmt.Sprintf("defaultActions[%d]", i)
+				if str(r.Inputs, p+".type") != "redirect" || str(r.Inputs, p+".redirect.protocol") != "HTTPS" {
+					return []string{"a plain HTTP listener must only redirect to HTTPS"}
+				}
+			}
+			if len(actions) == 0 {
+				return []string{"a plain HTTP listener must only redirect to HTTPS"}
+			}
+		default:
+			return []string{fmt.Sprintf("protocol %s is not encrypted; use TLS", protocol)}
+		}
+		return nil
+	},
+}
+
+var loadBalancerHardened = Rule{
+	Name:        "aws-lb-hardened",
+	Description: "Load balancers write access logs, and application load balancers drop invalid headers and mitigate request desync (HIPAA 164.312(b) audit controls, 164.312(c)(1) integrity).",
+	Level:       Mandatory,
+	Types:       []string{TypeLoadBalancer, TypeAlbLoadBalancer},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if !boolTrue(r.Inputs, "accessLogs.enabled") || !present(r.Inputs, "accessLogs.bucket") {
+			out = append(out, "accessLogs must be enabled with a bucket")
+		}
+		if isApplicationLB(r) {
+			if !boolTrue(r.Inputs, "dropInvalidHeaderFields") {
+				out = append(out, "dropInvalidHeaderFields must be true")
+			}
+			if m := str(r.Inputs, "desyncMitigationMode"); m == "monitor" {
+				out = append(out, `desyncMitigationMode is "monitor"; use defensive or strictest`)
+			}
+		}
+		return out
+	},
+}
+
+// cloudFrontTLSVersions are the viewer policies whose floor is TLS 1.2.
+var cloudFrontTLSVersions = []string{"TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"}
+
+var cloudFrontTLS = Rule{
+	Name:        "aws-cloudfront-tls",
+	Description: "CloudFront serves viewers over HTTPS only with TLS 1.2+, and reaches custom origins over TLS 1.2 (HIPAA 164.312(e)(1) transmission security).",
+	Level:       Mandatory,
+	Types:       []string{TypeDistribution},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if boolTrue(r.Inputs, "viewerCertificate.cloudfrontDefaultCertificate") {
+			out = append(out, "the default *.cloudfront.net certificate allows TLS 1.0; use an ACM certificate with minimumProtocolVersion TLSv1.2_2021")
+		} else if v := str(r.Inputs, "viewerCertificate.minimumProtocolVersion"); !slices.Contains(cloudFrontTLSVersions, v) {
+			out = append(out, fmt.Sprintf("viewerCertificate.minimumProtocolVersion is %q; use TLSv1.2_2021 or newer", v))
+		}
+		behaviours := []string{"defaultCacheBehavior"}
+		for i := range list(r.Inputs, "orderedCacheBehaviors") {
+			behaviours = append(behaviours, fmt.Sprintf("orderedCacheBehaviors[%d]", i))
+		}
+		for _, b := range behaviours {
+			if p := str(r.Inputs, b+".viewerProtocolPolicy"); p != "redirect-to-https" && p != "https-only" {
+				out = append(out, fmt.Sprintf("%s.viewerProtocolPolicy is %q; use redirect-to-https or https-only", b, p))
+			}
+		}
+		for i := range list(r.Inputs, "origins") {
+			o := fmt.Sprintf("origins[%d].customOriginConfig", i)
+			if _, custom := get(r.Inputs, o); !custom {
+				if !present(r.Inputs, fmt.Sprintf("origins[%d].originAccessControlId", i)) {
+					out = append(out, fmt.Sprintf("origins[%d] is an S3 origin without originAccessControlId; the bucket would have to be public", i))
+				}
+				continue
+			}
+			if p := str(r.Inputs, o+".originProtocolPolicy"); p != "https-only" {
+				out = append(out, fmt.Sprintf("%s.originProtocolPolicy is %q; must be https-only", o, p))
+			}
+			for _, v := range strs(r.Inputs, o+".originSslProtocols") {
+				if v != "TLSv1.2" {
+					out = append(out, fmt.Sprintf("%s.originSslProtocols allows %s; only TLSv1.2", o, v))
+				}
+			}
+		}
+		return out
+	},
+}
+
+var cloudFrontLogging = Rule{
+	Name:        "aws-cloudfront-logging",
+	Description: "CloudFront distributions log requests, to S3 (loggingConfig) or through CloudWatch log delivery (HIPAA 164.312(b) audit controls).",
+	Level:       Mandatory,
+	Types:       []string{TypeDistribution, TypeLogDeliverySource},
+	CheckStack: func(all []Resource, _ Config) []Finding {
+		var out []Finding
+		for _, d := range all {
+			if d.Type != TypeDistribution || present(d.Inputs, "loggingConfig.bucket") {
+				continue
+			}
+			if len(dependents(all, d, TypeLogDeliverySource)) == 0 {
+				out = append(out, Finding{d.URN, "distribution has no access logging"})
+			}
+		}
+		return out
+	},
+}
+
+var apiGatewayTLS = Rule{
+	Name:        "aws-api-gateway-tls",
+	Description: "API Gateway custom domains use the TLS 1.2 security policy (HIPAA 164.312(e)(1) transmission security).",
+	Level:       Mandatory,
+	Types:       []string{TypeRestDomainName, TypeHTTPDomainName},
+	Check: func(r Resource, _ Config) []string {
+		path := "securityPolicy"
+		if r.Type == TypeHTTPDomainName {
+			path = "domainNameConfiguration.securityPolicy"
+		}
+		if p := str(r.Inputs, path); !strings.HasPrefix(p, "TLS_1_2") && !strings.HasPrefix(p, "SecurityPolicy_TLS13") {
+			return []string{fmt.Sprintf("%s is %q; must be TLS_1_2", path, p)}
+		}
+		return nil
+	},
+}
+
+var apiGatewayAccessLogs = Rule{
+	Name:        "aws-api-gateway-access-logs",
+	Description: "API Gateway stages write access logs (HIPAA 164.312(b) audit controls).",
+	Level:       Mandatory,
+	Types:       []string{TypeRestStage, TypeHTTPStage},
+	Check: func(r Resource, _ Config) []string {
+		if !present(r.Inputs, "accessLogSettings.destinationArn") {
+			return []string{"accessLogSettings.destinationArn is not set"}
+		}
+		return nil
+	},
+}
+
+// apiGatewayAuthorization is advisory: a health check or a sign-in route is public by
+// design, and only the team knows which those are.
+var apiGatewayAuthorization = Rule{
+	Name:        "aws-api-gateway-authorization",
+	Description: "API routes require an authorizer (HIPAA 164.312(d) person or entity authentication). Advisory: health checks and sign-in routes are public by design.",
+	Level:       Advisory,
+	Types:       []string{TypeHTTPRoute, TypeRestMethod},
+	Check: func(r Resource, _ Config) []string {
+		path := "authorizationType"
+		if r.Type == TypeRestMethod {
+			path = "authorization"
+		}
+		if v := str(r.Inputs, path); v == "" || v == "NONE" {
+			return []string{fmt.Sprintf("%s is %q: the route is public", path, v)}
+		}
+		return nil
+	},
+}
+
+// wafOnEntryPoints finds every way into the estate from the internet and asks for a web ACL
+// in front of it. An HTTP API (API Gateway v2) cannot take a web ACL itself; it passes when a
+// distribution with a web ACL fronts it.
+var wafOnEntryPoints = Rule{
+	Name:        "aws-waf-on-public-entry-points",
+	Description: "Every internet-facing entry point (application load balancer, CloudFront distribution, REST API stage, HTTP API) sits behind a WAFv2 web ACL (HIPAA 164.308(a)(1)(ii)(B) risk management, 164.312(a)(1) access control).",
+	Level:       Mandatory,
+	Types:       []string{TypeLoadBalancer, TypeAlbLoadBalancer, TypeDistribution, TypeRestStage, TypeHTTPApi, TypeWebACLAssociation},
+	CheckStack: func(all []Resource, _ Config) []Finding {
+		var out []Finding
+		associated := func(r Resource) bool { return len(dependents(all, r, TypeWebACLAssociation)) > 0 }
+		for _, r := range all {
+			switch {
+			case isInternetFacingLB(r) && !isApplicationLB(r):
+				out = append(out, Finding{r.URN, "an internet-facing network load balancer cannot take a web ACL; use an application load balancer or make it internal"})
+			case isInternetFacingLB(r) && !associated(r):
+				out = append(out, Finding{r.URN, "internet-facing load balancer has no web ACL association"})
+			case r.Type == TypeDistribution && !present(r.Inputs, "webAclId"):
+				out = append(out, Finding{r.URN, "distribution has no webAclId"})
+			case r.Type == TypeRestStage && !associated(r):
+				out = append(out, Finding{r.URN, "API stage has no web ACL association"})
+			case r.Type == TypeHTTPApi && str(r.Inputs, "protocolType") != "WEBSOCKET" && !frontedByWAF(all, r):
+				out = append(out, Finding{r.URN, "an HTTP API cannot take a web ACL; front it with a CloudFront distribution that has one"})
+			}
+		}
+		return out
+	},
+}
+
+func frontedByWAF(all []Resource, api Resource) bool {
+	for _, d := range dependents(all, api, TypeDistribution) {
+		if present(d.Inputs, "webAclId") {
+			return true
+		}
+	}
+	return false
+}
+
+var wafLogging = Rule{
+	Name:        "aws-waf-logging",
+	Description: "Every WAFv2 web ACL logs its decisions, with the authorization header redacted (HIPAA 164.312(b) audit controls).",
+	Level:       Mandatory,
+	Types:       []string{TypeWebACL, TypeWebACLLogging},
+	CheckStack: func(all []Resource, _ Config) []Finding {
+		var out []Finding
+		for _, acl := range all {
+			if acl.Type != TypeWebACL {
+				continue
+			}
+			logs := dependents(all, acl, TypeWebACLLogging)
+			if len(logs) == 0 {
+				out = append(out, Finding{acl.URN, "web ACL has no logging configuration"})
+			}
+			for _, l := range logs {
+				if !redactsAuthorization(l) {
+					out = append(out, Finding{l.URN, "logging does not redact the authorization header, which carries bearer tokens"})
+				}
+			}
+		}
+		return out
+	},
+}
+
+func redactsAuthorization(logging Resource) bool {
+	for i := range list(logging.Inputs, "redactedFields") {
+		if strings.EqualFold(str(logging.Inputs, fmt.Sprintf("redactedFields[%d].singleHeader.name", i)), "authorization") {
+			return true
+		}
+	}
+	return false
+}

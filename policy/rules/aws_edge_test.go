@@ -1,0 +1,91 @@
+package rules
+
+func edgeCases() []ruleCase {
+	listener := func(inputs map[string]any) Resource { return res(TypeListener, "l", inputs) }
+	redirect := map[string]any{"protocol": "HTTP", "defaultActions": []any{map[string]any{"type": "redirect", "redirect": map[string]any{"protocol": "HTTPS", "port": "443"}}}}
+	alb := func(inputs map[string]any) Resource { return res(TypeLoadBalancer, "alb", inputs) }
+	goodAlb := map[string]any{
+		"accessLogs": map[string]any{"enabled": true, "bucket": "logs"}, "dropInvalidHeaderFields": true,
+		"desyncMitigationMode": "strictest", "enableDeletionProtection": true,
+	}
+	dist := func(inputs map[string]any) Resource { return res(TypeDistribution, "cdn", inputs) }
+	goodDist := map[string]any{
+		"viewerCertificate":     map[string]any{"acmCertificateArn": "arn:cert", "minimumProtocolVersion": "TLSv1.2_2021"},
+		"defaultCacheBehavior":  map[string]any{"viewerProtocolPolicy": "redirect-to-https"},
+		"orderedCacheBehaviors": []any{map[string]any{"viewerProtocolPolicy": "https-only"}},
+		"origins": []any{
+			map[string]any{"originId": "s3", "originAccessControlId": "oac"},
+			map[string]any{"originId": "api", "customOriginConfig": map[string]any{"originProtocolPolicy": "https-only", "originSslProtocols": []any{"TLSv1.2"}}},
+		},
+		"loggingConfig": map[string]any{"bucket": "logs.s3.amazonaws.com"},
+		"webAclId":      "arn:acl",
+	}
+	origin := func(o map[string]any) map[string]any { return with(goodDist, "origins", []any{o}) }
+	stage := res(TypeRestStage, "v1", map[string]any{"accessLogSettings": map[string]any{"destinationArn": "arn:lg"}})
+	httpAPI := res(TypeHTTPApi, "api", map[string]any{"protocolType": "HTTP"})
+	acl := res(TypeWebACL, "acl", map[string]any{})
+	association := func(target Resource) Resource { return dependsOn(dependsOn(res(TypeWebACLAssociation, target.Name, nil), acl), target) }
+	logging := func(header string) Resource {
+		return dependsOn(res(TypeWebACLLogging, "acl", map[string]any{"redactedFields": []any{map[string]any{"singleHeader": map[string]any{"name": header}}}}), acl)
+	}
+	sgRule := func(typ string, inputs map[string]any) Resource { return res(typ, "rule", inputs) }
+
+	return []ruleCase{
+		{"aws-lb-listener-tls", "TLS 1.3 policy", []Resource{listener(map[string]any{"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"})}, false, ""},
+		{"aws-lb-listener-tls", "HTTP redirect", []Resource{listener(redirect)}, false, ""},
+		{"aws-lb-listener-tls", "default 2016 policy", []Resource{listener(map[string]any{"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-2016-08"})}, true, "below 1.2"},
+		{"aws-lb-listener-tls", "HTTP forward", []Resource{listener(map[string]any{"protocol": "HTTP", "defaultActions": []any{map[string]any{"type": "forward"}}})}, true, "only redirect to HTTPS"},
+		{"aws-lb-listener-tls", "plain TCP", []Resource{res(TypeAlbListener, "l", map[string]any{"protocol": "TCP"})}, true, "not encrypted"},
+
+		{"aws-lb-hardened", "hardened ALB", []Resource{alb(goodAlb)}, false, ""},
+		{"aws-lb-hardened", "NLB needs no header dropping", []Resource{alb(map[string]any{"loadBalancerType": "network", "accessLogs": map[string]any{"enabled": true, "bucket": "logs"}})}, false, ""},
+		{"aws-lb-hardened", "no access logs", []Resource{alb(with(goodAlb, "accessLogs", nil))}, true, "accessLogs"},
+		{"aws-lb-hardened", "invalid headers pass", []Resource{alb(with(goodAlb, "dropInvalidHeaderFields", false))}, true, "dropInvalidHeaderFields"},
+		{"aws-lb-hardened", "desync monitor only", []Resource{alb(with(goodAlb, "desyncMitigationMode", "monitor"))}, true, "desyncMitigationMode"},
+
+		{"aws-cloudfront-tls", "TLS 1.2 everywhere", []Resource{dist(goodDist)}, false, ""},
+		{"aws-cloudfront-tls", "default certificate", []Resource{dist(with(goodDist, "viewerCertificate", map[string]any{"cloudfrontDefaultCertificate": true}))}, true, "TLS 1.0"},
+		{"aws-cloudfront-tls", "TLS 1.1 floor", []Resource{dist(with(goodDist, "viewerCertificate", map[string]any{"acmCertificateArn": "arn", "minimumProtocolVersion": "TLSv1.1_2016"}))}, true, `"TLSv1.1_2016"`},
+		{"aws-cloudfront-tls", "HTTP allowed", []Resource{dist(with(goodDist, "defaultCacheBehavior", map[string]any{"viewerProtocolPolicy": "allow-all"}))}, true, `"allow-all"`},
+		{"aws-cloudfront-tls", "public S3 origin", []Resource{dist(origin(map[string]any{"originId": "s3"}))}, true, "without originAccessControlId"},
+		{"aws-cloudfront-tls", "HTTP to the origin", []Resource{dist(origin(map[string]any{"customOriginConfig": map[string]any{"originProtocolPolicy": "match-viewer"}}))}, true, "must be https-only"},
+		{"aws-cloudfront-tls", "TLS 1.0 to the origin", []Resource{dist(origin(map[string]any{"customOriginConfig": map[string]any{"originProtocolPolicy": "https-only", "originSslProtocols": []any{"TLSv1", "TLSv1.2"}}}))}, true, "allows TLSv1"},
+
+		{"aws-cloudfront-logging", "S3 logging", []Resource{dist(goodDist)}, false, ""},
+		{"aws-cloudfront-logging", "CloudWatch log delivery", []Resource{dist(with(goodDist, "loggingConfig", nil)), dependsOn(res(TypeLogDeliverySource, "cdn", nil), dist(nil))}, false, ""},
+		{"aws-cloudfront-logging", "no logging", []Resource{dist(with(goodDist, "loggingConfig", nil))}, true, "no access logging"},
+
+		{"aws-api-gateway-tls", "REST TLS 1.2", []Resource{res(TypeRestDomainName, "api", map[string]any{"securityPolicy": "TLS_1_2"})}, false, ""},
+		{"aws-api-gateway-tls", "HTTP API TLS 1.2", []Resource{res(TypeHTTPDomainName, "api", map[string]any{"domainNameConfiguration": map[string]any{"securityPolicy": "TLS_1_2"}})}, false, ""},
+		{"aws-api-gateway-tls", "REST TLS 1.0", []Resource{res(TypeRestDomainName, "api", map[string]any{"securityPolicy": "TLS_1_0"})}, true, `"TLS_1_0"`},
+		{"aws-api-gateway-tls", "HTTP API policy unset", []Resource{res(TypeHTTPDomainName, "api", map[string]any{})}, true, "must be TLS_1_2"},
+
+		{"aws-api-gateway-access-logs", "REST stage", []Resource{stage}, false, ""},
+		{"aws-api-gateway-access-logs", "HTTP stage without logs", []Resource{res(TypeHTTPStage, "default", map[string]any{})}, true, "destinationArn is not set"},
+
+		{"aws-api-gateway-authorization", "JWT route", []Resource{res(TypeHTTPRoute, "r", map[string]any{"authorizationType": "JWT"})}, false, ""},
+		{"aws-api-gateway-authorization", "public route", []Resource{res(TypeHTTPRoute, "r", map[string]any{"authorizationType": "NONE"})}, true, "public"},
+		{"aws-api-gateway-authorization", "public REST method", []Resource{res(TypeRestMethod, "m", map[string]any{"authorization": "NONE"})}, true, "public"},
+
+		{"aws-waf-on-public-entry-points", "ALB with web ACL", []Resource{alb(goodAlb), acl, association(alb(goodAlb))}, false, ""},
+		{"aws-waf-on-public-entry-points", "internal ALB needs none", []Resource{alb(with(goodAlb, "internal", true))}, false, ""},
+		{"aws-waf-on-public-entry-points", "CloudFront with web ACL", []Resource{dist(goodDist)}, false, ""},
+		{"aws-waf-on-public-entry-points", "REST stage with web ACL", []Resource{stage, acl, association(stage)}, false, ""},
+		{"aws-waf-on-public-entry-points", "HTTP API behind CloudFront with WAF", []Resource{httpAPI, dependsOn(dist(goodDist), httpAPI)}, false, ""},
+		{"aws-waf-on-public-entry-points", "ALB without web ACL", []Resource{alb(goodAlb)}, true, "no web ACL association"},
+		{"aws-waf-on-public-entry-points", "internet-facing NLB", []Resource{alb(map[string]any{"loadBalancerType": "network"})}, true, "network load balancer"},
+		{"aws-waf-on-public-entry-points", "CloudFront without web ACL", []Resource{dist(with(goodDist, "webAclId", nil))}, true, "no webAclId"},
+		{"aws-waf-on-public-entry-points", "REST stage without web ACL", []Resource{stage}, true, "API stage has no web ACL"},
+		{"aws-waf-on-public-entry-points", "bare HTTP API", []Resource{httpAPI}, true, "cannot take a web ACL"},
+		{"aws-waf-on-public-entry-points", "HTTP API behind CloudFront without WAF", []Resource{httpAPI, dependsOn(dist(with(goodDist, "webAclId", nil)), httpAPI)}, true, "cannot take a web ACL"},
+
+		{"aws-waf-logging", "logs with authorization redacted", []Resource{acl, logging("authorization")}, false, ""},
+		{"aws-waf-logging", "no logging", []Resource{acl}, true, "no logging configuration"},
+		{"aws-waf-logging", "bearer tokens logged", []Resource{acl, logging("x-trace-id")}, true, "does not redact the authorization header"},
+
+		{"aws-security-group-no-world-ingress", "standalone rule from the VPC", []Resource{sgRule(TypeSecurityGroupRule, map[string]any{"type": "ingress", "protocol": "tcp", "fromPort": int64(5432), "toPort": int64(5432), "cidrBlocks": []any{"10.20.0.0/16"}})}, false, ""},
+		{"aws-security-group-no-world-ingress", "egress to the world is not ingress", []Resource{sgRule(TypeSecurityGroupRule, map[string]any{"type": "egress", "protocol": "-1", "cidrBlocks": []any{"0.0.0.0/0"}})}, false, ""},
+		{"aws-security-group-no-world-ingress", "standalone rule opens postgres", []Resource{sgRule(TypeSecurityGroupRule, map[string]any{"type": "ingress", "protocol": "tcp", "fromPort": int64(5432), "toPort": int64(5432), "cidrBlocks": []any{"0.0.0.0/0"}})}, true, "5432-5432/tcp"},
+		{"aws-security-group-no-world-ingress", "vpc ingress rule opens everything", []Resource{sgRule(TypeSecurityGroupIngess, map[string]any{"ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0"})}, true, "0-0/-1"},
+	}
+}
