@@ -22,6 +22,9 @@ type AuditTrailArgs struct {
 	ObjectLock string
 	// Protect keeps the trail bucket through destroys and config changes (production).
 	Protect bool
+	// Replica keeps a copy of the archive in the DR region; required in production by the
+	// phi-data-stores-have-dr-copy rule, since the trail records who touched PHI.
+	Replica *BucketReplica
 	Tags    map[string]string
 }
 
@@ -33,6 +36,8 @@ type AuditTrail struct {
 	TrailArn     pulumi.StringOutput `pulumi:"trailArn"`
 	BucketName   pulumi.StringOutput `pulumi:"bucketName"`
 	LogGroupName pulumi.StringOutput `pulumi:"logGroupName"`
+	// ReplicaBucketName is the DR copy of the archive; empty without a Replica.
+	ReplicaBucketName pulumi.StringOutput `pulumi:"replicaBucketName"`
 }
 
 func (a *AuditTrailArgs) validate() error {
@@ -72,6 +77,7 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 		ArchiveAfterDays: 365,
 		ObjectLock:       args.ObjectLock,
 		Protect:          args.Protect,
+		Replica:          args.Replica,
 		Tags:             args.Tags,
 		PolicyStatements: func(arn string) []map[string]any {
 			return []map[string]any{{
@@ -161,7 +167,12 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	t.TrailArn = trail.Arn
 	t.BucketName = bucket.BucketName
 	t.LogGroupName = group.Name
+	t.ReplicaBucketName = pulumi.String("").ToStringOutput()
+	if bucket.Replica != nil {
+		t.ReplicaBucketName = bucket.Replica.BucketName
+	}
 	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
 		"trailArn": t.TrailArn, "bucketName": t.BucketName, "logGroupName": t.LogGroupName,
+		"replicaBucketName": t.ReplicaBucketName,
 	})
 }

@@ -32,7 +32,18 @@ type SecureBucketArgs struct {
 	// PolicyStatements are added to the bucket policy, after the TLS-only denial. Each gets the
 	// bucket ARN.
 	PolicyStatements func(bucketArn string) []map[string]any
-	Tags             map[string]string
+	// Replica, when set, copies every object to a bucket in another region with the same
+	// controls, so the data survives the loss of its region.
+	Replica *BucketReplica
+	Tags    map[string]string
+}
+
+// BucketReplica is where a SecureBucket keeps its disaster-recovery copy.
+type BucketReplica struct {
+	// Provider targets the DR region. Required.
+	Provider pulumi.ProviderResource
+	// KmsKeyArn is a key in the DR region (a replica of the source key). Required.
+	KmsKeyArn pulumi.StringInput
 }
 
 // SecureBucket is private (all public access blocked, ACLs disabled), versioned, SSE-KMS
@@ -40,7 +51,9 @@ type SecureBucketArgs struct {
 type SecureBucket struct {
 	pulumi.ResourceState
 
-	Bucket     *s3.BucketV2
+	Bucket *s3.BucketV2
+	// Replica is the DR copy, when BucketReplica was given.
+	Replica    *SecureBucket
 	BucketName pulumi.StringOutput `pulumi:"bucketName"`
 	BucketArn  pulumi.StringOutput `pulumi:"bucketArn"`
 }
@@ -64,6 +77,12 @@ func (a *SecureBucketArgs) validate() error {
 	}
 	if a.ObjectLock != LockNone && a.ObjectLock != LockGovernance && a.ObjectLock != LockCompliance {
 		return argError(c, "ObjectLock", fmt.Sprintf("%q", a.ObjectLock), "must be empty, %q or %q", LockGovernance, LockCompliance)
+	}
+	if a.Replica != nil && a.Replica.Provider == nil {
+		return argError(c, "Replica.Provider", nil, "required: the provider of the DR region")
+	}
+	if a.Replica != nil && a.Replica.KmsKeyArn == nil {
+		return argError(c, "Replica.KmsKeyArn", nil, "required: a customer-managed key in the DR region")
 	}
 	return requireTags(c, a.Tags)
 }
@@ -194,6 +213,12 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		Policy: policy,
 	}, parent, after); err != nil {
 		return nil, err
+	}
+
+	if args.Replica != nil {
+		if err := replicate(ctx, b, args, bucket, versioning); err != nil {
+			return nil, err
+		}
 	}
 
 	b.BucketName = bucket.Bucket

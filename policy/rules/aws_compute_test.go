@@ -63,7 +63,6 @@ func computeCases() []ruleCase {
 	}
 }
 
-
 func TestEksPublicEndpointOutsideProduction(t *testing.T) {
 	rule, _ := Find("aws-eks-endpoint-private")
 	dev := cfg

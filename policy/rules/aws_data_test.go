@@ -19,10 +19,10 @@ func dataCases() []ruleCase {
 	}
 	table := func(inputs map[string]any) Resource { return res(TypeDynamoTable, "records", inputs) }
 	goodTable := map[string]any{
-		"serverSideEncryption": map[string]any{"enabled": true, "kmsKeyArn": "arn:key"},
-		"pointInTimeRecovery":  map[string]any{"enabled": true},
+		"serverSideEncryption":      map[string]any{"enabled": true, "kmsKeyArn": "arn:key"},
+		"pointInTimeRecovery":       map[string]any{"enabled": true},
 		"deletionProtectionEnabled": true,
-		"replicas": []any{map[string]any{"regionName": "eu-west-1", "kmsKeyArn": "arn:dr-key", "pointInTimeRecovery": true}},
+		"replicas":                  []any{map[string]any{"regionName": "eu-west-1", "kmsKeyArn": "arn:dr-key", "pointInTimeRecovery": true}},
 	}
 	secret := res(TypeSecret, "openai", map[string]any{"kmsKeyId": "arn:key"})
 	rotation := func(days int64) Resource {

@@ -24,7 +24,9 @@ func edgeCases() []ruleCase {
 	stage := res(TypeRestStage, "v1", map[string]any{"accessLogSettings": map[string]any{"destinationArn": "arn:lg"}})
 	httpAPI := res(TypeHTTPApi, "api", map[string]any{"protocolType": "HTTP"})
 	acl := res(TypeWebACL, "acl", map[string]any{})
-	association := func(target Resource) Resource { return dependsOn(dependsOn(res(TypeWebACLAssociation, target.Name, nil), acl), target) }
+	association := func(target Resource) Resource {
+		return dependsOn(dependsOn(res(TypeWebACLAssociation, target.Name, nil), acl), target)
+	}
 	logging := func(header string) Resource {
 		return dependsOn(res(TypeWebACLLogging, "acl", map[string]any{"redactedFields": []any{map[string]any{"singleHeader": map[string]any{"name": header}}}}), acl)
 	}

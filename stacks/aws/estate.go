@@ -77,6 +77,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		LogRetentionDays: cfg.LogRetentionDays,
 		ObjectLock:       lock,
 		Protect:          cfg.Production(),
+		Replica:          &awsc.BucketReplica{Provider: dr, KmsKeyArn: drLogsKey},
 		Tags:             tags,
 	}, pulumi.Provider(primary))
 	if err != nil {
@@ -105,6 +106,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	ctx.Export("drKeyArns", keys.ReplicaKeyArns)
 	ctx.Export("auditTrailArn", trail.TrailArn)
 	ctx.Export("auditBucketName", trail.BucketName)
+	ctx.Export("auditReplicaBucketName", trail.ReplicaBucketName)
 	ctx.Export("securityAlertTopicArn", alerts.TopicArn)
 	return nil
 }
