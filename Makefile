@@ -17,7 +17,7 @@ PULUMI_ROOT    := $(CURDIR)/.cache/pulumi
 PULUMI         := $(PULUMI_ROOT)/bin/pulumi
 export PULUMI_ROOT
 
-.PHONY: help build test unit lint plan plan-json policy tools cli bench fuzz clean
+.PHONY: help build test unit lint plan plan-json policy tools cli bench mutation fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,8 +68,12 @@ bench: ## print cold and warm build times of the program and the offline plan ti
 	echo "== warm build of the program (build cache kept, main package touched)"; \
 	$(GO) build -o /dev/null . ; touch main.go; \
 	time $(GO) build -o /dev/null . ; \
-	echo "== offline plan of the production stack"; \
+	echo "== offline plan of the production stack, and the policy rules alone"; \
 	$(GO) test -run '^$$' -bench . -benchtime 20x -benchmem ./internal/plan/
+
+mutation: ## flip every guarded property of the production plan and print the detection rate
+	@out=$$($(GO) test -count=1 -run 'TestMutation' -v ./stacks/aws/ 2>&1); rc=$$?; \
+	echo "$$out" | grep -E 'mutation test:|^(--- |ok|FAIL)|Error|missed'; exit $$rc
 
 fuzz: ## fuzz the config loader for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./internal/config/

@@ -1,10 +1,13 @@
 package plan_test
 
 import (
+	"encoding/json"
 	"io"
 	"testing"
 
+	"github.com/healthhub/estate/internal/audit"
 	"github.com/healthhub/estate/internal/plan"
+	"github.com/healthhub/estate/policy/rules"
 	"github.com/healthhub/estate/stacks"
 )
 
@@ -34,4 +37,28 @@ func BenchmarkRenderText(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRulesProduction measures what the policy pack adds to the plan: every rule over
+// the production resources, as the plan and `estate audit` run them.
+func BenchmarkRulesProduction(b *testing.B) {
+	p, err := plan.Run("../..", "production", stacks.Run)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := json.Marshal(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, err := audit.Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := rules.Config{AllowedRegions: []string{"eu-west-2", "eu-west-1"}, RetentionFloorDays: 2190, Environment: "production"}
+	b.ReportAllocs()
+	for b.Loop() {
+		rules.Evaluate(rules.All, snap.Resources, cfg)
+	}
+	b.ReportMetric(float64(len(rules.All)), "rules")
+	b.ReportMetric(float64(len(snap.Resources)), "resources")
 }

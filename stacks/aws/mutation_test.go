@@ -1,0 +1,245 @@
+package aws_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/internal/audit"
+	"github.com/healthhub/estate/internal/plan"
+	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/stacks"
+)
+
+// mutation turns one secure property of one resource into its insecure value, the way a
+// careless change or a hand-edited component would. apply returns false when the resource
+// does not carry the property, and drop=true removes the resource (a missing companion).
+type mutation struct {
+	rule  string // the rule that must catch it
+	what  string
+	types []string
+	apply func(r *rules.Resource) (applies bool)
+	drop  bool
+}
+
+func set(path string, v any) func(r *rules.Resource) bool {
+	return func(r *rules.Resource) bool { return setPath(r.Inputs, path, v) }
+}
+
+func remove(path string) func(r *rules.Resource) bool { return set(path, nil) }
+
+func always(f func(r *rules.Resource)) func(r *rules.Resource) bool {
+	return func(r *rules.Resource) bool { f(r); return true }
+}
+
+var worldSSH = []any{map[string]any{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": []any{"0.0.0.0/0"}}}
+
+// mutations is every guarded property of the types the production estate deploys. A rule
+// family added for new resource types adds its mutations here when those types join the
+// estate; TestMutationCatalogueIsLive fails on an entry that no longer matches anything.
+var mutations = []mutation{
+	{rule: "region-allow-list", what: "provider region outside the allow-list", types: []string{rules.TypeAWSProvider}, apply: set("region", "us-west-2")},
+	{rule: "region-allow-list", what: "provider without a region", types: []string{rules.TypeAWSProvider}, apply: remove("region")},
+	{rule: "region-allow-list", what: "resource on the default provider", types: nil, apply: func(r *rules.Resource) bool {
+		if r.Provider == "" || !strings.HasPrefix(r.Type, "aws:") {
+			return false
+		}
+		r.Provider = ""
+		return true
+	}},
+	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup}, apply: always(func(r *rules.Resource) { r.Protect = false })},
+	{rule: "required-tags", what: "owner tag removed", types: nil, apply: func(r *rules.Resource) bool {
+		tags, ok := r.Inputs["tags"].(map[string]any)
+		if !ok || tags["owner"] == nil {
+			return false
+		}
+		return setPath(r.Inputs, "tags.owner", nil)
+	}},
+	{rule: "aws-kms-key-rotation", what: "rotation off", types: []string{rules.TypeKmsKey}, apply: set("enableKeyRotation", false)},
+	{rule: "aws-kms-key-rotation", what: "rotation every two years", types: []string{rules.TypeKmsKey}, apply: set("rotationPeriodInDays", 730.0)},
+	{rule: "aws-s3-encryption-cmk", what: "SSE-S3 instead of KMS", types: []string{rules.TypeBucketSSE}, apply: set("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "AES256")},
+	{rule: "aws-s3-encryption-cmk", what: "AWS-managed key", types: []string{rules.TypeBucketSSE}, apply: remove("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId")},
+	{rule: "aws-s3-encryption-cmk", what: "encryption configuration removed", types: []string{rules.TypeBucketSSE}, drop: true},
+	{rule: "aws-s3-public-access-blocked", what: "blockPublicAcls off", types: []string{rules.TypeBucketPublicAccess}, apply: set("blockPublicAcls", false)},
+	{rule: "aws-s3-public-access-blocked", what: "blockPublicPolicy off", types: []string{rules.TypeBucketPublicAccess}, apply: set("blockPublicPolicy", false)},
+	{rule: "aws-s3-public-access-blocked", what: "ignorePublicAcls off", types: []string{rules.TypeBucketPublicAccess}, apply: set("ignorePublicAcls", false)},
+	{rule: "aws-s3-public-access-blocked", what: "restrictPublicBuckets off", types: []string{rules.TypeBucketPublicAccess}, apply: set("restrictPublicBuckets", false)},
+	{rule: "aws-s3-public-access-blocked", what: "public access block removed", types: []string{rules.TypeBucketPublicAccess}, drop: true},
+	{rule: "aws-s3-versioning", what: "versioning suspended", types: []string{rules.TypeBucketVersioning}, apply: set("versioningConfiguration.status", "Suspended")},
+	{rule: "aws-s3-tls-only", what: "TLS denial dropped from the policy", types: []string{rules.TypeBucketPolicy}, apply: set("policy", `{"Version":"2012-10-17","Statement":[]}`)},
+	{rule: "aws-log-group-encrypted", what: "log group without a key", types: []string{rules.TypeLogGroup}, apply: remove("kmsKeyId")},
+	{rule: "aws-log-group-retention", what: "one year of logs", types: []string{rules.TypeLogGroup}, apply: set("retentionInDays", 365.0)},
+	{rule: "aws-cloudtrail-hardened", what: "single-region trail", types: []string{rules.TypeTrail}, apply: set("isMultiRegionTrail", false)},
+	{rule: "aws-cloudtrail-hardened", what: "log file validation off", types: []string{rules.TypeTrail}, apply: set("enableLogFileValidation", false)},
+	{rule: "aws-cloudtrail-hardened", what: "trail without a key", types: []string{rules.TypeTrail}, apply: remove("kmsKeyId")},
+	{rule: "aws-cloudtrail-hardened", what: "logging stopped", types: []string{rules.TypeTrail}, apply: set("enableLogging", false)},
+	{rule: "aws-vpc-flow-logs", what: "rejected traffic only", types: []string{rules.TypeFlowLog}, apply: set("trafficType", "REJECT")},
+	{rule: "aws-vpc-flow-logs", what: "flow log removed", types: []string{rules.TypeFlowLog}, drop: true},
+	{rule: "aws-default-security-group-closed", what: "default group admits SSH", types: []string{rules.TypeDefaultSecurityGroup}, apply: set("ingress", worldSSH)},
+	{rule: "aws-security-group-no-world-ingress", what: "SSH from the internet", types: []string{rules.TypeSecurityGroup}, apply: set("ingress", worldSSH)},
+	{rule: "aws-sns-topic-encrypted", what: "topic without a key", types: []string{rules.TypeSnsTopic}, apply: remove("kmsMasterKeyId")},
+	{rule: "aws-sns-topic-encrypted", what: "AWS-managed SNS key", types: []string{rules.TypeSnsTopic}, apply: set("kmsMasterKeyId", "alias/aws/sns")},
+	{rule: "phi-data-stores-have-dr-copy", what: "replication disabled", types: []string{rules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
+	{rule: "phi-data-stores-have-dr-copy", what: "replication removed", types: []string{rules.TypeBucketReplication}, drop: true},
+}
+
+func productionSubjects(t testing.TB) ([]rules.Resource, rules.Config) {
+	t.Helper()
+	p, err := plan.Run("../..", "production", stacks.Run)
+	require.NoError(t, err)
+	data, err := json.Marshal(p)
+	require.NoError(t, err)
+	snap, err := audit.Parse(data)
+	require.NoError(t, err)
+	cfg := rules.Config{AllowedRegions: []string{"eu-west-2", "eu-west-1", "us-east-1"}, RetentionFloorDays: 2190, Environment: "production"}
+	return snap.Resources, cfg
+}
+
+// TestMutationDetection takes the production plan, flips each guarded property of each
+// resource that carries it to its insecure value, one at a time, and asserts the pack flags
+// the change under the rule that guards it. It reports how many it tried and caught.
+func TestMutationDetection(t *testing.T) {
+	base, cfg := productionSubjects(t)
+	require.Empty(t, rules.Evaluate(rules.All, base, cfg), "the production plan must start clean")
+
+	tried, caught := 0, 0
+	properties := map[string]bool{}
+	var missed []string
+	for _, m := range mutations {
+		for i := range base {
+			if m.types != nil && !slices.Contains(m.types, base[i].Type) {
+				continue
+			}
+			mutated := slices.Clone(base)
+			if m.drop {
+				mutated = slices.Delete(mutated, i, i+1)
+			} else {
+				mutated[i] = deepCopy(base[i])
+				if !m.apply(&mutated[i]) {
+					continue
+				}
+			}
+			tried++
+			properties[m.rule+": "+m.what] = true
+			if flagged(rules.Evaluate(rules.All, mutated, cfg), m.rule) {
+				caught++
+			} else {
+				missed = append(missed, fmt.Sprintf("%s on %s %s", m.what, base[i].Type, base[i].Name))
+			}
+		}
+	}
+	t.Logf("mutation test: %d guarded properties, %d mutations over %d resources, %d caught (%.1f%%)",
+		len(properties), tried, len(base), caught, 100*float64(caught)/float64(max(tried, 1)))
+	assert.Empty(t, missed, "mutations the pack did not flag")
+	assert.Equal(t, tried, caught)
+	assert.Greater(t, tried, 300, "the catalogue should reach most of the estate")
+}
+
+// TestMutationCatalogueIsLive keeps the catalogue honest: every entry applies to at least one
+// resource of the production plan, so none silently tests nothing.
+func TestMutationCatalogueIsLive(t *testing.T) {
+	base, _ := productionSubjects(t)
+	for _, m := range mutations {
+		applies := false
+		for _, r := range base {
+			if m.types != nil && !slices.Contains(m.types, r.Type) {
+				continue
+			}
+			c := deepCopy(r)
+			if m.drop || m.apply(&c) {
+				applies = true
+				break
+			}
+		}
+		assert.True(t, applies, "%s (%s) matches nothing in the production plan", m.what, m.rule)
+	}
+}
+
+func flagged(vs []rules.Violation, rule string) bool {
+	for _, v := range vs {
+		if v.Policy == rule {
+			return true
+		}
+	}
+	return false
+}
+
+func deepCopy(r rules.Resource) rules.Resource {
+	r.Inputs = copyValue(r.Inputs).(map[string]any)
+	r.Dependencies = slices.Clone(r.Dependencies)
+	return r
+}
+
+func copyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = copyValue(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = copyValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// setPath sets (or, with nil, deletes) the value at a property path; false if the path's
+// parent does not exist or the value is already absent.
+func setPath(inputs map[string]any, path string, v any) bool {
+	p, err := resource.ParsePropertyPath(path)
+	if err != nil || len(p) == 0 {
+		return false
+	}
+	var cur any = inputs
+	for _, seg := range p[:len(p)-1] {
+		switch k := seg.(type) {
+		case string:
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return false
+			}
+			cur = m[k]
+		case int:
+			a, ok := cur.([]any)
+			if !ok || k >= len(a) {
+				return false
+			}
+			cur = a[k]
+		}
+	}
+	switch k := p[len(p)-1].(type) {
+	case string:
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		if v == nil {
+			if _, had := m[k]; !had {
+				return false
+			}
+			delete(m, k)
+			return true
+		}
+		m[k] = v
+		return true
+	case int:
+		a, ok := cur.([]any)
+		if !ok || k >= len(a) {
+			return false
+		}
+		a[k] = v
+		return true
+	}
+	return false
+}
