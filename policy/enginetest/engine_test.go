@@ -1,8 +1,9 @@
 // Package enginetest runs the built policy pack under the real Pulumi engine: the CLI pinned
 // in tools/pulumi, a file backend in a temporary folder, and inline programs made of
-// component resources (no provider plugin can be obtained offline). The engine hands
+// component resources (no cloud provider plugin can be obtained offline). The engine hands
 // components' inputs to the pack like any resource's, so the rules see what they would in
-// a real preview.
+// a real preview. Where a rule needs a real provider resource (the region allow-list), a
+// stand-in provider plugin built from ./regionprovider plays the regional provider.
 package enginetest
 
 import (
@@ -20,7 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var packPath string
+var packPath, pluginDir string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "healthhub-pack")
@@ -32,6 +33,13 @@ func TestMain(m *testing.M) {
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		panic("building the policy pack: " + err.Error())
+	}
+	// The stand-in regional provider is found by the engine on PATH, as an ambient plugin.
+	pluginDir = dir
+	plugin := exec.Command("go", "build", "-o", filepath.Join(dir, "pulumi-resource-hhregion"), "./regionprovider")
+	plugin.Stdout, plugin.Stderr = os.Stdout, os.Stderr
+	if err := plugin.Run(); err != nil {
+		panic("building the stand-in provider: " + err.Error())
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -67,8 +75,7 @@ type resource struct {
 
 func stack(t *testing.T, environment string, resources ...resource) auto.Stack {
 	t.Helper()
-	ctx := context.Background()
-	program := func(pctx *pulumi.Context) error {
+	return programStack(t, environment, func(pctx *pulumi.Context) error {
 		for _, r := range resources {
 			var state pulumi.ResourceState
 			if err := pctx.RegisterResource(r.typ, r.name, r.inputs, &state); err != nil {
@@ -76,13 +83,19 @@ func stack(t *testing.T, environment string, resources ...resource) auto.Stack {
 			}
 		}
 		return nil
-	}
+	})
+}
+
+func programStack(t *testing.T, environment string, program pulumi.RunFunc) auto.Stack {
+	t.Helper()
+	ctx := context.Background()
 	s, err := auto.UpsertStackInlineSource(ctx, "engine", "healthhub", program,
 		auto.Pulumi(pulumiCommand(t)),
 		auto.EnvVars(map[string]string{
 			"PULUMI_BACKEND_URL":       "file://" + t.TempDir(),
 			"PULUMI_CONFIG_PASSPHRASE": "engine-test",
 			"PULUMI_SKIP_UPDATE_CHECK": "true",
+			"PATH":                     pluginDir + string(os.PathListSeparator) + os.Getenv("PATH"),
 		}),
 	)
 	require.NoError(t, err)
@@ -170,4 +183,24 @@ func TestPackConfigOverridesDefaults(t *testing.T) {
 		optpreview.PolicyPackConfigs(packConfig(t, `{}`)))
 	require.Error(t, err, "with the region rule on, a resource without an explicit provider fails")
 	assert.Contains(t, err.Error(), "region-allow-list")
+}
+
+// regionalProvider is an explicit provider in a region, as the estate creates one per region.
+type regionalProvider struct{ pulumi.ProviderResourceState }
+
+func TestPackAllowedRegionsReachTheRule(t *testing.T) {
+	s := programStack(t, "dev", func(pctx *pulumi.Context) error {
+		var p regionalProvider
+		return pctx.RegisterResource("pulumi:providers:hhregion", "us-west", pulumi.Map{"region": pulumi.String("us-west-2")}, &p)
+	})
+	ctx := context.Background()
+
+	_, err := s.Preview(ctx, optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(packConfig(t, `{}`)))
+	require.Error(t, err, "the stack allows eu-west-2 and eu-west-1 only")
+	assert.Contains(t, err.Error(), "provider region us-west-2 is not in the allowed regions (eu-west-2, eu-west-1)")
+
+	res, err := s.Preview(ctx, optpreview.PolicyPacks(packPath),
+		optpreview.PolicyPackConfigs(packConfig(t, `{"region-allow-list": {"allowedRegions": ["us-west-2"]}}`)))
+	require.NoError(t, err, "the pack's allowedRegions replaces the stack's")
+	assert.NotContains(t, res.StdOut, "region-allow-list")
 }
