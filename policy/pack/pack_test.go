@@ -110,9 +110,12 @@ func TestStackDefaultsComeFromStackConfig(t *testing.T) {
 	assert.Equal(t, "production", d.Environment)
 	assert.Equal(t, 2190, d.RetentionFloorDays)
 
-	o := WithOverrides(d, map[string]any{"allowedRegions": []any{"us-east-1"}, "retentionFloorDays": 2555.0})
+	assert.Equal(t, 35, d.BackupFloor(), "production keeps every automated backup RDS allows")
+
+	o := WithOverrides(d, map[string]any{"allowedRegions": []any{"us-east-1"}, "retentionFloorDays": 2555.0, "backupRetentionFloorDays": 14.0})
 	assert.Equal(t, []string{"us-east-1"}, o.AllowedRegions)
 	assert.Equal(t, 2555, o.RetentionFloorDays)
+	assert.Equal(t, 14, o.BackupFloor())
 }
 
 func TestFromAnalyzer(t *testing.T) {

@@ -178,6 +178,9 @@ var logGroupRetention = Rule{
 	Level:       Mandatory,
 	Types:       []string{TypeLogGroup},
 	Check: func(r Resource, cfg Config) []string {
+		if v, _ := get(r.Inputs, "retentionInDays"); IsUnknown(v) {
+			return []string{"retentionInDays is unknown at preview; set it from config"}
+		}
 		days, ok := number(r.Inputs, "retentionInDays")
 		if !ok || days == 0 {
 			return nil // never expire
@@ -205,8 +208,8 @@ var cloudTrailHardened = Rule{
 		if !present(r.Inputs, "kmsKeyId") {
 			out = append(out, "kmsKeyId is not set")
 		}
-		if v, ok := get(r.Inputs, "enableLogging"); ok && v == false {
-			out = append(out, "enableLogging is false")
+		if v, ok := get(r.Inputs, "enableLogging"); ok && v != true {
+			out = append(out, fmt.Sprintf("enableLogging is %v", v))
 		}
 		return out
 	},
@@ -246,6 +249,9 @@ var defaultSecurityGroupClosed = Rule{
 		var out []string
 		for _, k := range []string{"ingress", "egress"} {
 			if v, ok := get(r.Inputs, k); ok {
+				if IsUnknown(v) {
+					out = append(out, fmt.Sprintf("default security group %s rules are unknown at preview; they must be an empty literal", k))
+				}
 				if rules, _ := v.([]any); len(rules) > 0 {
 					out = append(out, fmt.Sprintf("default security group has %d %s rules; must have none", len(rules), k))
 				}

@@ -108,7 +108,9 @@ var launchTemplateHardened = Rule{
 		if t := str(r.Inputs, "metadataOptions.httpTokens"); t != "required" {
 			out = append(out, fmt.Sprintf("metadataOptions.httpTokens is %q; must be required (IMDSv2)", t))
 		}
-		if hops, ok := number(r.Inputs, "metadataOptions.httpPutResponseHopLimit"); ok && hops > 1 {
+		if v, _ := get(r.Inputs, "metadataOptions.httpPutResponseHopLimit"); IsUnknown(v) {
+			out = append(out, "metadataOptions.httpPutResponseHopLimit is unknown at preview; must be 1")
+		} else if hops, ok := number(r.Inputs, "metadataOptions.httpPutResponseHopLimit"); ok && hops > 1 {
 			out = append(out, fmt.Sprintf("metadataOptions.httpPutResponseHopLimit is %d; must be 1", hops))
 		}
 		for i := range list(r.Inputs, "blockDeviceMappings") {
@@ -169,6 +171,8 @@ var lambdaNotPublic = Rule{
 		}
 		principal := str(r.Inputs, "principal")
 		switch {
+		case IsUnknown(principal):
+			return []string{"principal is unknown at preview; name the service or account"}
 		case principal == "*":
 			return []string{`principal is "*": anyone could invoke the function`}
 		case strings.HasSuffix(principal, ".amazonaws.com") && !present(r.Inputs, "sourceArn"):

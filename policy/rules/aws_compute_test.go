@@ -46,6 +46,7 @@ func computeCases() []ruleCase {
 		{"aws-launch-template-hardened", "IMDSv2 and encrypted volumes", []Resource{template(goodTemplate)}, false, ""},
 		{"aws-launch-template-hardened", "IMDSv1 allowed", []Resource{template(with(goodTemplate, "metadataOptions", map[string]any{"httpTokens": "optional"}))}, true, `"optional"`},
 		{"aws-launch-template-hardened", "hop limit 2 lets pods reach the node role", []Resource{template(with(goodTemplate, "metadataOptions", map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": int64(2)}))}, true, "HopLimit is 2"},
+		{"aws-launch-template-hardened", "hop limit unknown", []Resource{template(with(goodTemplate, "metadataOptions", map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": Unknown}))}, true, "unknown at preview"},
 		{"aws-launch-template-hardened", "unencrypted root volume", []Resource{template(with(goodTemplate, "blockDeviceMappings", []any{map[string]any{"ebs": map[string]any{"encrypted": "false"}}}))}, true, `ebs.encrypted must be "true"`},
 
 		{"aws-lambda-environment-encrypted", "environment under the secrets key", []Resource{fn(goodFn)}, false, ""},
@@ -58,6 +59,7 @@ func computeCases() []ruleCase {
 		{"aws-lambda-not-public", "API Gateway for one API", []Resource{perm(map[string]any{"principal": "apigateway.amazonaws.com", "sourceArn": "arn:api/*"})}, false, ""},
 		{"aws-lambda-not-public", "IAM-authenticated URL", []Resource{res(TypeLambdaURL, "u", map[string]any{"authorizationType": "AWS_IAM"})}, false, ""},
 		{"aws-lambda-not-public", "anonymous URL", []Resource{res(TypeLambdaURL, "u", map[string]any{"authorizationType": "NONE"})}, true, "must use AWS_IAM"},
+		{"aws-lambda-not-public", "principal unknown", []Resource{perm(map[string]any{"principal": Unknown, "sourceArn": "arn:api/*"})}, true, "unknown at preview"},
 		{"aws-lambda-not-public", "any principal", []Resource{perm(map[string]any{"principal": "*"})}, true, "anyone could invoke"},
 		{"aws-lambda-not-public", "service without source", []Resource{perm(map[string]any{"principal": "apigateway.amazonaws.com"})}, true, "no sourceArn"},
 	}

@@ -264,7 +264,7 @@ var deletionProtection = Rule{
 				out = append(out, "deletionProtectionEnabled must be true")
 			}
 		case TypeLoadBalancer, TypeAlbLoadBalancer:
-			if !explicitlyTrue(r.Inputs, "internal") && !boolTrue(r.Inputs, "enableDeletionProtection") {
+			if isInternetFacingLB(r) && !boolTrue(r.Inputs, "enableDeletionProtection") {
 				out = append(out, "enableDeletionProtection must be true: deleting the load balancer takes the service and its DNS name down")
 			}
 		case TypeSecret:
@@ -357,9 +357,12 @@ var backupPlanRetention = Rule{
 		var out []string
 		longest, copies := int64(0), 0
 		for i := range list(r.Inputs, "rules") {
-			days, ok := number(r.Inputs, fmt.Sprintf("rules[%d].lifecycle.deleteAfter", i))
-			if !ok {
+			path := fmt.Sprintf("rules[%d].lifecycle.deleteAfter", i)
+			days, ok := number(r.Inputs, path)
+			if _, set := get(r.Inputs, path); !set {
 				days = 1 << 31 // kept until deleted by hand
+			} else if !ok {
+				days = 0 // unknown at preview: cannot be shown to meet the floor
 			}
 			longest = max(longest, days)
 			copies += len(list(r.Inputs, fmt.Sprintf("rules[%d].copyActions", i)))

@@ -48,6 +48,7 @@ func dataCases() []ruleCase {
 		{"aws-database-credentials-secret", "managed master password", []Resource{cluster(goodCluster)}, false, ""},
 		{"aws-database-credentials-secret", "password as a Pulumi secret", []Resource{cluster(with(with(goodCluster, "manageMasterUserPassword", nil), "masterPassword", Secret))}, false, ""},
 		{"aws-database-credentials-secret", "password in clear", []Resource{cluster(with(with(goodCluster, "manageMasterUserPassword", nil), "masterPassword", "hunter2"))}, true, "clear text"},
+		{"aws-database-credentials-secret", "password unknown and not secret", []Resource{cluster(with(with(goodCluster, "manageMasterUserPassword", nil), "masterPassword", Unknown))}, true, "clear text"},
 		{"aws-database-credentials-secret", "no password management", []Resource{cluster(with(goodCluster, "manageMasterUserPassword", nil))}, true, "manageMasterUserPassword must be true"},
 		{"aws-database-credentials-secret", "redis token as a secret", []Resource{redis(goodRedis)}, false, ""},
 		{"aws-database-credentials-secret", "redis without auth", []Resource{redis(with(goodRedis, "authToken", nil))}, true, "authToken is not set"},
@@ -112,6 +113,7 @@ func dataCases() []ruleCase {
 
 		{"aws-backup-plan-retention", "seven years, copied", []Resource{plan(2557, true)}, false, ""},
 		{"aws-backup-plan-retention", "one year", []Resource{plan(365, true)}, true, "keeps recovery points 365 days; at least 2190"},
+		{"aws-backup-plan-retention", "retention unknown", []Resource{res(TypeBackupPlan, "phi", map[string]any{"rules": []any{map[string]any{"lifecycle": map[string]any{"deleteAfter": Unknown}, "copyActions": []any{map[string]any{}}}}})}, true, "keeps recovery points 0 days"},
 		{"aws-backup-plan-retention", "no copy", []Resource{plan(2557, false)}, true, "another region"},
 	}
 }

@@ -34,8 +34,10 @@ func isApplicationLB(r Resource) bool {
 	return (r.Type == TypeLoadBalancer || r.Type == TypeAlbLoadBalancer) && (t == "" || t == "application")
 }
 
+// isInternetFacingLB: a load balancer is internal only when it says so; an unknown switch is
+// taken as internet-facing, the side that needs the controls.
 func isInternetFacingLB(r Resource) bool {
-	return (r.Type == TypeLoadBalancer || r.Type == TypeAlbLoadBalancer) && !explicitlyTrue(r.Inputs, "internal")
+	return (r.Type == TypeLoadBalancer || r.Type == TypeAlbLoadBalancer) && !boolTrue(r.Inputs, "internal")
 }
 
 // modernTLSPolicy accepts the ELB security policies that allow TLS 1.2 and 1.3 only.

@@ -74,6 +74,7 @@ func edgeCases() []ruleCase {
 		{"aws-waf-on-public-entry-points", "CloudFront with web ACL", []Resource{dist(goodDist)}, false, ""},
 		{"aws-waf-on-public-entry-points", "REST stage with web ACL", []Resource{stage, acl, association(stage)}, false, ""},
 		{"aws-waf-on-public-entry-points", "HTTP API behind CloudFront with WAF", []Resource{httpAPI, dependsOn(dist(goodDist), httpAPI)}, false, ""},
+		{"aws-waf-on-public-entry-points", "internal switch unknown is taken as internet-facing", []Resource{alb(with(goodAlb, "internal", Unknown))}, true, "no web ACL association"},
 		{"aws-waf-on-public-entry-points", "ALB without web ACL", []Resource{alb(goodAlb)}, true, "no web ACL association"},
 		{"aws-waf-on-public-entry-points", "internet-facing NLB", []Resource{alb(map[string]any{"loadBalancerType": "network"})}, true, "network load balancer"},
 		{"aws-waf-on-public-entry-points", "CloudFront without web ACL", []Resource{dist(with(goodDist, "webAclId", nil))}, true, "no webAclId"},

@@ -143,12 +143,14 @@ func baseCases() []ruleCase {
 
 		{"aws-log-group-retention", "seven years", []Resource{logGroup(map[string]any{"retentionInDays": int64(2557)})}, false, ""},
 		{"aws-log-group-retention", "never expires", []Resource{logGroup(map[string]any{"retentionInDays": int64(0)})}, false, ""},
+		{"aws-log-group-retention", "unknown at preview", []Resource{logGroup(map[string]any{"retentionInDays": Unknown})}, true, "unknown at preview"},
 		{"aws-log-group-retention", "one year", []Resource{logGroup(map[string]any{"retentionInDays": int64(365)})}, true, "retentionInDays is 365; at least 2190"},
 
 		{"aws-cloudtrail-hardened", "hardened", []Resource{trail(goodTrail)}, false, ""},
 		{"aws-cloudtrail-hardened", "single region", []Resource{trail(with(goodTrail, "isMultiRegionTrail", false))}, true, "isMultiRegionTrail"},
 		{"aws-cloudtrail-hardened", "no validation", []Resource{trail(with(goodTrail, "enableLogFileValidation", nil))}, true, "enableLogFileValidation"},
 		{"aws-cloudtrail-hardened", "no key", []Resource{trail(with(goodTrail, "kmsKeyId", nil))}, true, "kmsKeyId"},
+		{"aws-cloudtrail-hardened", "logging unknown", []Resource{trail(with(goodTrail, "enableLogging", Unknown))}, true, "enableLogging is [unknown]"},
 		{"aws-cloudtrail-hardened", "logging off", []Resource{trail(with(goodTrail, "enableLogging", false))}, true, "enableLogging is false"},
 
 		{"aws-vpc-flow-logs", "all traffic", []Resource{vpc, flowLog("ALL")}, false, ""},
@@ -156,6 +158,7 @@ func baseCases() []ruleCase {
 		{"aws-vpc-flow-logs", "rejects only", []Resource{vpc, flowLog("REJECT")}, true, `trafficType is "REJECT"`},
 
 		{"aws-default-security-group-closed", "closed", []Resource{res(TypeDefaultSecurityGroup, "d", map[string]any{"ingress": []any{}, "egress": []any{}})}, false, ""},
+		{"aws-default-security-group-closed", "rules unknown", []Resource{res(TypeDefaultSecurityGroup, "d", map[string]any{"ingress": Unknown})}, true, "unknown at preview"},
 		{"aws-default-security-group-closed", "ingress rule", []Resource{res(TypeDefaultSecurityGroup, "d", map[string]any{"ingress": []any{map[string]any{"fromPort": int64(0)}}})}, true, "1 ingress rules"},
 
 		{"aws-security-group-no-world-ingress", "https from anywhere at an internet-facing load balancer", []Resource{sg(443, 443, "0.0.0.0/0"), dependsOn(res(TypeLoadBalancer, "alb", nil), sg(443, 443, "0.0.0.0/0"))}, false, ""},
