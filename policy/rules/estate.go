@@ -23,10 +23,10 @@ var regionAllowList = Rule{
 		allowed := strings.Join(cfg.AllowedRegions, ", ")
 		switch {
 		case strings.HasPrefix(r.Type, "pulumi:providers:"):
-			if r.Type == "pulumi:providers:pulumi" {
-				return nil
+			region := providerRegion(r)
+			if region == "" && !cloudProviders[r.Type] {
+				return nil // not regional (kubernetes, random, ...): its resources live where their cluster does
 			}
-			region := str(r.Inputs, "region")
 			if region == "" || IsUnknown(region) {
 				return []string{"provider has no explicit region; set one from healthhub:primaryRegion or healthhub:drRegion"}
 			}
@@ -41,6 +41,20 @@ var regionAllowList = Rule{
 		}
 		return nil
 	},
+}
+
+// cloudProviders must name a region; other providers are checked only if they carry one.
+var cloudProviders = map[string]bool{
+	TypeAWSProvider: true, "pulumi:providers:gcp": true, "pulumi:providers:azure-native": true,
+}
+
+// providerRegion is a provider's region input: "region" for AWS and GCP, "location" for
+// Azure Native.
+func providerRegion(r Resource) string {
+	if region := str(r.Inputs, "region"); region != "" {
+		return region
+	}
+	return str(r.Inputs, "location")
 }
 
 // isCustom tells a cloud resource from a component or the stack: cloud types are

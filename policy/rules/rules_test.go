@@ -103,6 +103,9 @@ func baseCases() []ruleCase {
 		{"region-allow-list", "provider region unknown", []Resource{provider(Unknown)}, true, "no explicit region"},
 		{"region-allow-list", "resource on default provider", []Resource{noProvider(bucket)}, true, "default provider"},
 		{"region-allow-list", "resource in a disallowed region", []Resource{inRegion(bucket, "ap-south-1")}, true, "in region ap-south-1, outside the allowed regions"},
+		{"region-allow-list", "kubernetes provider is not regional", []Resource{{URN: "urn:k8s", Type: "pulumi:providers:kubernetes", Inputs: map[string]any{"kubeconfig": Secret}}}, false, ""},
+		{"region-allow-list", "azure provider location", []Resource{{URN: "urn:az", Type: "pulumi:providers:azure-native", Inputs: map[string]any{"location": "uksouth"}}}, true, "uksouth is not in the allowed regions"},
+		{"region-allow-list", "gcp provider without region", []Resource{{URN: "urn:gcp", Type: "pulumi:providers:gcp", Inputs: map[string]any{}}}, true, "no explicit region"},
 		{"region-allow-list", "component needs no provider", []Resource{noProvider(res("healthhub:aws:Network", "n", nil))}, false, ""},
 
 		{"stateful-resources-protected", "protected key", []Resource{key(nil)}, false, ""},
