@@ -17,7 +17,7 @@ import (
 // Name and Version identify the pack to the engine.
 const Name = "healthhub-hipaa"
 
-var Version = semver.MustParse("0.1.0")
+var Version = semver.MustParse("0.2.0")
 
 // configSchema lets a team override, per policy, what otherwise comes from the stack config.
 var configSchema = &policyx.ConfigSchema{Properties: map[string]map[string]any{
