@@ -1,13 +1,16 @@
 package aws_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthhub/estate/internal/audit"
 	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/internal/stackfile"
+	"github.com/healthhub/estate/policy/rules"
 	"github.com/healthhub/estate/stacks"
 )
 
@@ -88,6 +91,47 @@ func TestEveryShippedStackRenders(t *testing.T) {
 			p, err := plan.Run("../..", name, stacks.Run)
 			require.NoError(t, err)
 			assert.Zero(t, p.Summary.Mandatory, "violations: %v", p.Violations)
+		})
+	}
+}
+
+// productionOnly are the controls that depend on the environment by design: protection from
+// deletion and a DR copy matter where real PHI lives.
+var productionOnly = []string{"stateful-resources-protected", "aws-deletion-protection", "phi-data-stores-have-dr-copy"}
+
+// TestSmallerStacksAreCheaperNotWeaker runs staging and dev through the production policy
+// config: the only findings allowed are the production-only controls, so encryption,
+// exposure, TLS and logging are the same everywhere. The savings are in the network.
+func TestSmallerStacksAreCheaperNotWeaker(t *testing.T) {
+	prodCfg := rules.Config{AllowedRegions: []string{"eu-west-2", "eu-west-1"}, RetentionFloorDays: 2190, Environment: "production"}
+	tests := []struct {
+		stack     string
+		nat       int // primary and DR
+		subnets   int
+		resources int
+	}{
+		{"staging", 2, 18, 157},
+		{"dev", 2, 12, 141},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			p, err := plan.Run("../..", tt.stack, stacks.Run)
+			require.NoError(t, err)
+			assert.Equal(t, tt.stack, p.Environment)
+			assert.Equal(t, tt.resources, p.Summary.Resources)
+			assert.Equal(t, tt.nat, p.Summary.ByType["aws:ec2/natGateway:NatGateway"], "one NAT gateway per region")
+			assert.Equal(t, tt.subnets, p.Summary.ByType["aws:ec2/subnet:Subnet"])
+			assert.Empty(t, p.Violations)
+
+			data, err := json.Marshal(p)
+			require.NoError(t, err)
+			snap, err := audit.Parse(data)
+			require.NoError(t, err)
+			found := rules.Evaluate(rules.All, snap.Resources, prodCfg)
+			require.NotEmpty(t, found, "outside production nothing is protected from destroy, which the production config must see")
+			for _, v := range found {
+				assert.Contains(t, productionOnly, v.Policy, "%s is weaker than production: %s on %s", tt.stack, v.Message, v.URN)
+			}
 		})
 	}
 }
