@@ -59,13 +59,14 @@ var kmsKeyRotation = Rule{
 	},
 }
 
-// bucketCompanion checks, for every bucket, the configuration resources S3 keeps apart from
-// the bucket itself.
-func bucketCompanion(typ, missing string, ok func(Resource) string) func([]Resource, Config) []Finding {
+// companion checks, for every resource of the owner type, the resources that configure it
+// apart from it (a bucket's encryption, a VPC's flow log, a web ACL's logging): there must be
+// one, and each must pass ok (an empty message).
+func companion(owner, typ, missing string, ok func(Resource) string) func([]Resource, Config) []Finding {
 	return func(all []Resource, _ Config) []Finding {
 		var out []Finding
 		for _, b := range all {
-			if b.Type != TypeBucket {
+			if b.Type != owner {
 				continue
 			}
 			deps := dependents(all, b, typ)
@@ -88,7 +89,7 @@ var s3Encryption = Rule{
 	Description: "S3 buckets encrypt objects with SSE-KMS under a customer-managed key (HIPAA 164.312(a)(2)(iv) encryption at rest).",
 	Level:       Mandatory,
 	Types:       []string{TypeBucket, TypeBucketSSE},
-	CheckStack: bucketCompanion(TypeBucketSSE, "bucket has no server-side encryption configuration with a customer-managed KMS key", func(r Resource) string {
+	CheckStack: companion(TypeBucket, TypeBucketSSE, "bucket has no server-side encryption configuration with a customer-managed KMS key", func(r Resource) string {
 		algo := str(r.Inputs, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm")
 		if algo != "aws:kms" && algo != "aws:kms:dsse" {
 			return fmt.Sprintf("sseAlgorithm is %q; must be aws:kms with a customer-managed key", algo)
@@ -105,7 +106,7 @@ var s3PublicAccess = Rule{
 	Description: "Every S3 bucket blocks all public access (HIPAA 164.312(a)(1) access control).",
 	Level:       Mandatory,
 	Types:       []string{TypeBucket, TypeBucketPublicAccess},
-	CheckStack: bucketCompanion(TypeBucketPublicAccess, "bucket has no public access block", func(r Resource) string {
+	CheckStack: companion(TypeBucket, TypeBucketPublicAccess, "bucket has no public access block", func(r Resource) string {
 		var off []string
 		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 			if !boolTrue(r.Inputs, k) {
@@ -124,7 +125,7 @@ var s3Versioning = Rule{
 	Description: "S3 buckets keep object versions so an overwrite or delete can be undone (HIPAA 164.312(c)(1) integrity, 164.308(a)(7) contingency plan).",
 	Level:       Mandatory,
 	Types:       []string{TypeBucket, TypeBucketVersioning},
-	CheckStack: bucketCompanion(TypeBucketVersioning, "bucket has no versioning configuration", func(r Resource) string {
+	CheckStack: companion(TypeBucket, TypeBucketVersioning, "bucket has no versioning configuration", func(r Resource) string {
 		if s := str(r.Inputs, "versioningConfiguration.status"); s != "Enabled" {
 			return fmt.Sprintf("versioning status is %q; must be Enabled", s)
 		}
@@ -137,7 +138,7 @@ var s3TLSOnly = Rule{
 	Description: "S3 bucket policies deny requests that do not use TLS (HIPAA 164.312(e)(1) transmission security).",
 	Level:       Mandatory,
 	Types:       []string{TypeBucket, TypeBucketPolicy},
-	CheckStack: bucketCompanion(TypeBucketPolicy, "bucket has no policy denying non-TLS requests", func(r Resource) string {
+	CheckStack: companion(TypeBucket, TypeBucketPolicy, "bucket has no policy denying non-TLS requests", func(r Resource) string {
 		statements, known, err := policyStatements(r.Inputs, "policy")
 		if err != nil {
 			return "bucket policy is not valid JSON: " + err.Error()
@@ -220,24 +221,12 @@ var vpcFlowLogs = Rule{
 	Description: "Every VPC records all traffic in flow logs (HIPAA 164.312(b) audit controls).",
 	Level:       Mandatory,
 	Types:       []string{TypeVpc, TypeFlowLog},
-	CheckStack: func(all []Resource, _ Config) []Finding {
-		var out []Finding
-		for _, v := range all {
-			if v.Type != TypeVpc {
-				continue
-			}
-			logs := dependents(all, v, TypeFlowLog)
-			if len(logs) == 0 {
-				out = append(out, Finding{v.URN, "VPC has no flow log"})
-			}
-			for _, l := range logs {
-				if t := str(l.Inputs, "trafficType"); t != "ALL" {
-					out = append(out, Finding{l.URN, fmt.Sprintf("trafficType is %q; must be ALL so rejected and accepted flows are both kept", t)})
-				}
-			}
+	CheckStack: companion(TypeVpc, TypeFlowLog, "VPC has no flow log", func(l Resource) string {
+		if t := str(l.Inputs, "trafficType"); t != "ALL" {
+			return fmt.Sprintf("trafficType is %q; must be ALL so rejected and accepted flows are both kept", t)
 		}
-		return out
-	},
+		return ""
+	}),
 }
 
 var defaultSecurityGroupClosed = Rule{
@@ -308,7 +297,7 @@ var securityGroupWorldIngress = Rule{
 				protocol := str(r.Inputs, "protocol") + str(r.Inputs, "ipProtocol")
 				from, _ := number(r.Inputs, "fromPort")
 				to, _ := number(r.Inputs, "toPort")
-				out = append(out, check(r.URN, securityGroupOf(all, r), "the rule", from, to, protocol)...)
+				out = append(out, check(r.URN, dependencyOf(all, r, TypeSecurityGroup, nil).URN, "the rule", from, to, protocol)...)
 			}
 		}
 		return out
@@ -322,18 +311,6 @@ func world(lists ...[]string) bool {
 		}
 	}
 	return false
-}
-
-// securityGroupOf finds the security group a standalone rule belongs to.
-func securityGroupOf(all []Resource, rule Resource) string {
-	for _, d := range rule.Dependencies {
-		for _, r := range all {
-			if r.URN == d && r.Type == TypeSecurityGroup {
-				return r.URN
-			}
-		}
-	}
-	return ""
 }
 
 var snsTopicEncrypted = Rule{

@@ -302,24 +302,12 @@ var secretsRotation = Rule{
 	Description: "Secrets rotate at least every 90 days (HIPAA 164.308(a)(5)(ii)(D) password management). Advisory: some vendor keys can only be rotated by hand.",
 	Level:       Advisory,
 	Types:       []string{TypeSecret, TypeSecretRotation},
-	CheckStack: func(all []Resource, _ Config) []Finding {
-		var out []Finding
-		for _, s := range all {
-			if s.Type != TypeSecret {
-				continue
-			}
-			rotations := dependents(all, s, TypeSecretRotation)
-			if len(rotations) == 0 {
-				out = append(out, Finding{s.URN, "secret has no rotation"})
-			}
-			for _, rot := range rotations {
-				if days, ok := number(rot.Inputs, "rotationRules.automaticallyAfterDays"); ok && days > 90 {
-					out = append(out, Finding{rot.URN, fmt.Sprintf("rotationRules.automaticallyAfterDays is %d; at most 90", days)})
-				}
-			}
+	CheckStack: companion(TypeSecret, TypeSecretRotation, "secret has no rotation", func(rot Resource) string {
+		if days, ok := number(rot.Inputs, "rotationRules.automaticallyAfterDays"); ok && days > 90 {
+			return fmt.Sprintf("rotationRules.automaticallyAfterDays is %d; at most 90", days)
 		}
-		return out
-	},
+		return ""
+	}),
 }
 
 var sqsEncrypted = Rule{

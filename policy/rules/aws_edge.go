@@ -257,24 +257,12 @@ var wafLogging = Rule{
 	Description: "Every WAFv2 web ACL logs its decisions, with the authorization header redacted (HIPAA 164.312(b) audit controls).",
 	Level:       Mandatory,
 	Types:       []string{TypeWebACL, TypeWebACLLogging},
-	CheckStack: func(all []Resource, _ Config) []Finding {
-		var out []Finding
-		for _, acl := range all {
-			if acl.Type != TypeWebACL {
-				continue
-			}
-			logs := dependents(all, acl, TypeWebACLLogging)
-			if len(logs) == 0 {
-				out = append(out, Finding{acl.URN, "web ACL has no logging configuration"})
-			}
-			for _, l := range logs {
-				if !redactsAuthorization(l) {
-					out = append(out, Finding{l.URN, "logging does not redact the authorization header, which carries bearer tokens"})
-				}
-			}
+	CheckStack: companion(TypeWebACL, TypeWebACLLogging, "web ACL has no logging configuration", func(l Resource) string {
+		if !redactsAuthorization(l) {
+			return "logging does not redact the authorization header, which carries bearer tokens"
 		}
-		return out
-	},
+		return ""
+	}),
 }
 
 func redactsAuthorization(logging Resource) bool {

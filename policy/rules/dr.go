@@ -22,10 +22,6 @@ var drCopy = Rule{
 		if !cfg.production() {
 			return nil
 		}
-		byURN := make(map[string]Resource, len(all))
-		for _, r := range all {
-			byURN[r.URN] = r
-		}
 		elsewhere := func(home Resource, region string) bool {
 			return region != "" && !IsUnknown(region) && region != home.Region && slices.Contains(cfg.AllowedRegions, region)
 		}
@@ -52,13 +48,8 @@ var drCopy = Rule{
 				// The replication configuration lives with its source bucket; the other bucket
 				// it refers to is the destination.
 				for _, rc := range dependents(all, r, TypeBucketReplication) {
-					if rc.Region != r.Region || !replicationEnabled(rc) {
-						continue
-					}
-					for _, d := range rc.Dependencies {
-						if dest, found := byURN[d]; found && dest.Type == TypeBucket && elsewhere(r, dest.Region) {
-							ok = true
-						}
+					if rc.Region == r.Region && replicationEnabled(rc) {
+						ok = ok || hasDependency(all, rc, TypeBucket, func(dest Resource) bool { return elsewhere(r, dest.Region) })
 					}
 				}
 			default:
@@ -83,26 +74,13 @@ func regionsOf(inputs map[string]any, path, field string) []string {
 // rdsReplicated: the cluster and a cluster in another allowed region are members of the same
 // global cluster, or that other cluster replicates from it.
 func rdsReplicated(all []Resource, primary Resource, elsewhere func(Resource, string) bool) bool {
+	global := dependencyOf(all, primary, TypeRdsGlobalCluster, nil).URN
 	for _, other := range all {
 		if other.Type != TypeRdsCluster || other.URN == primary.URN || !elsewhere(primary, other.Region) {
 			continue
 		}
-		if slices.Contains(other.Dependencies, primary.URN) {
+		if slices.Contains(other.Dependencies, primary.URN) || (global != "" && slices.Contains(other.Dependencies, global)) {
 			return true
-		}
-		for _, d := range primary.Dependencies {
-			if slices.Contains(other.Dependencies, d) && isType(all, d, TypeRdsGlobalCluster) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func isType(all []Resource, urn, typ string) bool {
-	for _, r := range all {
-		if r.URN == urn {
-			return r.Type == typ
 		}
 	}
 	return false

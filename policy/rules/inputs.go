@@ -163,15 +163,20 @@ func customerKey(inputs map[string]any, path string) (ok bool, why string) {
 	return true, ""
 }
 
-// hasDependency reports whether r's inputs refer to any resource of the given type that
-// satisfies ok.
-func hasDependency(all []Resource, r Resource, typ string, ok func(Resource) bool) bool {
+// dependencyOf returns the first resource r's inputs refer to that has the type and
+// satisfies ok (nil accepts any); the zero Resource if there is none.
+func dependencyOf(all []Resource, r Resource, typ string, ok func(Resource) bool) Resource {
 	for _, d := range r.Dependencies {
 		for _, o := range all {
 			if o.URN == d && o.Type == typ && (ok == nil || ok(o)) {
-				return true
+				return o
 			}
 		}
 	}
-	return false
+	return Resource{}
+}
+
+// hasDependency reports whether r's inputs refer to a resource of the type that satisfies ok.
+func hasDependency(all []Resource, r Resource, typ string, ok func(Resource) bool) bool {
+	return dependencyOf(all, r, typ, ok).URN != ""
 }
