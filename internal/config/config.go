@@ -4,6 +4,8 @@
 package config
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
@@ -44,6 +46,27 @@ type AWS struct {
 	NatGateways string `json:"natGateways"`
 	// AllowedAccountIds stops a deployment with credentials for the wrong account.
 	AllowedAccountIds []string `json:"allowedAccountIds,omitempty"`
+	// Database sizes the Aurora PostgreSQL cluster.
+	Database Database `json:"database"`
+}
+
+// Database holds the settings under healthhub:aws.database.
+type Database struct {
+	// EngineVersion is the Aurora PostgreSQL version, pinned (major 14 to 16).
+	EngineVersion string `json:"engineVersion"`
+	// InstanceClass sizes every instance, writer and readers alike.
+	InstanceClass string `json:"instanceClass"`
+	// Instances in the primary region: a writer and readers in other AZs (2+ in production).
+	Instances int `json:"instances"`
+	// BackupRetentionDays keeps automated backups for point-in-time restore (7 to 35; 35 in
+	// production).
+	BackupRetentionDays int `json:"backupRetentionDays"`
+}
+
+// EngineMajor is the major version, which names the parameter group family.
+func (d Database) EngineMajor() string {
+	major, _, _ := strings.Cut(d.EngineVersion, ".")
+	return major
 }
 
 // Production reports whether the stack holds live PHI and gets every protection.
@@ -63,6 +86,9 @@ func (c *Config) Tags() map[string]string {
 func Load(ctx *pulumi.Context) (*Config, error) {
 	raw := map[string]string{}
 	for _, k := range Keys {
+		if k.Secret {
+			continue // read by the estate as a secret output, never into this struct
+		}
 		if v, err := pulumiconfig.Try(ctx, Namespace+":"+k.Name); err == nil {
 			raw[k.Name] = v
 		}

@@ -51,7 +51,14 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, []string{"eu-west-2", "eu-west-1", "us-east-1"}, cfg.AllowedRegions)
 	assert.Equal(t, 2555, cfg.RetentionDays)
 	assert.Equal(t, 2192, cfg.LogRetentionDays, "default from Keys")
-	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az"}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase}, cfg.AWS)
+	assert.Equal(t, "16", cfg.AWS.Database.EngineMajor())
+}
+
+var defaultDatabase = Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 2, BackupRetentionDays: 35}
+
+func databaseJSON(d string) string {
+	return `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","database":` + d + `}`
 }
 
 func TestParseRejects(t *testing.T) {
@@ -90,6 +97,13 @@ func TestParseRejects(t *testing.T) {
 		{"cidrs overlap", map[string]string{"aws": awsJSON("10.20.0.0/16", "10.20.16.0/20", 3, "per-az")}, "aws.drVpcCidr", "must not overlap"},
 		{"two AZs in production", map[string]string{"aws": awsJSON("10.20.0.0/16", "10.21.0.0/16", 2, "per-az")}, "aws.availabilityZones", "must be 3 in production"},
 		{"single NAT in production", map[string]string{"aws": awsJSON("10.20.0.0/16", "10.21.0.0/16", 3, "single")}, "aws.natGateways", "per-az in production"},
+		{"database version unpinned", map[string]string{"aws": databaseJSON(`{"engineVersion":"16"}`)}, "aws.database.engineVersion", "pinned Aurora PostgreSQL version"},
+		{"database version too old", map[string]string{"aws": databaseJSON(`{"engineVersion":"11.9"}`)}, "aws.database.engineVersion", "major 14 to 16"},
+		{"database instance class", map[string]string{"aws": databaseJSON(`{"instanceClass":"r6g.large"}`)}, "aws.database.instanceClass", "db.r6g.large"},
+		{"one database instance in production", map[string]string{"aws": databaseJSON(`{"instances":1}`)}, "aws.database.instances", "at least 2 in production"},
+		{"too many database instances", map[string]string{"aws": databaseJSON(`{"instances":16}`)}, "aws.database.instances", "1 to 15"},
+		{"short backups in production", map[string]string{"aws": databaseJSON(`{"backupRetentionDays":14}`)}, "aws.database.backupRetentionDays", "35 in production"},
+		{"backups beyond RDS's limit", map[string]string{"aws": databaseJSON(`{"backupRetentionDays":90}`)}, "aws.database.backupRetentionDays", "7 to 35"},
 		{"bad account id", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","allowedAccountIds":["12345"]}`}, "aws.allowedAccountIds", "12-digit"},
 	}
 	for _, tt := range tests {
@@ -121,7 +135,18 @@ func TestParseReportsEveryProblemAtOnce(t *testing.T) {
 func TestAWSFieldsLeftOutKeepDefaults(t *testing.T) {
 	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16"}`}))
 	require.NoError(t, err)
-	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az"}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase}, cfg.AWS)
+
+	cfg, err = Parse(with(map[string]string{"environment": "dev", "aws": `{"database":{"instances":1,"backupRetentionDays":7}}`}))
+	require.NoError(t, err)
+	assert.Equal(t, Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 1, BackupRetentionDays: 7}, cfg.AWS.Database,
+		"a nested object keeps the defaults of the fields it leaves out")
+}
+
+func TestSecretKeysStayOutOfConfig(t *testing.T) {
+	cfg, err := Parse(with(map[string]string{KeyDatabasePassword: "hunter2-hunter2"}))
+	require.NoError(t, err, "a secret key is known, not validated here")
+	assert.NotContains(t, fmt.Sprintf("%+v", cfg), "hunter2")
 }
 
 func TestDevMayUseSingleNatAndTwoAZs(t *testing.T) {

@@ -28,6 +28,9 @@ var (
 type Key struct {
 	Name    string
 	Default string
+	// Secret keys are set with `pulumi config set --secret` and read by the estate as secret
+	// outputs (SecretKeys), so their values never land in Config, plans or logs.
+	Secret bool
 }
 
 // Keys lists every key the program reads.
@@ -42,8 +45,15 @@ var Keys = []Key{
 	{Name: "alertEmail"},
 	{Name: "owner"},
 	{Name: "costCentre"},
-	{Name: "aws", Default: `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az"}`},
+	{Name: "aws", Default: `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az",` +
+		`"database":{"engineVersion":"16.4","instanceClass":"db.r6g.large","instances":2,"backupRetentionDays":35}}`},
+	{Name: KeyDatabasePassword, Secret: true},
 }
+
+// KeyDatabasePassword is the Aurora master password. Aurora cannot let Secrets Manager manage
+// the password of a cluster in a global database, which the DR copy needs, so it comes from
+// the stack's encrypted config.
+const KeyDatabasePassword = "databasePassword"
 
 // cloudWatchRetention is the set of retention periods CloudWatch Logs accepts.
 var cloudWatchRetention = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}

@@ -249,7 +249,7 @@ func parseAWS(c *checker, v, env string) AWS {
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds (%v)", err)
+		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database (%v)", err)
 		return AWS{}
 	}
 	primary := privateCIDR(c, "aws.vpcCidr", a.VpcCidr)
@@ -274,7 +274,34 @@ func parseAWS(c *checker, v, env string) AWS {
 			c.fail("aws.allowedAccountIds", id, "must be 12-digit AWS account IDs")
 		}
 	}
+	parseDatabase(c, a.Database, env)
 	return a
+}
+
+var (
+	auroraPostgresVersion = regexp.MustCompile(`^(14|15|16)\.\d{1,2}$`)
+	rdsInstanceClass      = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
+)
+
+func parseDatabase(c *checker, d Database, env string) {
+	if !auroraPostgresVersion.MatchString(d.EngineVersion) {
+		c.fail("aws.database.engineVersion", d.EngineVersion, "must be a pinned Aurora PostgreSQL version, major 14 to 16, such as 16.4")
+	}
+	if !rdsInstanceClass.MatchString(d.InstanceClass) {
+		c.fail("aws.database.instanceClass", d.InstanceClass, "must be an RDS instance class such as db.r6g.large")
+	}
+	switch {
+	case d.Instances < 1 || d.Instances > 15:
+		c.fail("aws.database.instances", strconv.Itoa(d.Instances), "must be 1 to 15")
+	case env == EnvProduction && d.Instances < 2:
+		c.fail("aws.database.instances", strconv.Itoa(d.Instances), "must be at least 2 in production, so a reader in another AZ can take over")
+	}
+	switch {
+	case d.BackupRetentionDays < 7 || d.BackupRetentionDays > 35:
+		c.fail("aws.database.backupRetentionDays", strconv.Itoa(d.BackupRetentionDays), "must be 7 to 35")
+	case env == EnvProduction && d.BackupRetentionDays != 35:
+		c.fail("aws.database.backupRetentionDays", strconv.Itoa(d.BackupRetentionDays), "must be 35 in production")
+	}
 }
 
 var privateRanges = []*net.IPNet{mustCIDR("10.0.0.0/8"), mustCIDR("172.16.0.0/12"), mustCIDR("192.168.0.0/16")}
