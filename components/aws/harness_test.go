@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/healthhub/estate/internal/mockcloud"
+	"github.com/healthhub/estate/policy/rules"
 )
 
 var testTags = map[string]string{
@@ -70,4 +71,23 @@ func assertNothingRegistered(t *testing.T, m *mockcloud.Monitor) {
 	for _, r := range m.Resources() {
 		require.True(t, r.IsProvider(), "registered %s %s before failing", r.Type, r.Name)
 	}
+}
+
+// violations runs the whole policy pack over what the test registered, as the offline plan
+// would: components are built against the rules, not only against their own tables.
+func violations(m *mockcloud.Monitor, environment string) []rules.Violation {
+	var subjects []rules.Resource
+	for _, r := range m.Resources() {
+		region := m.Region(r.Provider)
+		if r.IsProvider() {
+			region = m.Region(r.URN)
+		}
+		subjects = append(subjects, rules.Resource{
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Region: region,
+			Dependencies: r.Dependencies, Protect: r.Protect, Inputs: rules.PlainMap(r.Inputs),
+		})
+	}
+	return rules.Evaluate(rules.All, subjects, rules.Config{
+		AllowedRegions: []string{"eu-west-2", "eu-west-1"}, RetentionFloorDays: 2190, Environment: environment,
+	})
 }

@@ -54,6 +54,9 @@ type Network struct {
 	IsolatedSubnetIds pulumi.StringArrayOutput `pulumi:"isolatedSubnetIds"`
 	EndpointSGId      pulumi.StringOutput      `pulumi:"endpointSecurityGroupId"`
 	FlowLogGroupName  pulumi.StringOutput      `pulumi:"flowLogGroupName"`
+	// PrivateCidrBlocks are the private tier's networks, known when the program runs, for
+	// the security groups of the data stores the workloads reach.
+	PrivateCidrBlocks []string
 }
 
 func (a *NetworkArgs) validate() error {
@@ -157,6 +160,9 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 			cidr, err := cidrSubnet(args.CidrBlock, newBits, base+i)
 			if err != nil {
 				return nil, err
+			}
+			if kind == "private" {
+				n.PrivateCidrBlocks = append(n.PrivateCidrBlocks, cidr)
 			}
 			sn := fmt.Sprintf("%s-%s-%s", args.Prefix, kind, az[len(az)-1:])
 			t := tags(args.Tags, sn)

@@ -1,0 +1,155 @@
+package aws
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	databaseKey   = "arn:aws:kms:eu-west-2:123456789012:key/database"
+	drDatabaseKey = "arn:aws:kms:eu-west-1:123456789012:key/database"
+	secretsKey    = "arn:aws:kms:eu-west-2:123456789012:key/secrets"
+)
+
+func databaseArgs(p providers, mutate func(*DatabaseArgs)) *DatabaseArgs {
+	a := &DatabaseArgs{
+		Prefix: "hh-db", VpcId: pulumi.String("vpc-1"), SubnetIds: pulumi.ToStringArray([]string{"subnet-1", "subnet-2", "subnet-3"}),
+		ClientCidrBlocks: []string{"10.20.0.0/18", "10.20.64.0/18"}, KmsKeyArn: pulumi.String(databaseKey),
+		LogKmsKeyArn: pulumi.String(logsKey), LogRetentionDays: 2557, MasterPassword: pulumi.ToSecret(pulumi.String("correct-horse-battery")).(pulumi.StringOutput),
+		EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 2, BackupRetentionDays: 35,
+		Production: true, Protect: true, Tags: testTags,
+		DR: &DatabaseDR{
+			Provider: p.dr, VpcId: pulumi.String("vpc-dr"), SubnetIds: pulumi.ToStringArray([]string{"subnet-dr-1"}),
+			ClientCidrBlocks: []string{"10.21.0.0/18"}, KmsKeyArn: pulumi.String(drDatabaseKey), LogKmsKeyArn: pulumi.String(drLogsKey),
+		},
+	}
+	if mutate != nil {
+		mutate(a)
+	}
+	return a
+}
+
+func TestDatabaseDefaults(t *testing.T) {
+	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
+		_, err := NewDatabase(ctx, "db", databaseArgs(p, nil), pulumi.Provider(p.primary))
+		return err
+	})
+	const (
+		cluster  = "aws:rds/cluster:Cluster"
+		instance = "aws:rds/clusterInstance:ClusterInstance"
+		params   = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+	)
+	assertInputs(t, m, []expectation{
+		{cluster, "hh-db", "engine", "aurora-postgresql"},
+		{cluster, "hh-db", "engineVersion", "16.4"},
+		{cluster, "hh-db", "storageEncrypted", true},
+		{cluster, "hh-db", "kmsKeyId", databaseKey},
+		{cluster, "hh-db", "iamDatabaseAuthenticationEnabled", true},
+		{cluster, "hh-db", "backupRetentionPeriod", int64(35)},
+		{cluster, "hh-db", "deletionProtection", true},
+		{cluster, "hh-db", "skipFinalSnapshot", false},
+		{cluster, "hh-db", "finalSnapshotIdentifier", "hh-db-final"},
+		{cluster, "hh-db", "enabledCloudwatchLogsExports", []any{"postgresql"}},
+		{cluster, "hh-db", "masterUsername", "healthhub_admin"},
+		{cluster, "hh-db", "dbClusterParameterGroupName", "hh-db"},
+		{instance, "hh-db-1", "publiclyAccessible", false},
+		{instance, "hh-db-1", "performanceInsightsEnabled", true},
+		{instance, "hh-db-1", "performanceInsightsKmsKeyId", databaseKey},
+		{instance, "hh-db-1", "monitoringInterval", int64(60)},
+		{instance, "hh-db-2", "instanceClass", "db.r6g.large"},
+		{params, "hh-db", "family", "aurora-postgresql16"},
+		{params, "hh-db", "parameters[0]", map[string]any{"name": "rds.force_ssl", "value": "1"}},
+		{params, "hh-db", "parameters[1]", map[string]any{"name": "ssl_min_protocol_version", "value": "TLSv1.2"}},
+		{"aws:cloudwatch/logGroup:LogGroup", "hh-db-postgresql", "name", "/aws/rds/cluster/hh-db/postgresql"},
+		{"aws:cloudwatch/logGroup:LogGroup", "hh-db-postgresql", "kmsKeyId", logsKey},
+		{"aws:cloudwatch/logGroup:LogGroup", "hh-db-postgresql", "retentionInDays", int64(2557)},
+		{"aws:ec2/securityGroup:SecurityGroup", "hh-db", "ingress[0].cidrBlocks", []any{"10.20.0.0/18", "10.20.64.0/18"}},
+		{"aws:ec2/securityGroup:SecurityGroup", "hh-db", "ingress[0].fromPort", int64(5432)},
+		{"aws:rds/globalCluster:GlobalCluster", "hh-db", "storageEncrypted", true},
+		{"aws:rds/globalCluster:GlobalCluster", "hh-db", "deletionProtection", true},
+		// The secondary: same controls, the DR key, no credentials of its own.
+		{cluster, "hh-db-dr", "kmsKeyId", drDatabaseKey},
+		{cluster, "hh-db-dr", "storageEncrypted", true},
+		{cluster, "hh-db-dr", "backupRetentionPeriod", int64(35)},
+		{cluster, "hh-db-dr", "deletionProtection", true},
+		{"aws:cloudwatch/logGroup:LogGroup", "hh-db-dr-postgresql", "kmsKeyId", drLogsKey},
+	})
+
+	primary, _ := m.Find(cluster, "hh-db")
+	pw, ok := primary.Get("masterPassword")
+	require.True(t, ok)
+	assert.Equal(t, "[secret]", pw, "the password is a secret in state and plans")
+	assert.True(t, primary.Protect)
+	assert.True(t, primary.RetainOnDelete)
+	_, hasEgress := primary.Get("egress")
+	assert.False(t, hasEgress)
+
+	secondary, _ := m.Find(cluster, "hh-db-dr")
+	assert.Equal(t, "eu-west-1", m.Region(secondary.Provider))
+	_, hasPassword := secondary.Get("masterPassword")
+	assert.False(t, hasPassword, "a secondary inherits the administrator")
+	global, _ := m.Find("aws:rds/globalCluster:GlobalCluster", "hh-db")
+	assert.Contains(t, primary.Dependencies, global.URN)
+	assert.Contains(t, secondary.Dependencies, global.URN)
+	writer, _ := m.Find(instance, "hh-db-1")
+	assert.Contains(t, secondary.Dependencies, writer.URN, "the secondary joins after the writer exists")
+
+	sg, _ := m.Find("aws:ec2/securityGroup:SecurityGroup", "hh-db")
+	_, sgEgress := sg.Get("egress")
+	assert.False(t, sgEgress, "the database starts no connection")
+
+	assert.Empty(t, violations(m, "production"), "the component passes the whole policy pack")
+}
+
+func TestDatabaseWithoutDRManagesItsPassword(t *testing.T) {
+	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
+		_, err := NewDatabase(ctx, "db", databaseArgs(p, func(a *DatabaseArgs) {
+			a.DR, a.MasterPassword, a.SecretsKmsKeyArn = nil, nil, pulumi.String(secretsKey)
+			a.Production, a.Protect, a.Instances, a.BackupRetentionDays = false, false, 1, 7
+		}), pulumi.Provider(p.primary))
+		return err
+	})
+	assertInputs(t, m, []expectation{
+		{"aws:rds/cluster:Cluster", "hh-db", "manageMasterUserPassword", true},
+		{"aws:rds/cluster:Cluster", "hh-db", "masterUserSecretKmsKeyId", secretsKey},
+		{"aws:rds/cluster:Cluster", "hh-db", "deletionProtection", false},
+		{"aws:rds/cluster:Cluster", "hh-db", "storageEncrypted", true},
+	})
+	assert.Empty(t, m.ByType("aws:rds/globalCluster:GlobalCluster"))
+	assert.Empty(t, violations(m, "dev"), "dev is smaller, not weaker")
+}
+
+func TestDatabaseArgErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*DatabaseArgs)
+		want   string
+	}{
+		{"bad prefix", func(a *DatabaseArgs) { a.Prefix = "HH_DB" }, `Database: Prefix = "HH_DB": must start with a letter`},
+		{"no key", func(a *DatabaseArgs) { a.KmsKeyArn = nil }, "Database: KmsKeyArn = <nil>: required"},
+		{"short log retention", func(a *DatabaseArgs) { a.LogRetentionDays = 30 }, "Database: LogRetentionDays = 30: must be at least 2190"},
+		{"floating version", func(a *DatabaseArgs) { a.EngineVersion = "16" }, `Database: EngineVersion = "16": must be a pinned`},
+		{"instance class", func(a *DatabaseArgs) { a.InstanceClass = "r6g.large" }, `Database: InstanceClass = "r6g.large"`},
+		{"single instance in production", func(a *DatabaseArgs) { a.Instances = 1 }, "Database: Instances = 1: must be at least 2 in production"},
+		{"short backups in production", func(a *DatabaseArgs) { a.BackupRetentionDays = 14 }, "Database: BackupRetentionDays = 14: must be 35 in production"},
+		{"backups past RDS's limit", func(a *DatabaseArgs) { a.BackupRetentionDays = 60 }, "Database: BackupRetentionDays = 60: must be 7 to 35"},
+		{"global database without a password", func(a *DatabaseArgs) { a.MasterPassword = nil }, "Database: MasterPassword = <nil>: required with DR"},
+		{"open to the internet", func(a *DatabaseArgs) { a.ClientCidrBlocks = []string{"0.0.0.0/0"} }, "Database: ClientCidrBlocks = 0.0.0.0/0: must be private"},
+		{"no clients", func(a *DatabaseArgs) { a.ClientCidrBlocks = nil }, "Database: ClientCidrBlocks = []: required"},
+		{"DR without provider", func(a *DatabaseArgs) { a.DR.Provider = nil }, "Database: DR.Provider = <nil>: required"},
+		{"untagged", func(a *DatabaseArgs) { a.Tags = map[string]string{} }, "Database: Tags"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
+				_, err := NewDatabase(ctx, "db", databaseArgs(p, tt.mutate), pulumi.Provider(p.primary))
+				return err
+			})
+			require.ErrorContains(t, err, tt.want)
+			assertNothingRegistered(t, m)
+		})
+	}
+}
