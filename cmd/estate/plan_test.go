@@ -131,6 +131,8 @@ const validStack = `config:
   healthhub:alertEmail: oncall@healthhub.example
   healthhub:owner: platform
   healthhub:costCentre: cc-1
+  healthhub:databasePassword:
+    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCiphertext
 `
 
 func TestPlanBadConfigExitsTwoWithEveryProblem(t *testing.T) {
@@ -173,13 +175,21 @@ func TestPlanUnknownStackExitsTwo(t *testing.T) {
 }
 
 func TestPlanSecureValuesNeedNoPassphrase(t *testing.T) {
-	dir := project(t, "secret", validStack+`  thirdparty:apiToken:
-    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCiphertext
-`)
+	dir := project(t, "secret", validStack)
 	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "")
 	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "secret", "--dir", dir, "--json")
 	require.Equal(t, 0, code, stderr)
 	assert.NotContains(t, stdout, "NotARealCiphertext")
+	assert.Contains(t, stdout, `"masterPassword": "[secret]"`, "the database password is planned as a secret")
+}
+
+func TestPlanMissingSecretExitsTwo(t *testing.T) {
+	dir := project(t, "nosecret", strings.Replace(validStack, "  healthhub:databasePassword:\n    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCiphertext\n", "", 1))
+	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "nosecret", "--dir", dir)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "healthhub:databasePassword")
+	assert.Contains(t, stderr, "pulumi config set --secret")
 }
 
 // A program that breaks a mandatory rule makes the plan exit 1 and name the rule.

@@ -87,7 +87,12 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	raw := map[string]string{}
 	for _, k := range Keys {
 		if k.Secret {
-			continue // read by the estate as a secret output, never into this struct
+			// Only its presence is checked here; the estate reads the value as a secret output,
+			// so it never lands in this struct.
+			if _, err := pulumiconfig.TrySecret(ctx, Namespace+":"+k.Name); err == nil {
+				raw[k.Name] = SecretPlaceholder
+			}
+			continue
 		}
 		if v, err := pulumiconfig.Try(ctx, Namespace+":"+k.Name); err == nil {
 			raw[k.Name] = v

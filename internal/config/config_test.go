@@ -15,15 +15,16 @@ import (
 
 func valid() map[string]string {
 	return map[string]string{
-		"cloud":          "aws",
-		"environment":    "production",
-		"primaryRegion":  "eu-west-2",
-		"drRegion":       "eu-west-1",
-		"allowedRegions": `["eu-west-2","eu-west-1","us-east-1"]`,
-		"retentionDays":  "2555",
-		"alertEmail":     "oncall@healthhub.example",
-		"owner":          "platform",
-		"costCentre":     "cc-1234",
+		"cloud":             "aws",
+		"environment":       "production",
+		"primaryRegion":     "eu-west-2",
+		"drRegion":          "eu-west-1",
+		"allowedRegions":    `["eu-west-2","eu-west-1","us-east-1"]`,
+		"retentionDays":     "2555",
+		"alertEmail":        "oncall@healthhub.example",
+		"owner":             "platform",
+		"costCentre":        "cc-1234",
+		KeyDatabasePassword: SecretPlaceholder,
 	}
 }
 
@@ -104,6 +105,7 @@ func TestParseRejects(t *testing.T) {
 		{"too many database instances", map[string]string{"aws": databaseJSON(`{"instances":16}`)}, "aws.database.instances", "1 to 15"},
 		{"short backups in production", map[string]string{"aws": databaseJSON(`{"backupRetentionDays":14}`)}, "aws.database.backupRetentionDays", "35 in production"},
 		{"backups beyond RDS's limit", map[string]string{"aws": databaseJSON(`{"backupRetentionDays":90}`)}, "aws.database.backupRetentionDays", "7 to 35"},
+		{"missing database password", map[string]string{KeyDatabasePassword: "<unset>"}, KeyDatabasePassword, "required secret: set it with `pulumi config set --secret healthhub:databasePassword"},
 		{"bad account id", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","allowedAccountIds":["12345"]}`}, "aws.allowedAccountIds", "12-digit"},
 	}
 	for _, tt := range tests {
@@ -207,7 +209,7 @@ func FuzzParse(f *testing.F) {
 		raw := map[string]string{
 			"cloud": cloud, "environment": env, "primaryRegion": primary, "drRegion": dr,
 			"allowedRegions": allowed, "retentionDays": retention, "logRetentionDays": logRetention,
-			"alertEmail": email, "owner": "platform", "costCentre": "cc-1",
+			"alertEmail": email, "owner": "platform", "costCentre": "cc-1", KeyDatabasePassword: "x",
 		}
 		if awsObj != "" {
 			raw["aws"] = awsObj

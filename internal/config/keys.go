@@ -50,6 +50,9 @@ var Keys = []Key{
 	{Name: KeyDatabasePassword, Secret: true},
 }
 
+// SecretPlaceholder stands for a secret's value wherever only its presence matters.
+const SecretPlaceholder = "[secret]"
+
 // KeyDatabasePassword is the Aurora master password. Aurora cannot let Secrets Manager manage
 // the password of a cluster in a global database, which the DR copy needs, so it comes from
 // the stack's encrypted config.

@@ -124,6 +124,12 @@ func Parse(raw map[string]string) (*Config, error) {
 	cfg.Owner = label(c, "owner", values["owner"])
 	cfg.CostCentre = label(c, "costCentre", values["costCentre"])
 
+	for _, k := range Keys {
+		if k.Secret && raw[k.Name] == "" {
+			c.fail(k.Name, "", "required secret: set it with `pulumi config set --secret %s:%s <value>`", Namespace, k.Name)
+		}
+	}
+
 	if cfg.Cloud == CloudAWS || raw["aws"] != "" {
 		cfg.AWS = parseAWS(c, values["aws"], cfg.Environment)
 	}

@@ -100,13 +100,14 @@ func programStack(t *testing.T, environment string, program pulumi.RunFunc) auto
 	)
 	require.NoError(t, err)
 	require.NoError(t, s.SetAllConfig(ctx, auto.ConfigMap{
-		"healthhub:environment":    {Value: environment},
-		"healthhub:primaryRegion":  {Value: "eu-west-2"},
-		"healthhub:drRegion":       {Value: "eu-west-1"},
-		"healthhub:allowedRegions": {Value: `["eu-west-2","eu-west-1"]`},
-		"healthhub:alertEmail":     {Value: "oncall@healthhub.example"},
-		"healthhub:owner":          {Value: "platform"},
-		"healthhub:costCentre":     {Value: "cc-1"},
+		"healthhub:environment":      {Value: environment},
+		"healthhub:primaryRegion":    {Value: "eu-west-2"},
+		"healthhub:drRegion":         {Value: "eu-west-1"},
+		"healthhub:allowedRegions":   {Value: `["eu-west-2","eu-west-1"]`},
+		"healthhub:alertEmail":       {Value: "oncall@healthhub.example"},
+		"healthhub:owner":            {Value: "platform"},
+		"healthhub:costCentre":       {Value: "cc-1"},
+		"healthhub:databasePassword": {Value: "engine-test-password", Secret: true},
 	}))
 	return s
 }

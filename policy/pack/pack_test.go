@@ -95,13 +95,14 @@ func TestStackDefaultsComeFromStackConfig(t *testing.T) {
 	pctx, err := pulumi.NewContext(context.Background(), pulumi.RunInfo{
 		Project: "healthhub", Stack: "production", Mocks: mockcloud.New("healthhub", "production"),
 		Config: map[string]string{
-			"healthhub:environment":    "production",
-			"healthhub:primaryRegion":  "eu-west-2",
-			"healthhub:drRegion":       "eu-west-1",
-			"healthhub:allowedRegions": `["eu-west-2","eu-west-1"]`,
-			"healthhub:alertEmail":     "a@b.example",
-			"healthhub:owner":          "platform",
-			"healthhub:costCentre":     "cc-1",
+			"healthhub:environment":      "production",
+			"healthhub:primaryRegion":    "eu-west-2",
+			"healthhub:drRegion":         "eu-west-1",
+			"healthhub:allowedRegions":   `["eu-west-2","eu-west-1"]`,
+			"healthhub:alertEmail":       "a@b.example",
+			"healthhub:owner":            "platform",
+			"healthhub:costCentre":       "cc-1",
+			"healthhub:databasePassword": "pack-test-password",
 		},
 	})
 	require.NoError(t, err)

@@ -2,16 +2,27 @@
 package aws
 
 import (
+	"fmt"
+
 	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	awsc "github.com/healthhub/estate/components/aws"
 	"github.com/healthhub/estate/internal/config"
 )
 
-// Build creates the providers and the baseline: keys, network in both regions, audit trail
-// and the alerts raised from it.
+// Build creates the providers and the estate: keys, network in both regions, audit trail and
+// its alerts, and the clinical database with its DR copy.
 func Build(ctx *pulumi.Context, cfg *config.Config) error {
+	// Secrets are read first, so a stack without them fails before anything is registered.
+	passwordKey := config.Namespace + ":" + config.KeyDatabasePassword
+	dbPassword, err := pulumiconfig.TrySecret(ctx, passwordKey)
+	if err != nil {
+		return fmt.Errorf("%s is required: set it with `pulumi config set --secret %s <password>` "+
+			"(8 to 128 printable characters without / @ \" or space)", passwordKey, passwordKey)
+	}
+
 	tags := cfg.Tags()
 	namer := cfg.Namer()
 	prefix := namer.Name()
@@ -84,6 +95,36 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		return err
 	}
 
+	drDatabaseKey, _ := keys.ReplicaArn(awsc.DomainDatabase)
+	database, err := awsc.NewDatabase(ctx, "database", &awsc.DatabaseArgs{
+		Prefix:              namer.Name("db"),
+		VpcId:               network.VpcId,
+		SubnetIds:           network.IsolatedSubnetIds,
+		ClientCidrBlocks:    network.PrivateCidrBlocks,
+		KmsKeyArn:           keys.Arn(awsc.DomainDatabase),
+		LogKmsKeyArn:        keys.Arn(awsc.DomainLogs),
+		LogRetentionDays:    cfg.LogRetentionDays,
+		MasterPassword:      dbPassword,
+		EngineVersion:       cfg.AWS.Database.EngineVersion,
+		InstanceClass:       cfg.AWS.Database.InstanceClass,
+		Instances:           cfg.AWS.Database.Instances,
+		BackupRetentionDays: cfg.AWS.Database.BackupRetentionDays,
+		Production:          cfg.Production(),
+		Protect:             cfg.Production(),
+		DR: &awsc.DatabaseDR{
+			Provider:         dr,
+			VpcId:            drNetwork.VpcId,
+			SubnetIds:        drNetwork.IsolatedSubnetIds,
+			ClientCidrBlocks: drNetwork.PrivateCidrBlocks,
+			KmsKeyArn:        drDatabaseKey,
+			LogKmsKeyArn:     drLogsKey,
+		},
+		Tags: tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+
 	alerts, err := awsc.NewSecurityAlerts(ctx, "security-alerts", &awsc.SecurityAlertsArgs{
 		Prefix:            namer.Name("security"),
 		KmsKeyArn:         keys.Arn(awsc.DomainLogs),
@@ -108,6 +149,10 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	ctx.Export("auditBucketName", trail.BucketName)
 	ctx.Export("auditReplicaBucketName", trail.ReplicaBucketName)
 	ctx.Export("securityAlertTopicArn", alerts.TopicArn)
+	ctx.Export("databaseEndpoint", database.Endpoint)
+	ctx.Export("databaseReaderEndpoint", database.ReaderEndpoint)
+	ctx.Export("databasePort", database.Port)
+	ctx.Export("databaseDrEndpoint", database.DREndpoint)
 	return nil
 }
 

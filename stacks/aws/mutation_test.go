@@ -53,7 +53,7 @@ var mutations = []mutation{
 		r.Provider = ""
 		return true
 	}},
-	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup}, apply: always(func(r *rules.Resource) { r.Protect = false })},
+	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup, rules.TypeRdsCluster, rules.TypeRdsGlobalCluster}, apply: always(func(r *rules.Resource) { r.Protect = false })},
 	{rule: "required-tags", what: "owner tag removed", types: nil, apply: func(r *rules.Resource) bool {
 		tags, ok := r.Inputs["tags"].(map[string]any)
 		if !ok || tags["owner"] == nil {
@@ -85,6 +85,23 @@ var mutations = []mutation{
 	{rule: "aws-security-group-no-world-ingress", what: "SSH from the internet", types: []string{rules.TypeSecurityGroup}, apply: set("ingress", worldSSH)},
 	{rule: "aws-sns-topic-encrypted", what: "topic without a key", types: []string{rules.TypeSnsTopic}, apply: remove("kmsMasterKeyId")},
 	{rule: "aws-sns-topic-encrypted", what: "AWS-managed SNS key", types: []string{rules.TypeSnsTopic}, apply: set("kmsMasterKeyId", "alias/aws/sns")},
+	{rule: "aws-rds-encrypted", what: "database storage unencrypted", types: []string{rules.TypeRdsCluster, rules.TypeRdsGlobalCluster}, apply: set("storageEncrypted", false)},
+	{rule: "aws-rds-encrypted", what: "database on the AWS-managed key", types: []string{rules.TypeRdsCluster}, apply: set("kmsKeyId", "alias/aws/rds")},
+	{rule: "aws-rds-encrypted", what: "Performance Insights without a key", types: []string{rules.TypeRdsClusterInstance}, apply: remove("performanceInsightsKmsKeyId")},
+	{rule: "aws-database-credentials-secret", what: "master password in clear text", types: []string{rules.TypeRdsCluster}, apply: func(r *rules.Resource) bool {
+		if _, ok := r.Inputs["masterPassword"]; !ok {
+			return false
+		}
+		return setPath(r.Inputs, "masterPassword", "hunter2")
+	}},
+	{rule: "aws-rds-not-public", what: "publicly accessible instance", types: []string{rules.TypeRdsClusterInstance}, apply: set("publiclyAccessible", true)},
+	{rule: "aws-rds-tls-enforced", what: "rds.force_ssl off", types: []string{rules.TypeRdsClusterParameterGroup}, apply: set("parameters[0].value", "0")},
+	{rule: "aws-rds-tls-enforced", what: "parameter group removed", types: []string{rules.TypeRdsClusterParameterGroup}, drop: true},
+	{rule: "aws-rds-backups", what: "one day of backups", types: []string{rules.TypeRdsCluster}, apply: set("backupRetentionPeriod", 1.0)},
+	{rule: "aws-rds-log-exports", what: "log export off", types: []string{rules.TypeRdsCluster}, apply: remove("enabledCloudwatchLogsExports")},
+	{rule: "aws-deletion-protection", what: "database deletion protection off", types: []string{rules.TypeRdsCluster, rules.TypeRdsGlobalCluster}, apply: set("deletionProtection", false)},
+	{rule: "aws-deletion-protection", what: "no final snapshot", types: []string{rules.TypeRdsCluster}, apply: set("skipFinalSnapshot", true)},
+	{rule: "phi-data-stores-have-dr-copy", what: "a cluster of the global database removed", types: []string{rules.TypeRdsCluster}, drop: true},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication disabled", types: []string{rules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication removed", types: []string{rules.TypeBucketReplication}, drop: true},
 }
