@@ -133,6 +133,8 @@ const validStack = `config:
   healthhub:costCentre: cc-1
   healthhub:databasePassword:
     secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCiphertext
+  healthhub:cacheAuthToken:
+    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCacheToken
 `
 
 func TestPlanBadConfigExitsTwoWithEveryProblem(t *testing.T) {

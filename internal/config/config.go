@@ -48,6 +48,17 @@ type AWS struct {
 	AllowedAccountIds []string `json:"allowedAccountIds,omitempty"`
 	// Database sizes the Aurora PostgreSQL cluster.
 	Database Database `json:"database"`
+	// Cache sizes the Redis replication group.
+	Cache Cache `json:"cache"`
+}
+
+// Cache holds the settings under healthhub:aws.cache.
+type Cache struct {
+	// EngineVersion is a pinned Redis version such as "7.1".
+	EngineVersion string `json:"engineVersion"`
+	NodeType      string `json:"nodeType"`
+	// Nodes is the primary plus replicas in other AZs (2+ in production).
+	Nodes int `json:"nodes"`
 }
 
 // Database holds the settings under healthhub:aws.database.

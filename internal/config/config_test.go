@@ -25,6 +25,7 @@ func valid() map[string]string {
 		"owner":             "platform",
 		"costCentre":        "cc-1234",
 		KeyDatabasePassword: SecretPlaceholder,
+		KeyCacheAuthToken:   SecretPlaceholder,
 	}
 }
 
@@ -52,11 +53,14 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, []string{"eu-west-2", "eu-west-1", "us-east-1"}, cfg.AllowedRegions)
 	assert.Equal(t, 2555, cfg.RetentionDays)
 	assert.Equal(t, 2192, cfg.LogRetentionDays, "default from Keys")
-	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache}, cfg.AWS)
 	assert.Equal(t, "16", cfg.AWS.Database.EngineMajor())
 }
 
-var defaultDatabase = Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 2, BackupRetentionDays: 35}
+var (
+	defaultDatabase = Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 2, BackupRetentionDays: 35}
+	defaultCache    = Cache{EngineVersion: "7.1", NodeType: "cache.r7g.large", Nodes: 2}
+)
 
 func databaseJSON(d string) string {
 	return `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","database":` + d + `}`
@@ -106,6 +110,10 @@ func TestParseRejects(t *testing.T) {
 		{"short backups in production", map[string]string{"aws": databaseJSON(`{"backupRetentionDays":14}`)}, "aws.database.backupRetentionDays", "35 in production"},
 		{"backups beyond RDS's limit", map[string]string{"aws": databaseJSON(`{"backupRetentionDays":90}`)}, "aws.database.backupRetentionDays", "7 to 35"},
 		{"missing database password", map[string]string{KeyDatabasePassword: "<unset>"}, KeyDatabasePassword, "required secret: set it with `pulumi config set --secret healthhub:databasePassword"},
+		{"cache version unpinned", map[string]string{"aws": `{"cache":{"engineVersion":"7"}}`}, "aws.cache.engineVersion", "pinned Redis version"},
+		{"cache node type", map[string]string{"aws": `{"cache":{"nodeType":"r7g.large"}}`}, "aws.cache.nodeType", "cache.r7g.large"},
+		{"single cache node in production", map[string]string{"aws": `{"cache":{"nodes":1}}`}, "aws.cache.nodes", "at least 2 in production"},
+		{"missing cache token", map[string]string{KeyCacheAuthToken: "<unset>"}, KeyCacheAuthToken, "required secret"},
 		{"bad account id", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","allowedAccountIds":["12345"]}`}, "aws.allowedAccountIds", "12-digit"},
 	}
 	for _, tt := range tests {
@@ -137,7 +145,7 @@ func TestParseReportsEveryProblemAtOnce(t *testing.T) {
 func TestAWSFieldsLeftOutKeepDefaults(t *testing.T) {
 	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16"}`}))
 	require.NoError(t, err)
-	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache}, cfg.AWS)
 
 	cfg, err = Parse(with(map[string]string{"environment": "dev", "aws": `{"database":{"instances":1,"backupRetentionDays":7}}`}))
 	require.NoError(t, err)
@@ -209,7 +217,7 @@ func FuzzParse(f *testing.F) {
 		raw := map[string]string{
 			"cloud": cloud, "environment": env, "primaryRegion": primary, "drRegion": dr,
 			"allowedRegions": allowed, "retentionDays": retention, "logRetentionDays": logRetention,
-			"alertEmail": email, "owner": "platform", "costCentre": "cc-1", KeyDatabasePassword: "x",
+			"alertEmail": email, "owner": "platform", "costCentre": "cc-1", KeyDatabasePassword: "x", KeyCacheAuthToken: "x",
 		}
 		if awsObj != "" {
 			raw["aws"] = awsObj

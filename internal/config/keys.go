@@ -46,9 +46,14 @@ var Keys = []Key{
 	{Name: "owner"},
 	{Name: "costCentre"},
 	{Name: "aws", Default: `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az",` +
-		`"database":{"engineVersion":"16.4","instanceClass":"db.r6g.large","instances":2,"backupRetentionDays":35}}`},
+		`"database":{"engineVersion":"16.4","instanceClass":"db.r6g.large","instances":2,"backupRetentionDays":35},` +
+		`"cache":{"engineVersion":"7.1","nodeType":"cache.r7g.large","nodes":2}}`},
 	{Name: KeyDatabasePassword, Secret: true},
+	{Name: KeyCacheAuthToken, Secret: true},
 }
+
+// KeyCacheAuthToken is the Redis auth token every client presents over TLS.
+const KeyCacheAuthToken = "cacheAuthToken"
 
 // SecretPlaceholder stands for a secret's value wherever only its presence matters.
 const SecretPlaceholder = "[secret]"

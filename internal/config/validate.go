@@ -255,7 +255,7 @@ func parseAWS(c *checker, v, env string) AWS {
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database (%v)", err)
+		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache (%v)", err)
 		return AWS{}
 	}
 	primary := privateCIDR(c, "aws.vpcCidr", a.VpcCidr)
@@ -281,7 +281,28 @@ func parseAWS(c *checker, v, env string) AWS {
 		}
 	}
 	parseDatabase(c, a.Database, env)
+	parseCache(c, a.Cache, env)
 	return a
+}
+
+var (
+	redisVersion  = regexp.MustCompile(`^[67]\.\d$`)
+	cacheNodeType = regexp.MustCompile(`^cache\.[a-z0-9]+\.[a-z0-9]+$`)
+)
+
+func parseCache(c *checker, cc Cache, env string) {
+	if !redisVersion.MatchString(cc.EngineVersion) {
+		c.fail("aws.cache.engineVersion", cc.EngineVersion, "must be a pinned Redis version such as 7.1")
+	}
+	if !cacheNodeType.MatchString(cc.NodeType) {
+		c.fail("aws.cache.nodeType", cc.NodeType, "must be an ElastiCache node type such as cache.r7g.large")
+	}
+	switch {
+	case cc.Nodes < 1 || cc.Nodes > 6:
+		c.fail("aws.cache.nodes", strconv.Itoa(cc.Nodes), "must be 1 to 6")
+	case env == EnvProduction && cc.Nodes < 2:
+		c.fail("aws.cache.nodes", strconv.Itoa(cc.Nodes), "must be at least 2 in production, for Multi-AZ failover")
+	}
 }
 
 var (

@@ -108,6 +108,7 @@ func programStack(t *testing.T, environment string, program pulumi.RunFunc) auto
 		"healthhub:owner":            {Value: "platform"},
 		"healthhub:costCentre":       {Value: "cc-1"},
 		"healthhub:databasePassword": {Value: "engine-test-password", Secret: true},
+		"healthhub:cacheAuthToken":   {Value: "engine-test-cache-token", Secret: true},
 	}))
 	return s
 }

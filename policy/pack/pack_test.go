@@ -103,6 +103,7 @@ func TestStackDefaultsComeFromStackConfig(t *testing.T) {
 			"healthhub:owner":            "platform",
 			"healthhub:costCentre":       "cc-1",
 			"healthhub:databasePassword": "pack-test-password",
+			"healthhub:cacheAuthToken":   "pack-test-cache-token",
 		},
 	})
 	require.NoError(t, err)

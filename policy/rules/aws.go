@@ -32,7 +32,7 @@ var taggableTypes = []string{
 	"aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable",
 	"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:iam/role:Role", TypeSnsTopic, TypeMetricAlarm,
 	TypeRdsCluster, TypeRdsClusterInstance, TypeRdsInstance, TypeRdsGlobalCluster, TypeRdsClusterParameterGroup,
-	TypeRdsParameterGroup, "aws:rds/subnetGroup:SubnetGroup", TypeReplicationGroup, TypeDynamoTable,
+	TypeRdsParameterGroup, "aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", TypeReplicationGroup, TypeDynamoTable,
 	TypeSecret, TypeSqsQueue, TypeBackupVault, TypeBackupPlan, TypeEksCluster, TypeEksNodeGroup,
 	TypeLaunchTemplate, TypeLambda, TypeLoadBalancer, TypeAlbLoadBalancer, TypeDistribution,
 	TypeRestStage, TypeHTTPApi, TypeHTTPStage, TypeWebACL,

@@ -16,11 +16,13 @@ import (
 // its alerts, and the clinical database with its DR copy.
 func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	// Secrets are read first, so a stack without them fails before anything is registered.
-	passwordKey := config.Namespace + ":" + config.KeyDatabasePassword
-	dbPassword, err := pulumiconfig.TrySecret(ctx, passwordKey)
+	dbPassword, err := secret(ctx, config.KeyDatabasePassword)
 	if err != nil {
-		return fmt.Errorf("%s is required: set it with `pulumi config set --secret %s <password>` "+
-			"(8 to 128 printable characters without / @ \" or space)", passwordKey, passwordKey)
+		return err
+	}
+	cacheToken, err := secret(ctx, config.KeyCacheAuthToken)
+	if err != nil {
+		return err
 	}
 
 	tags := cfg.Tags()
@@ -125,6 +127,25 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		return err
 	}
 
+	cache, err := awsc.NewCache(ctx, "cache", &awsc.CacheArgs{
+		Prefix:           namer.Name("cache"),
+		VpcId:            network.VpcId,
+		SubnetIds:        network.IsolatedSubnetIds,
+		ClientCidrBlocks: network.PrivateCidrBlocks,
+		KmsKeyArn:        keys.Arn(awsc.DomainDatabase),
+		AuthToken:        cacheToken,
+		LogKmsKeyArn:     keys.Arn(awsc.DomainLogs),
+		LogRetentionDays: cfg.LogRetentionDays,
+		EngineVersion:    cfg.AWS.Cache.EngineVersion,
+		NodeType:         cfg.AWS.Cache.NodeType,
+		Nodes:            cfg.AWS.Cache.Nodes,
+		Production:       cfg.Production(),
+		Tags:             tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+
 	alerts, err := awsc.NewSecurityAlerts(ctx, "security-alerts", &awsc.SecurityAlertsArgs{
 		Prefix:            namer.Name("security"),
 		KmsKeyArn:         keys.Arn(awsc.DomainLogs),
@@ -153,6 +174,8 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	ctx.Export("databaseReaderEndpoint", database.ReaderEndpoint)
 	ctx.Export("databasePort", database.Port)
 	ctx.Export("databaseDrEndpoint", database.DREndpoint)
+	ctx.Export("cacheEndpoint", cache.PrimaryEndpoint)
+	ctx.Export("cacheReaderEndpoint", cache.ReaderEndpoint)
 	return nil
 }
 
@@ -167,4 +190,15 @@ func provider(ctx *pulumi.Context, role, region string, cfg *config.Config) (*aw
 		args.AllowedAccountIds = pulumi.ToStringArray(cfg.AWS.AllowedAccountIds)
 	}
 	return awssdk.NewProvider(ctx, "aws-"+role, args)
+}
+
+// secret reads a required secret key as a secret output. config.Parse has already checked it is
+// set; this message covers a caller that skipped it.
+func secret(ctx *pulumi.Context, key string) (pulumi.StringOutput, error) {
+	full := config.Namespace + ":" + key
+	v, err := pulumiconfig.TrySecret(ctx, full)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("%s is required: set it with `pulumi config set --secret %s <value>`", full, full)
+	}
+	return v, nil
 }
