@@ -131,6 +131,9 @@ const validStack = `config:
   healthhub:alertEmail: oncall@healthhub.example
   healthhub:owner: platform
   healthhub:costCentre: cc-1
+  healthhub:aws:
+    loadBalancer:
+      certificateArn: arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100
   healthhub:databasePassword:
     secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCiphertext
   healthhub:cacheAuthToken:

@@ -3,8 +3,11 @@ package aws
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/policy/rules"
 )
 
 // Object Lock modes. Compliance mode cannot be shortened by anyone, root included.
@@ -18,8 +21,14 @@ const (
 type SecureBucketArgs struct {
 	// Prefix names the bucket (Pulumi appends a random suffix: names are global).
 	Prefix string
-	// KmsKeyArn encrypts every object (SSE-KMS with a customer-managed key). Required.
+	// KmsKeyArn encrypts every object (SSE-KMS with a customer-managed key). Required, except
+	// for a LogDeliveryELB bucket.
 	KmsKeyArn pulumi.StringInput
+	// LogDelivery names the AWS service that writes into the bucket, if any. LogDeliveryELB
+	// (load balancer access logs) lets Elastic Load Balancing write and, because ELB cannot
+	// write to SSE-KMS buckets, encrypts with SSE-S3 and tags the bucket so the policy pack
+	// knows why.
+	LogDelivery string
 	// RetentionDays is how long objects (and old versions) are kept before lifecycle expiry;
 	// at least the HIPAA six-year floor.
 	RetentionDays int
@@ -66,7 +75,14 @@ func (a *SecureBucketArgs) validate() error {
 	if a.Prefix == "" {
 		return argError(c, "Prefix", `""`, "required")
 	}
-	if a.KmsKeyArn == nil {
+	switch {
+	case a.LogDelivery != "" && a.LogDelivery != rules.LogDeliveryELB:
+		return argError(c, "LogDelivery", fmt.Sprintf("%q", a.LogDelivery), "must be empty or %q", rules.LogDeliveryELB)
+	case a.LogDelivery == rules.LogDeliveryELB && a.KmsKeyArn != nil:
+		return argError(c, "KmsKeyArn", "set", "must be nil with LogDelivery %q: ELB cannot write to SSE-KMS buckets", rules.LogDeliveryELB)
+	case a.LogDelivery == rules.LogDeliveryELB && a.Replica != nil:
+		return argError(c, "Replica", "set", "is not supported for an SSE-S3 log bucket")
+	case a.LogDelivery == "" && a.KmsKeyArn == nil:
 		return argError(c, "KmsKeyArn", nil, "required: buckets are always encrypted with a customer-managed key")
 	}
 	if a.RetentionDays < MinRetentionDays {
@@ -95,11 +111,15 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	}
 	parent := pulumi.Parent(b)
 
+	bucketTags := tags(args.Tags, args.Prefix)
+	if args.LogDelivery != "" {
+		bucketTags["log-delivery"] = pulumi.String(args.LogDelivery)
+	}
 	bucket, err := s3.NewBucketV2(ctx, args.Prefix, &s3.BucketV2Args{
 		BucketPrefix:      pulumi.String(args.Prefix + "-"),
 		ForceDestroy:      pulumi.Bool(false),
 		ObjectLockEnabled: pulumi.Bool(args.ObjectLock != LockNone),
-		Tags:              tags(args.Tags, args.Prefix),
+		Tags:              bucketTags,
 	}, stateful(b, args.Protect)...)
 	if err != nil {
 		return nil, err
@@ -135,14 +155,17 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	if err != nil {
 		return nil, err
 	}
+	sse := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+		SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.KmsKeyArn,
+	}
+	if args.LogDelivery == rules.LogDeliveryELB {
+		sse = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
+	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, args.Prefix, &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm:   pulumi.String("aws:kms"),
-				KmsMasterKeyId: args.KmsKeyArn,
-			},
-			BucketKeyEnabled: pulumi.Bool(true),
+			ApplyServerSideEncryptionByDefault: sse,
+			BucketKeyEnabled:                   pulumi.Bool(args.LogDelivery == ""),
 		}},
 	}, parent, after); err != nil {
 		return nil, err
@@ -187,6 +210,12 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		}
 	}
 
+	extra := args.PolicyStatements
+	if args.LogDelivery == rules.LogDeliveryELB {
+		if extra, err = elbLogDelivery(ctx, b, args.PolicyStatements); err != nil {
+			return nil, err
+		}
+	}
 	policy := bucket.Arn.ApplyT(func(arn string) (string, error) {
 		statements := []map[string]any{{
 			"Sid":       "DenyInsecureTransport",
@@ -203,8 +232,8 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 			"Resource":  []string{arn, arn + "/*"},
 			"Condition": map[string]any{"NumericLessThan": map[string]any{"s3:TlsVersion": "1.2"}},
 		}}
-		if args.PolicyStatements != nil {
-			statements = append(statements, args.PolicyStatements(arn)...)
+		if extra != nil {
+			statements = append(statements, extra(arn)...)
 		}
 		return policyJSON(statements...)
 	}).(pulumi.StringOutput)
@@ -224,4 +253,30 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	b.BucketName = bucket.Bucket
 	b.BucketArn = bucket.Arn
 	return b, ctx.RegisterResourceOutputs(b, pulumi.Map{"bucketName": b.BucketName, "bucketArn": b.BucketArn})
+}
+
+// elbLogDelivery adds the statement that lets this region's Elastic Load Balancing account
+// write access logs, for this account's load balancers only.
+func elbLogDelivery(ctx *pulumi.Context, b *SecureBucket, more func(string) []map[string]any) (func(string) []map[string]any, error) {
+	acct, err := lookupAccount(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	elbAccount, err := elb.GetServiceAccount(ctx, nil, pulumi.Parent(b))
+	if err != nil {
+		return nil, fmt.Errorf("looking up the ELB log-delivery account: %w", err)
+	}
+	return func(arn string) []map[string]any {
+		out := []map[string]any{{
+			"Sid":       "LoadBalancerAccessLogs",
+			"Effect":    "Allow",
+			"Principal": map[string]any{"AWS": elbAccount.Arn},
+			"Action":    "s3:PutObject",
+			"Resource":  fmt.Sprintf("%s/AWSLogs/%s/*", arn, acct.ID),
+		}}
+		if more != nil {
+			out = append(out, more(arn)...)
+		}
+		return out
+	}, nil
 }

@@ -20,11 +20,14 @@ type Config struct {
 	Project string
 	Stack   string
 
-	Cloud            string
-	Environment      string
-	PrimaryRegion    string
-	DRRegion         string
-	AllowedRegions   []string
+	Cloud          string
+	Environment    string
+	PrimaryRegion  string
+	DRRegion       string
+	AllowedRegions []string
+	// AllowedCountries are the ISO 3166 alpha-2 codes the service is offered in; the web
+	// firewalls block requests from anywhere else.
+	AllowedCountries []string
 	RetentionDays    int
 	LogRetentionDays int
 	AlertEmail       string
@@ -50,6 +53,18 @@ type AWS struct {
 	Database Database `json:"database"`
 	// Cache sizes the Redis replication group.
 	Cache Cache `json:"cache"`
+	// LoadBalancer configures the internet-facing application load balancer.
+	LoadBalancer LoadBalancer `json:"loadBalancer"`
+}
+
+// LoadBalancer holds the settings under healthhub:aws.loadBalancer.
+type LoadBalancer struct {
+	// CertificateArn is the ACM certificate the HTTPS listener presents. Required.
+	CertificateArn string `json:"certificateArn"`
+	// TargetPort is where the workloads listen for HTTPS from the load balancer.
+	TargetPort int `json:"targetPort"`
+	// RateLimit is the most requests one IP may send in five minutes.
+	RateLimit int `json:"rateLimit"`
 }
 
 // Cache holds the settings under healthhub:aws.cache.

@@ -26,6 +26,7 @@ func valid() map[string]string {
 		"costCentre":        "cc-1234",
 		KeyDatabasePassword: SecretPlaceholder,
 		KeyCacheAuthToken:   SecretPlaceholder,
+		"aws":               `{"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`,
 	}
 }
 
@@ -41,8 +42,10 @@ func with(changes map[string]string) map[string]string {
 	return raw
 }
 
+const testCertificate = "arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"
+
 func awsJSON(vpc, dr string, azs int, nat string) string {
-	return fmt.Sprintf(`{"vpcCidr":%q,"drVpcCidr":%q,"availabilityZones":%d,"natGateways":%q}`, vpc, dr, azs, nat)
+	return fmt.Sprintf(`{"vpcCidr":%q,"drVpcCidr":%q,"availabilityZones":%d,"natGateways":%q,"loadBalancer":{"certificateArn":%q}}`, vpc, dr, azs, nat, testCertificate)
 }
 
 func TestParseValid(t *testing.T) {
@@ -53,17 +56,19 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, []string{"eu-west-2", "eu-west-1", "us-east-1"}, cfg.AllowedRegions)
 	assert.Equal(t, 2555, cfg.RetentionDays)
 	assert.Equal(t, 2192, cfg.LogRetentionDays, "default from Keys")
-	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB}, cfg.AWS)
 	assert.Equal(t, "16", cfg.AWS.Database.EngineMajor())
+	assert.Equal(t, []string{"GB", "IE", "US"}, cfg.AllowedCountries, "default from Keys")
 }
 
 var (
 	defaultDatabase = Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 2, BackupRetentionDays: 35}
 	defaultCache    = Cache{EngineVersion: "7.1", NodeType: "cache.r7g.large", Nodes: 2}
+	testLB          = LoadBalancer{CertificateArn: testCertificate, TargetPort: 8443, RateLimit: 2000}
 )
 
 func databaseJSON(d string) string {
-	return `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","database":` + d + `}`
+	return `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","database":` + d + `,"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`
 }
 
 func TestParseRejects(t *testing.T) {
@@ -114,6 +119,13 @@ func TestParseRejects(t *testing.T) {
 		{"cache node type", map[string]string{"aws": `{"cache":{"nodeType":"r7g.large"}}`}, "aws.cache.nodeType", "cache.r7g.large"},
 		{"single cache node in production", map[string]string{"aws": `{"cache":{"nodes":1}}`}, "aws.cache.nodes", "at least 2 in production"},
 		{"missing cache token", map[string]string{KeyCacheAuthToken: "<unset>"}, KeyCacheAuthToken, "required secret"},
+		{"no certificate", map[string]string{"aws": `{}`}, "aws.loadBalancer.certificateArn", "required: the ARN of an ACM certificate"},
+		{"certificate from IAM", map[string]string{"aws": `{"loadBalancer":{"certificateArn":"arn:aws:iam::123456789012:server-certificate/x"}}`}, "aws.loadBalancer.certificateArn", "ACM certificate"},
+		{"privileged target port", map[string]string{"aws": `{"loadBalancer":{"certificateArn":"` + testCertificate + `","targetPort":443}}`}, "aws.loadBalancer.targetPort", "1024 to 65535"},
+		{"rate limit too low", map[string]string{"aws": `{"loadBalancer":{"certificateArn":"` + testCertificate + `","rateLimit":10}}`}, "aws.loadBalancer.rateLimit", "100 to"},
+		{"country name", map[string]string{"allowedCountries": `["United Kingdom"]`}, "allowedCountries", "ISO 3166 alpha-2"},
+		{"country twice", map[string]string{"allowedCountries": `["GB","GB"]`}, "allowedCountries", "listed twice"},
+		{"no countries", map[string]string{"allowedCountries": `[]`}, "allowedCountries", "non-empty list"},
 		{"bad account id", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","allowedAccountIds":["12345"]}`}, "aws.allowedAccountIds", "12-digit"},
 	}
 	for _, tt := range tests {
@@ -143,11 +155,11 @@ func TestParseReportsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestAWSFieldsLeftOutKeepDefaults(t *testing.T) {
-	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16"}`}))
+	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16","loadBalancer":{"certificateArn":"` + testCertificate + `"}}`}))
 	require.NoError(t, err)
-	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB}, cfg.AWS)
 
-	cfg, err = Parse(with(map[string]string{"environment": "dev", "aws": `{"database":{"instances":1,"backupRetentionDays":7}}`}))
+	cfg, err = Parse(with(map[string]string{"environment": "dev", "aws": `{"database":{"instances":1,"backupRetentionDays":7},"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`}))
 	require.NoError(t, err)
 	assert.Equal(t, Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 1, BackupRetentionDays: 7}, cfg.AWS.Database,
 		"a nested object keeps the defaults of the fields it leaves out")

@@ -40,6 +40,7 @@ var Keys = []Key{
 	{Name: "primaryRegion"},
 	{Name: "drRegion"},
 	{Name: "allowedRegions"},
+	{Name: "allowedCountries", Default: `["GB","IE","US"]`},
 	{Name: "retentionDays", Default: "2555"},
 	{Name: "logRetentionDays", Default: "2192"},
 	{Name: "alertEmail"},
@@ -47,7 +48,8 @@ var Keys = []Key{
 	{Name: "costCentre"},
 	{Name: "aws", Default: `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az",` +
 		`"database":{"engineVersion":"16.4","instanceClass":"db.r6g.large","instances":2,"backupRetentionDays":35},` +
-		`"cache":{"engineVersion":"7.1","nodeType":"cache.r7g.large","nodes":2}}`},
+		`"cache":{"engineVersion":"7.1","nodeType":"cache.r7g.large","nodes":2},` +
+		`"loadBalancer":{"certificateArn":"","targetPort":8443,"rateLimit":2000}}`},
 	{Name: KeyDatabasePassword, Secret: true},
 	{Name: KeyCacheAuthToken, Secret: true},
 }

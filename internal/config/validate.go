@@ -113,6 +113,7 @@ func Parse(raw map[string]string) (*Config, error) {
 		c.fail("drRegion", cfg.DRRegion, "must differ from primaryRegion (%s): the DR copy has to survive a regional outage", cfg.PrimaryRegion)
 	}
 
+	cfg.AllowedCountries = countries(c, values["allowedCountries"])
 	cfg.RetentionDays = days(c, "retentionDays", values["retentionDays"], nil)
 	var logAllowed []int
 	if cfg.Cloud == CloudAWS {
@@ -255,7 +256,7 @@ func parseAWS(c *checker, v, env string) AWS {
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache (%v)", err)
+		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer (%v)", err)
 		return AWS{}
 	}
 	primary := privateCIDR(c, "aws.vpcCidr", a.VpcCidr)
@@ -282,7 +283,46 @@ func parseAWS(c *checker, v, env string) AWS {
 	}
 	parseDatabase(c, a.Database, env)
 	parseCache(c, a.Cache, env)
+	parseLoadBalancer(c, a.LoadBalancer)
 	return a
+}
+
+var (
+	acmCertificate = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$`)
+	isoCountry     = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+func parseLoadBalancer(c *checker, lb LoadBalancer) {
+	if !acmCertificate.MatchString(lb.CertificateArn) {
+		c.fail("aws.loadBalancer.certificateArn", lb.CertificateArn, "required: the ARN of an ACM certificate in the primary region, such as arn:aws:acm:eu-west-2:123456789012:certificate/<uuid>")
+	}
+	if lb.TargetPort < 1024 || lb.TargetPort > 65535 {
+		c.fail("aws.loadBalancer.targetPort", strconv.Itoa(lb.TargetPort), "must be 1024 to 65535 (workloads run unprivileged)")
+	}
+	if lb.RateLimit < 100 || lb.RateLimit > 2_000_000_000 {
+		c.fail("aws.loadBalancer.rateLimit", strconv.Itoa(lb.RateLimit), "must be 100 to 2000000000 requests per IP per five minutes")
+	}
+}
+
+func countries(c *checker, v string) []string {
+	var out []string
+	if err := json.Unmarshal([]byte(v), &out); err != nil || len(out) == 0 {
+		c.fail("allowedCountries", v, "must be a non-empty list of ISO 3166 alpha-2 codes, e.g. [\"GB\", \"IE\", \"US\"]")
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, cc := range out {
+		switch {
+		case !isoCountry.MatchString(cc):
+			c.fail("allowedCountries", v, "%q is not an ISO 3166 alpha-2 code in upper case, such as GB", cc)
+			return nil
+		case seen[cc]:
+			c.fail("allowedCountries", v, "%q is listed twice", cc)
+			return nil
+		}
+		seen[cc] = true
+	}
+	return out
 }
 
 var (

@@ -3,6 +3,7 @@ package mockcloud
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -44,6 +45,14 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}), nil
 	case "aws:iam/getPolicyDocument:getPolicyDocument":
 		return policyDocument(args.Args)
+	case "aws:elb/getServiceAccount:getServiceAccount":
+		account, ok := elbAccounts[region]
+		if !ok {
+			return nil, fmt.Errorf("the offline plan knows the ELB log-delivery account of %v only, not %q", elbRegions(), region)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"arn": "arn:aws:iam::" + account + ":root", "id": account, "region": region,
+		}), nil
 	}
 	return nil, fmt.Errorf("the offline plan has no answer for invoke %s; add one to internal/mockcloud", args.Token)
 }
@@ -99,4 +108,21 @@ func policyDocument(args resource.PropertyMap) (resource.PropertyMap, error) {
 		return nil, err
 	}
 	return resource.NewPropertyMapFromMap(map[string]any{"json": string(doc), "id": "policy"}), nil
+}
+
+// elbAccounts are the accounts Elastic Load Balancing writes access logs from, as AWS
+// publishes them for the regions the estate's stacks allow.
+var elbAccounts = map[string]string{
+	"us-east-1": "127311923021",
+	"eu-west-1": "156460612806",
+	"eu-west-2": "652711504416",
+}
+
+func elbRegions() []string {
+	regions := make([]string, 0, len(elbAccounts))
+	for r := range elbAccounts {
+		regions = append(regions, r)
+	}
+	sort.Strings(regions)
+	return regions
 }

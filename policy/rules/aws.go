@@ -25,6 +25,10 @@ const (
 	TypeMetricAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
 )
 
+// LogDeliveryELB tags a bucket that Elastic Load Balancing writes access logs to. It is the one
+// bucket allowed SSE-S3 instead of a customer-managed key, because ELB cannot write to SSE-KMS.
+const LogDeliveryELB = "elasticloadbalancing"
+
 var taggableTypes = []string{
 	TypeKmsKey, TypeKmsReplicaKey, TypeBucket, TypeLogGroup, TypeTrail, TypeVpc, TypeFlowLog,
 	TypeSecurityGroup, TypeDefaultSecurityGroup,
@@ -35,7 +39,8 @@ var taggableTypes = []string{
 	TypeRdsParameterGroup, "aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", TypeReplicationGroup, TypeDynamoTable,
 	TypeSecret, TypeSqsQueue, TypeBackupVault, TypeBackupPlan, TypeEksCluster, TypeEksNodeGroup,
 	TypeLaunchTemplate, TypeLambda, TypeLoadBalancer, TypeAlbLoadBalancer, TypeDistribution,
-	TypeRestStage, TypeHTTPApi, TypeHTTPStage, TypeWebACL,
+	TypeRestStage, TypeHTTPApi, TypeHTTPStage, TypeWebACL, TypeListener, TypeAlbListener,
+	"aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup",
 }
 
 // statefulTypes hold PHI, the keys that decrypt it, or the audit record of who touched it.
@@ -63,7 +68,7 @@ var kmsKeyRotation = Rule{
 // companion checks, for every resource of the owner type, the resources that configure it
 // apart from it (a bucket's encryption, a VPC's flow log, a web ACL's logging): there must be
 // one, and each must pass ok (an empty message).
-func companion(owner, typ, missing string, ok func(Resource) string) func([]Resource, Config) []Finding {
+func companion(owner, typ, missing string, ok func(owner, c Resource) string) func([]Resource, Config) []Finding {
 	return func(all []Resource, _ Config) []Finding {
 		var out []Finding
 		for _, b := range all {
@@ -76,7 +81,7 @@ func companion(owner, typ, missing string, ok func(Resource) string) func([]Reso
 				continue
 			}
 			for _, d := range deps {
-				if msg := ok(d); msg != "" {
+				if msg := ok(b, d); msg != "" {
 					out = append(out, Finding{d.URN, msg})
 				}
 			}
@@ -87,11 +92,14 @@ func companion(owner, typ, missing string, ok func(Resource) string) func([]Reso
 
 var s3Encryption = Rule{
 	Name:        "aws-s3-encryption-cmk",
-	Description: "S3 buckets encrypt objects with SSE-KMS under a customer-managed key (HIPAA 164.312(a)(2)(iv) encryption at rest).",
+	Description: "S3 buckets encrypt objects with SSE-KMS under a customer-managed key; only a load balancer access-log bucket (tag log-delivery=elasticloadbalancing) may use SSE-S3, as ELB cannot write to SSE-KMS (HIPAA 164.312(a)(2)(iv) encryption at rest).",
 	Level:       Mandatory,
 	Types:       []string{TypeBucket, TypeBucketSSE},
-	CheckStack: companion(TypeBucket, TypeBucketSSE, "bucket has no server-side encryption configuration with a customer-managed KMS key", func(r Resource) string {
+	CheckStack: companion(TypeBucket, TypeBucketSSE, "bucket has no server-side encryption configuration with a customer-managed KMS key", func(bucket, r Resource) string {
 		algo := str(r.Inputs, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm")
+		if algo == "AES256" && str(bucket.Inputs, "tags.log-delivery") == LogDeliveryELB {
+			return "" // Elastic Load Balancing can only write access logs to SSE-S3 buckets
+		}
 		if algo != "aws:kms" && algo != "aws:kms:dsse" {
 			return fmt.Sprintf("sseAlgorithm is %q; must be aws:kms with a customer-managed key", algo)
 		}
@@ -107,7 +115,7 @@ var s3PublicAccess = Rule{
 	Description: "Every S3 bucket blocks all public access (HIPAA 164.312(a)(1) access control).",
 	Level:       Mandatory,
 	Types:       []string{TypeBucket, TypeBucketPublicAccess},
-	CheckStack: companion(TypeBucket, TypeBucketPublicAccess, "bucket has no public access block", func(r Resource) string {
+	CheckStack: companion(TypeBucket, TypeBucketPublicAccess, "bucket has no public access block", func(_, r Resource) string {
 		var off []string
 		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 			if !boolTrue(r.Inputs, k) {
@@ -126,7 +134,7 @@ var s3Versioning = Rule{
 	Description: "S3 buckets keep object versions so an overwrite or delete can be undone (HIPAA 164.312(c)(1) integrity, 164.308(a)(7) contingency plan).",
 	Level:       Mandatory,
 	Types:       []string{TypeBucket, TypeBucketVersioning},
-	CheckStack: companion(TypeBucket, TypeBucketVersioning, "bucket has no versioning configuration", func(r Resource) string {
+	CheckStack: companion(TypeBucket, TypeBucketVersioning, "bucket has no versioning configuration", func(_, r Resource) string {
 		if s := str(r.Inputs, "versioningConfiguration.status"); s != "Enabled" {
 			return fmt.Sprintf("versioning status is %q; must be Enabled", s)
 		}
@@ -139,7 +147,7 @@ var s3TLSOnly = Rule{
 	Description: "S3 bucket policies deny requests that do not use TLS (HIPAA 164.312(e)(1) transmission security).",
 	Level:       Mandatory,
 	Types:       []string{TypeBucket, TypeBucketPolicy},
-	CheckStack: companion(TypeBucket, TypeBucketPolicy, "bucket has no policy denying non-TLS requests", func(r Resource) string {
+	CheckStack: companion(TypeBucket, TypeBucketPolicy, "bucket has no policy denying non-TLS requests", func(_, r Resource) string {
 		statements, known, err := policyStatements(r.Inputs, "policy")
 		if err != nil {
 			return "bucket policy is not valid JSON: " + err.Error()
@@ -222,7 +230,7 @@ var vpcFlowLogs = Rule{
 	Description: "Every VPC records all traffic in flow logs (HIPAA 164.312(b) audit controls).",
 	Level:       Mandatory,
 	Types:       []string{TypeVpc, TypeFlowLog},
-	CheckStack: companion(TypeVpc, TypeFlowLog, "VPC has no flow log", func(l Resource) string {
+	CheckStack: companion(TypeVpc, TypeFlowLog, "VPC has no flow log", func(_, l Resource) string {
 		if t := str(l.Inputs, "trafficType"); t != "ALL" {
 			return fmt.Sprintf("trafficType is %q; must be ALL so rejected and accepted flows are both kept", t)
 		}

@@ -302,7 +302,7 @@ var secretsRotation = Rule{
 	Description: "Secrets rotate at least every 90 days (HIPAA 164.308(a)(5)(ii)(D) password management). Advisory: some vendor keys can only be rotated by hand.",
 	Level:       Advisory,
 	Types:       []string{TypeSecret, TypeSecretRotation},
-	CheckStack: companion(TypeSecret, TypeSecretRotation, "secret has no rotation", func(rot Resource) string {
+	CheckStack: companion(TypeSecret, TypeSecretRotation, "secret has no rotation", func(_, rot Resource) string {
 		if days, ok := number(rot.Inputs, "rotationRules.automaticallyAfterDays"); ok && days > 90 {
 			return fmt.Sprintf("rotationRules.automaticallyAfterDays is %d; at most 90", days)
 		}

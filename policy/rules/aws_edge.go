@@ -257,7 +257,7 @@ var wafLogging = Rule{
 	Description: "Every WAFv2 web ACL logs its decisions, with the authorization header redacted (HIPAA 164.312(b) audit controls).",
 	Level:       Mandatory,
 	Types:       []string{TypeWebACL, TypeWebACLLogging},
-	CheckStack: companion(TypeWebACL, TypeWebACLLogging, "web ACL has no logging configuration", func(l Resource) string {
+	CheckStack: companion(TypeWebACL, TypeWebACLLogging, "web ACL has no logging configuration", func(_, l Resource) string {
 		if !redactsAuthorization(l) {
 			return "logging does not redact the authorization header, which carries bearer tokens"
 		}

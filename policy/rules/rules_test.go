@@ -30,7 +30,10 @@ func noProvider(r Resource) Resource { r.Provider = ""; return r }
 
 func inRegion(r Resource, region string) Resource { r.Region = region; return r }
 
-var bucket = res(TypeBucket, "phi", map[string]any{"tags": goodTags()})
+var (
+	bucket       = res(TypeBucket, "phi", map[string]any{"tags": goodTags()})
+	elbLogBucket = res(TypeBucket, "alb-logs", map[string]any{"tags": map[string]any{"log-delivery": LogDeliveryELB}})
+)
 
 func goodTags() map[string]any {
 	return map[string]any{"environment": "production", "data-classification": "phi", "owner": "platform"}
@@ -122,6 +125,7 @@ func baseCases() []ruleCase {
 
 		{"aws-s3-encryption-cmk", "sse-kms with key", []Resource{bucket, sse("aws:kms", "arn:key")}, false, ""},
 		{"aws-s3-encryption-cmk", "key unknown at preview", []Resource{bucket, sse("aws:kms", Unknown)}, false, ""},
+		{"aws-s3-encryption-cmk", "SSE-S3 on the load balancer log bucket", []Resource{elbLogBucket, dependsOn(sse("AES256", ""), elbLogBucket)}, false, ""},
 		{"aws-s3-encryption-cmk", "no encryption resource", []Resource{bucket}, true, "no server-side encryption"},
 		{"aws-s3-encryption-cmk", "AES256", []Resource{bucket, sse("AES256", "")}, true, `sseAlgorithm is "AES256"`},
 		{"aws-s3-encryption-cmk", "AWS-managed key", []Resource{bucket, sse("aws:kms", "")}, true, "kmsMasterKeyId is not set"},

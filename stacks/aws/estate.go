@@ -146,6 +146,36 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		return err
 	}
 
+	firewall, err := awsc.NewWebFirewall(ctx, "web-firewall", &awsc.WebFirewallArgs{
+		Prefix:           namer.Name("edge"),
+		Scope:            awsc.ScopeRegional,
+		AllowedCountries: cfg.AllowedCountries,
+		RateLimit:        cfg.AWS.LoadBalancer.RateLimit,
+		LogKmsKeyArn:     keys.Arn(awsc.DomainLogs),
+		LogRetentionDays: cfg.LogRetentionDays,
+		Protect:          cfg.Production(),
+		Tags:             tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+	edge, err := awsc.NewLoadBalancer(ctx, "load-balancer", &awsc.LoadBalancerArgs{
+		Prefix:           namer.Name("edge"),
+		VpcId:            network.VpcId,
+		SubnetIds:        network.PublicSubnetIds,
+		CertificateArn:   cfg.AWS.LoadBalancer.CertificateArn,
+		TargetPort:       cfg.AWS.LoadBalancer.TargetPort,
+		TargetCidrBlocks: network.PrivateCidrBlocks,
+		WebAclArn:        firewall.WebAclArn,
+		LogRetentionDays: cfg.RetentionDays,
+		Production:       cfg.Production(),
+		Protect:          cfg.Production(),
+		Tags:             tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+
 	alerts, err := awsc.NewSecurityAlerts(ctx, "security-alerts", &awsc.SecurityAlertsArgs{
 		Prefix:            namer.Name("security"),
 		KmsKeyArn:         keys.Arn(awsc.DomainLogs),
@@ -176,6 +206,10 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	ctx.Export("databaseDrEndpoint", database.DREndpoint)
 	ctx.Export("cacheEndpoint", cache.PrimaryEndpoint)
 	ctx.Export("cacheReaderEndpoint", cache.ReaderEndpoint)
+	ctx.Export("loadBalancerDnsName", edge.DnsName)
+	ctx.Export("loadBalancerZoneId", edge.ZoneId)
+	ctx.Export("targetGroupArn", edge.TargetGroupArn)
+	ctx.Export("webAclArn", firewall.WebAclArn)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package aws_test
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -28,8 +29,43 @@ type mutation struct {
 	drop  bool
 }
 
+// set changes the value at path; a resource that already holds v is not a mutation of it.
 func set(path string, v any) func(r *rules.Resource) bool {
-	return func(r *rules.Resource) bool { return setPath(r.Inputs, path, v) }
+	return func(r *rules.Resource) bool {
+		if old, ok := getPath(r.Inputs, path); ok && reflect.DeepEqual(old, v) {
+			return false
+		}
+		return setPath(r.Inputs, path, v)
+	}
+}
+
+func getPath(inputs map[string]any, path string) (any, bool) {
+	p, err := resource.ParsePropertyPath(path)
+	if err != nil {
+		return nil, false
+	}
+	return walk(inputs, p)
+}
+
+// walk follows property-path segments through plain inputs.
+func walk(cur any, segments []any) (any, bool) {
+	for _, seg := range segments {
+		switch k := seg.(type) {
+		case string:
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			cur = m[k]
+		case int:
+			a, ok := cur.([]any)
+			if !ok || k >= len(a) {
+				return nil, false
+			}
+			cur = a[k]
+		}
+	}
+	return cur, true
 }
 
 func remove(path string) func(r *rules.Resource) bool { return set(path, nil) }
@@ -108,6 +144,25 @@ var mutations = []mutation{
 	{rule: "aws-database-credentials-secret", what: "cache without an auth token", types: []string{rules.TypeReplicationGroup}, apply: remove("authToken")},
 	{rule: "aws-database-credentials-secret", what: "cache token in clear text", types: []string{rules.TypeReplicationGroup}, apply: set("authToken", "hunter2hunter2hunter2")},
 	{rule: "aws-elasticache-snapshots", what: "cache snapshots off", types: []string{rules.TypeReplicationGroup}, apply: set("snapshotRetentionLimit", 0.0)},
+	{rule: "aws-lb-listener-tls", what: "TLS 1.0 listener policy", types: []string{rules.TypeListener}, apply: func(r *rules.Resource) bool {
+		return r.Inputs["protocol"] == "HTTPS" && setPath(r.Inputs, "sslPolicy", "ELBSecurityPolicy-2016-08")
+	}},
+	{rule: "aws-lb-listener-tls", what: "HTTP listener forwards instead of redirecting", types: []string{rules.TypeListener}, apply: func(r *rules.Resource) bool {
+		return r.Inputs["protocol"] == "HTTP" && setPath(r.Inputs, "defaultActions[0].type", "forward")
+	}},
+	{rule: "aws-lb-hardened", what: "access logs off", types: []string{rules.TypeLoadBalancer}, apply: set("accessLogs.enabled", false)},
+	{rule: "aws-lb-hardened", what: "invalid headers passed on", types: []string{rules.TypeLoadBalancer}, apply: set("dropInvalidHeaderFields", false)},
+	{rule: "aws-lb-hardened", what: "desync mitigation only monitors", types: []string{rules.TypeLoadBalancer}, apply: set("desyncMitigationMode", "monitor")},
+	{rule: "aws-deletion-protection", what: "load balancer deletion protection off", types: []string{rules.TypeLoadBalancer}, apply: set("enableDeletionProtection", false)},
+	{rule: "aws-waf-on-public-entry-points", what: "web ACL association removed", types: []string{rules.TypeWebACLAssociation}, drop: true},
+	{rule: "aws-waf-logging", what: "web ACL logging removed", types: []string{rules.TypeWebACLLogging}, drop: true},
+	{rule: "aws-waf-logging", what: "authorization header logged", types: []string{rules.TypeWebACLLogging}, apply: set("redactedFields[0].singleHeader.name", "x-request-id")},
+	{rule: "aws-security-group-no-world-ingress", what: "load balancer opens 8443 to the internet", types: []string{rules.TypeSecurityGroup}, apply: func(r *rules.Resource) bool {
+		if cidrs, _ := getPath(r.Inputs, "ingress[0].cidrBlocks"); !slices.Contains(asList(cidrs), any("0.0.0.0/0")) {
+			return false // only the internet-facing group is guarded on this property
+		}
+		return setPath(r.Inputs, "ingress[0].fromPort", 8443.0) && setPath(r.Inputs, "ingress[0].toPort", 8443.0)
+	}},
 	{rule: "phi-data-stores-have-dr-copy", what: "a cluster of the global database removed", types: []string{rules.TypeRdsCluster}, drop: true},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication disabled", types: []string{rules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication removed", types: []string{rules.TypeBucketReplication}, drop: true},
@@ -225,22 +280,9 @@ func setPath(inputs map[string]any, path string, v any) bool {
 	if err != nil || len(p) == 0 {
 		return false
 	}
-	var cur any = inputs
-	for _, seg := range p[:len(p)-1] {
-		switch k := seg.(type) {
-		case string:
-			m, ok := cur.(map[string]any)
-			if !ok {
-				return false
-			}
-			cur = m[k]
-		case int:
-			a, ok := cur.([]any)
-			if !ok || k >= len(a) {
-				return false
-			}
-			cur = a[k]
-		}
+	cur, ok := walk(inputs, p[:len(p)-1])
+	if !ok {
+		return false
 	}
 	switch k := p[len(p)-1].(type) {
 	case string:
@@ -266,4 +308,9 @@ func setPath(inputs map[string]any, path string, v any) bool {
 		return true
 	}
 	return false
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
