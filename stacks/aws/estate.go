@@ -127,6 +127,24 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		return err
 	}
 
+	// Backups on top of the global database: a deleted table or a corrupted write replicates
+	// at once, a recovery point does not.
+	drStorageKey, _ := keys.ReplicaArn(awsc.DomainStorage)
+	recovery, err := awsc.NewDisasterRecovery(ctx, "disaster-recovery", &awsc.DisasterRecoveryArgs{
+		Prefix:             namer.Name("backup"),
+		KmsKeyArn:          keys.Arn(awsc.DomainStorage),
+		DR:                 awsc.DisasterRecoveryRegion{Provider: dr, KmsKeyArn: drStorageKey},
+		Resources:          pulumi.StringArray{database.ClusterArn},
+		DailyRetentionDays: cfg.AWS.Database.BackupRetentionDays,
+		RetentionDays:      cfg.RetentionDays,
+		Production:         cfg.Production(),
+		Protect:            cfg.Production(),
+		Tags:               tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+
 	cache, err := awsc.NewCache(ctx, "cache", &awsc.CacheArgs{
 		Prefix:           namer.Name("cache"),
 		VpcId:            network.VpcId,
@@ -210,6 +228,8 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	ctx.Export("loadBalancerZoneId", edge.ZoneId)
 	ctx.Export("targetGroupArn", edge.TargetGroupArn)
 	ctx.Export("webAclArn", firewall.WebAclArn)
+	ctx.Export("backupVaultArn", recovery.VaultArn)
+	ctx.Export("drBackupVaultArn", recovery.DRVaultArn)
 	return nil
 }
 

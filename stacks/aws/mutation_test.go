@@ -89,7 +89,7 @@ var mutations = []mutation{
 		r.Provider = ""
 		return true
 	}},
-	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup, rules.TypeRdsCluster, rules.TypeRdsGlobalCluster}, apply: always(func(r *rules.Resource) { r.Protect = false })},
+	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup, rules.TypeRdsCluster, rules.TypeRdsGlobalCluster, rules.TypeBackupVault}, apply: always(func(r *rules.Resource) { r.Protect = false })},
 	{rule: "required-tags", what: "owner tag removed", types: nil, apply: func(r *rules.Resource) bool {
 		tags, ok := r.Inputs["tags"].(map[string]any)
 		if !ok || tags["owner"] == nil {
@@ -162,6 +162,11 @@ var mutations = []mutation{
 			return false // only the internet-facing group is guarded on this property
 		}
 		return setPath(r.Inputs, "ingress[0].fromPort", 8443.0) && setPath(r.Inputs, "ingress[0].toPort", 8443.0)
+	}},
+	{rule: "aws-backup-vault-encrypted", what: "vault on the default key", types: []string{rules.TypeBackupVault}, apply: remove("kmsKeyArn")},
+	{rule: "aws-backup-plan-retention", what: "monthly points kept a year", types: []string{rules.TypeBackupPlan}, apply: set("rules[1].lifecycle.deleteAfter", 365.0)},
+	{rule: "aws-backup-plan-retention", what: "no copy to the DR region", types: []string{rules.TypeBackupPlan}, apply: func(r *rules.Resource) bool {
+		return setPath(r.Inputs, "rules[0].copyActions", []any{}) && setPath(r.Inputs, "rules[1].copyActions", []any{})
 	}},
 	{rule: "phi-data-stores-have-dr-copy", what: "a cluster of the global database removed", types: []string{rules.TypeRdsCluster}, drop: true},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication disabled", types: []string{rules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
