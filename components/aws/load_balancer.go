@@ -49,12 +49,15 @@ type LoadBalancerArgs struct {
 type LoadBalancer struct {
 	pulumi.ResourceState
 
-	Arn             pulumi.StringOutput `pulumi:"arn"`
-	DnsName         pulumi.StringOutput `pulumi:"dnsName"`
-	ZoneId          pulumi.StringOutput `pulumi:"zoneId"`
-	TargetGroupArn  pulumi.StringOutput `pulumi:"targetGroupArn"`
-	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
-	LogBucketName   pulumi.StringOutput `pulumi:"logBucketName"`
+	Arn pulumi.StringOutput `pulumi:"arn"`
+	// ArnSuffix and TargetGroupArnSuffix are the dimensions of the ALB's CloudWatch metrics.
+	ArnSuffix            pulumi.StringOutput `pulumi:"arnSuffix"`
+	TargetGroupArnSuffix pulumi.StringOutput `pulumi:"targetGroupArnSuffix"`
+	DnsName              pulumi.StringOutput `pulumi:"dnsName"`
+	ZoneId               pulumi.StringOutput `pulumi:"zoneId"`
+	TargetGroupArn       pulumi.StringOutput `pulumi:"targetGroupArn"`
+	SecurityGroupId      pulumi.StringOutput `pulumi:"securityGroupId"`
+	LogBucketName        pulumi.StringOutput `pulumi:"logBucketName"`
 }
 
 var (
@@ -209,13 +212,15 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	}
 
 	l.Arn = alb.Arn
+	l.ArnSuffix = alb.ArnSuffix
+	l.TargetGroupArnSuffix = targets.ArnSuffix
 	l.DnsName = alb.DnsName
 	l.ZoneId = alb.ZoneId
 	l.TargetGroupArn = targets.Arn
 	l.SecurityGroupId = sg.ID().ToStringOutput()
 	l.LogBucketName = logs.BucketName
 	return l, ctx.RegisterResourceOutputs(l, pulumi.Map{
-		"arn": l.Arn, "dnsName": l.DnsName, "zoneId": l.ZoneId, "targetGroupArn": l.TargetGroupArn,
+		"arn": l.Arn, "arnSuffix": l.ArnSuffix, "targetGroupArnSuffix": l.TargetGroupArnSuffix, "dnsName": l.DnsName, "zoneId": l.ZoneId, "targetGroupArn": l.TargetGroupArn,
 		"securityGroupId": l.SecurityGroupId, "logBucketName": l.LogBucketName,
 	})
 }

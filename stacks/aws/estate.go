@@ -205,6 +205,20 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		return err
 	}
 
+	// Operational alarms go to the same encrypted, e-mailed topic as the security alerts: one
+	// on-call address sees both.
+	if _, err := awsc.NewPlatformAlarms(ctx, "platform-alarms", &awsc.PlatformAlarmsArgs{
+		Prefix:                namer.Name("platform"),
+		TopicArn:              alerts.TopicArn,
+		DatabaseClusterId:     namer.Name("db"),
+		LoadBalancerArnSuffix: edge.ArnSuffix,
+		TargetGroupArnSuffix:  edge.TargetGroupArnSuffix,
+		WebAclName:            namer.Name("edge"),
+		Tags:                  tags,
+	}, pulumi.Provider(primary)); err != nil {
+		return err
+	}
+
 	ctx.Export("primaryRegion", pulumi.String(cfg.PrimaryRegion))
 	ctx.Export("drRegion", pulumi.String(cfg.DRRegion))
 	ctx.Export("vpcId", network.VpcId)
