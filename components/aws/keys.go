@@ -220,5 +220,27 @@ func keyPolicy(acct account, d Domain) (string, error) {
 			},
 		)
 	}
+	if d == DomainCluster {
+		// Managed node groups launch through Auto Scaling, whose service-linked role must use
+		// the key to create the nodes' encrypted volumes.
+		autoscaling := fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", acct.Partition, acct.ID)
+		statements = append(statements,
+			map[string]any{
+				"Sid":       "AutoScalingEncryptsNodeVolumes",
+				"Effect":    "Allow",
+				"Principal": map[string]any{"AWS": autoscaling},
+				"Action":    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+				"Resource":  "*",
+			},
+			map[string]any{
+				"Sid":       "AutoScalingGrantsForAttachedVolumes",
+				"Effect":    "Allow",
+				"Principal": map[string]any{"AWS": autoscaling},
+				"Action":    "kms:CreateGrant",
+				"Resource":  "*",
+				"Condition": map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": true}},
+			},
+		)
+	}
 	return policyJSON(statements...)
 }

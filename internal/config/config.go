@@ -55,6 +55,45 @@ type AWS struct {
 	Cache Cache `json:"cache"`
 	// LoadBalancer configures the internet-facing application load balancer.
 	LoadBalancer LoadBalancer `json:"loadBalancer"`
+	// EKS configures the Kubernetes cluster.
+	EKS EKS `json:"eks"`
+}
+
+// EKS holds the settings under healthhub:aws.eks.
+type EKS struct {
+	// KubernetesVersion is pinned (1.29 to 1.33); upgrades are a deliberate config change.
+	KubernetesVersion string `json:"kubernetesVersion"`
+	// PublicAccessCidrs opens the API endpoint to these networks outside production; empty
+	// keeps it private. Production allows none.
+	PublicAccessCidrs []string `json:"publicAccessCidrs,omitempty"`
+	// NodeGroups sizes the node pools.
+	NodeGroups NodeGroups `json:"nodeGroups"`
+}
+
+// NodeGroups are the pools every cluster has: system add-ons, the application workloads, and
+// model serving on GPUs (tainted, so only pods that ask for a GPU land there).
+type NodeGroups struct {
+	System NodeGroup `json:"system"`
+	App    NodeGroup `json:"app"`
+	GPU    NodeGroup `json:"gpu"`
+}
+
+// Pools lists the groups by name, in order.
+func (n NodeGroups) Pools() []NamedNodeGroup {
+	return []NamedNodeGroup{{"system", n.System}, {"app", n.App}, {"gpu", n.GPU}}
+}
+
+// NamedNodeGroup is a pool with its name.
+type NamedNodeGroup struct {
+	Name string
+	NodeGroup
+}
+
+// NodeGroup sizes one managed node group.
+type NodeGroup struct {
+	InstanceType string `json:"instanceType"`
+	Min          int    `json:"min"`
+	Max          int    `json:"max"`
 }
 
 // LoadBalancer holds the settings under healthhub:aws.loadBalancer.

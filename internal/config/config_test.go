@@ -42,6 +42,11 @@ func with(changes map[string]string) map[string]string {
 	return raw
 }
 
+// awsWith is a valid aws object plus the given fields.
+func awsWith(fields string) string {
+	return `{"loadBalancer":{"certificateArn":"` + testCertificate + `"},` + fields + `}`
+}
+
 const testCertificate = "arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"
 
 func awsJSON(vpc, dr string, azs int, nat string) string {
@@ -56,7 +61,7 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, []string{"eu-west-2", "eu-west-1", "us-east-1"}, cfg.AllowedRegions)
 	assert.Equal(t, 2555, cfg.RetentionDays)
 	assert.Equal(t, 2192, cfg.LogRetentionDays, "default from Keys")
-	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS}, cfg.AWS)
 	assert.Equal(t, "16", cfg.AWS.Database.EngineMajor())
 	assert.Equal(t, []string{"GB", "IE", "US"}, cfg.AllowedCountries, "default from Keys")
 }
@@ -65,6 +70,9 @@ var (
 	defaultDatabase = Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 2, BackupRetentionDays: 35}
 	defaultCache    = Cache{EngineVersion: "7.1", NodeType: "cache.r7g.large", Nodes: 2}
 	testLB          = LoadBalancer{CertificateArn: testCertificate, TargetPort: 8443, RateLimit: 2000}
+	defaultEKS      = EKS{KubernetesVersion: "1.31", NodeGroups: NodeGroups{
+		System: NodeGroup{"m7i.large", 2, 4}, App: NodeGroup{"m7i.xlarge", 3, 12}, GPU: NodeGroup{"g5.xlarge", 0, 4},
+	}}
 )
 
 func databaseJSON(d string) string {
@@ -126,6 +134,12 @@ func TestParseRejects(t *testing.T) {
 		{"country name", map[string]string{"allowedCountries": `["United Kingdom"]`}, "allowedCountries", "ISO 3166 alpha-2"},
 		{"country twice", map[string]string{"allowedCountries": `["GB","GB"]`}, "allowedCountries", "listed twice"},
 		{"no countries", map[string]string{"allowedCountries": `[]`}, "allowedCountries", "non-empty list"},
+		{"floating kubernetes version", map[string]string{"aws": awsWith(`"eks":{"kubernetesVersion":"latest"}`)}, "aws.eks.kubernetesVersion", "pinned EKS version"},
+		{"public endpoint in production", map[string]string{"aws": awsWith(`"eks":{"publicAccessCidrs":["203.0.113.0/24"]}`)}, "aws.eks.publicAccessCidrs", "must be empty in production"},
+		{"unknown node pool", map[string]string{"aws": awsWith(`"eks":{"nodeGroups":{"batch":{"instanceType":"m7i.large","min":1,"max":2}}}`)}, "aws", "unknown field"},
+		{"min above max", map[string]string{"aws": awsWith(`"eks":{"nodeGroups":{"app":{"min":5,"max":2}}}`)}, "aws.eks.nodeGroups.app", "0 <= min <= max"},
+		{"one system node in production", map[string]string{"aws": awsWith(`"eks":{"nodeGroups":{"system":{"min":1}}}`)}, "aws.eks.nodeGroups.system.min", "at least 2 in production"},
+		{"instance type", map[string]string{"aws": awsWith(`"eks":{"nodeGroups":{"gpu":{"instanceType":"big"}}}`)}, "aws.eks.nodeGroups.gpu.instanceType", "EC2 instance type"},
 		{"bad account id", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","allowedAccountIds":["12345"]}`}, "aws.allowedAccountIds", "12-digit"},
 	}
 	for _, tt := range tests {
@@ -157,12 +171,22 @@ func TestParseReportsEveryProblemAtOnce(t *testing.T) {
 func TestAWSFieldsLeftOutKeepDefaults(t *testing.T) {
 	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16","loadBalancer":{"certificateArn":"` + testCertificate + `"}}`}))
 	require.NoError(t, err)
-	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS}, cfg.AWS)
 
 	cfg, err = Parse(with(map[string]string{"environment": "dev", "aws": `{"database":{"instances":1,"backupRetentionDays":7},"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`}))
 	require.NoError(t, err)
 	assert.Equal(t, Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 1, BackupRetentionDays: 7}, cfg.AWS.Database,
 		"a nested object keeps the defaults of the fields it leaves out")
+}
+
+func TestDevMayOpenTheClusterEndpointToListedNetworks(t *testing.T) {
+	cfg, err := Parse(with(map[string]string{"environment": "dev", "aws": awsWith(`"eks":{"publicAccessCidrs":["203.0.113.0/24"],"nodeGroups":{"app":{"max":20}}}`)}))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"203.0.113.0/24"}, cfg.AWS.EKS.PublicAccessCidrs)
+	assert.Equal(t, NodeGroup{"m7i.xlarge", 3, 20}, cfg.AWS.EKS.NodeGroups.App, "a pool keeps the defaults of the fields it leaves out")
+
+	_, err = Parse(with(map[string]string{"environment": "dev", "aws": awsWith(`"eks":{"publicAccessCidrs":["0.0.0.0/0"]}`)}))
+	require.ErrorContains(t, err, "must not open the API endpoint to the whole internet")
 }
 
 func TestSecretKeysStayOutOfConfig(t *testing.T) {

@@ -49,7 +49,11 @@ var Keys = []Key{
 	{Name: "aws", Default: `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az",` +
 		`"database":{"engineVersion":"16.4","instanceClass":"db.r6g.large","instances":2,"backupRetentionDays":35},` +
 		`"cache":{"engineVersion":"7.1","nodeType":"cache.r7g.large","nodes":2},` +
-		`"loadBalancer":{"certificateArn":"","targetPort":8443,"rateLimit":2000}}`},
+		`"loadBalancer":{"certificateArn":"","targetPort":8443,"rateLimit":2000},` +
+		`"eks":{"kubernetesVersion":"1.31","nodeGroups":{` +
+		`"system":{"instanceType":"m7i.large","min":2,"max":4},` +
+		`"app":{"instanceType":"m7i.xlarge","min":3,"max":12},` +
+		`"gpu":{"instanceType":"g5.xlarge","min":0,"max":4}}}}`},
 	{Name: KeyDatabasePassword, Secret: true},
 	{Name: KeyCacheAuthToken, Secret: true},
 }

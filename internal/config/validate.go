@@ -256,7 +256,7 @@ func parseAWS(c *checker, v, env string) AWS {
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer (%v)", err)
+		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks (%v)", err)
 		return AWS{}
 	}
 	primary := privateCIDR(c, "aws.vpcCidr", a.VpcCidr)
@@ -284,7 +284,42 @@ func parseAWS(c *checker, v, env string) AWS {
 	parseDatabase(c, a.Database, env)
 	parseCache(c, a.Cache, env)
 	parseLoadBalancer(c, a.LoadBalancer)
+	parseEKS(c, a.EKS, env)
 	return a
+}
+
+var (
+	kubernetesVersion = regexp.MustCompile(`^1\.(29|3[0-3])$`)
+	ec2InstanceType   = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+)
+
+func parseEKS(c *checker, e EKS, env string) {
+	if !kubernetesVersion.MatchString(e.KubernetesVersion) {
+		c.fail("aws.eks.kubernetesVersion", e.KubernetesVersion, "must be a pinned EKS version from 1.29 to 1.33, such as 1.31")
+	}
+	for _, cidr := range e.PublicAccessCidrs {
+		_, n, err := net.ParseCIDR(cidr)
+		switch {
+		case env == EnvProduction:
+			c.fail("aws.eks.publicAccessCidrs", cidr, "must be empty in production: the API endpoint is private")
+			return
+		case err != nil || n.IP.To4() == nil:
+			c.fail("aws.eks.publicAccessCidrs", cidr, "must be IPv4 networks in CIDR form, such as 203.0.113.0/24")
+		case n.String() == "0.0.0.0/0":
+			c.fail("aws.eks.publicAccessCidrs", cidr, "must not open the API endpoint to the whole internet")
+		}
+	}
+	for _, g := range e.NodeGroups.Pools() {
+		name, key := g.Name, "aws.eks.nodeGroups."+g.Name
+		switch {
+		case !ec2InstanceType.MatchString(g.InstanceType):
+			c.fail(key+".instanceType", g.InstanceType, "must be an EC2 instance type such as m7i.large")
+		case g.Min < 0 || g.Max < 1 || g.Min > g.Max || g.Max > 100:
+			c.fail(key, fmt.Sprintf("min %d, max %d", g.Min, g.Max), "must have 0 <= min <= max, 1 <= max <= 100")
+		case name != "gpu" && env == EnvProduction && g.Min < 2:
+			c.fail(key+".min", strconv.Itoa(g.Min), "must be at least 2 in production, one node per AZ to survive losing one")
+		}
+	}
 }
 
 var (

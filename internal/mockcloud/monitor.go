@@ -158,6 +158,17 @@ func (m *Monitor) state(r Resource, id string) resource.PropertyMap {
 		if _, ok := out["arn"]; !ok {
 			out["arn"] = resource.NewProperty(awsARN(module, kind, region, out))
 		}
+		if module == "eks" && kind == "Cluster" {
+			// What EKS returns for a new cluster: its endpoint, CA and OIDC issuer.
+			hexID := strings.ToUpper(id[len(id)-16:])
+			out["endpoint"] = resource.NewProperty(fmt.Sprintf("https://%s.gr7.%s.eks.amazonaws.com", hexID, region))
+			out["certificateAuthority"] = resource.NewProperty(resource.PropertyMap{"data": resource.NewProperty("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t")})
+			out["identities"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+				"oidcs": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+					"issuer": resource.NewProperty(fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", region, hexID)),
+				})}),
+			})})
+		}
 	}
 	out["id"] = resource.NewProperty(id)
 	return out

@@ -41,6 +41,7 @@ var taggableTypes = []string{
 	TypeLaunchTemplate, TypeLambda, TypeLoadBalancer, TypeAlbLoadBalancer, TypeDistribution,
 	TypeRestStage, TypeHTTPApi, TypeHTTPStage, TypeWebACL, TypeListener, TypeAlbListener,
 	"aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup",
+	"aws:eks/addon:Addon", "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
 }
 
 // statefulTypes hold PHI, the keys that decrypt it, or the audit record of who touched it.

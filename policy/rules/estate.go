@@ -71,9 +71,12 @@ var requiredTags = Rule{
 	Name:        "required-tags",
 	Description: "Taggable resources carry environment, data-classification and owner tags (HIPAA 164.308(a)(1)(ii)(A) risk analysis: asset inventory).",
 	Level:       Advisory,
-	Types:       taggableTypes,
+	// Every resource that carries tags, and the taggable types that must not leave them out.
 	Check: func(r Resource, _ Config) []string {
-		tags, _ := r.Inputs["tags"].(map[string]any)
+		tags, tagged := r.Inputs["tags"].(map[string]any)
+		if !tagged && !slices.Contains(taggableTypes, r.Type) {
+			return nil
+		}
 		var missing []string
 		for _, k := range []string{"environment", "data-classification", "owner"} {
 			if s, _ := tags[k].(string); s == "" {

@@ -97,6 +97,27 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		return err
 	}
 
+	var pools []awsc.EksNodeGroup
+	for _, g := range cfg.AWS.EKS.NodeGroups.Pools() {
+		pools = append(pools, awsc.EksNodeGroup{Name: g.Name, InstanceType: g.InstanceType, Min: g.Min, Max: g.Max, GPU: g.Name == "gpu"})
+	}
+	cluster, err := awsc.NewEksCluster(ctx, "cluster", &awsc.EksClusterArgs{
+		Prefix:            namer.Name("eks"),
+		SubnetIds:         network.PrivateSubnetIds,
+		KubernetesVersion: cfg.AWS.EKS.KubernetesVersion,
+		KmsKeyArn:         keys.Arn(awsc.DomainCluster),
+		LogKmsKeyArn:      keys.Arn(awsc.DomainLogs),
+		LogRetentionDays:  cfg.LogRetentionDays,
+		PublicAccessCidrs: cfg.AWS.EKS.PublicAccessCidrs,
+		NodeGroups:        pools,
+		Production:        cfg.Production(),
+		Protect:           cfg.Production(),
+		Tags:              tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+
 	drDatabaseKey, _ := keys.ReplicaArn(awsc.DomainDatabase)
 	database, err := awsc.NewDatabase(ctx, "database", &awsc.DatabaseArgs{
 		Prefix:              namer.Name("db"),
@@ -232,6 +253,10 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	ctx.Export("auditBucketName", trail.BucketName)
 	ctx.Export("auditReplicaBucketName", trail.ReplicaBucketName)
 	ctx.Export("securityAlertTopicArn", alerts.TopicArn)
+	ctx.Export("clusterName", cluster.Name)
+	ctx.Export("clusterEndpoint", cluster.Endpoint)
+	ctx.Export("clusterOidcProviderArn", cluster.OidcProviderArn)
+	ctx.Export("kubeconfig", cluster.Kubeconfig)
 	ctx.Export("databaseEndpoint", database.Endpoint)
 	ctx.Export("databaseReaderEndpoint", database.ReaderEndpoint)
 	ctx.Export("databasePort", database.Port)

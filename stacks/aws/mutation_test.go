@@ -89,7 +89,7 @@ var mutations = []mutation{
 		r.Provider = ""
 		return true
 	}},
-	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup, rules.TypeRdsCluster, rules.TypeRdsGlobalCluster, rules.TypeBackupVault}, apply: always(func(r *rules.Resource) { r.Protect = false })},
+	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup, rules.TypeRdsCluster, rules.TypeRdsGlobalCluster, rules.TypeBackupVault, rules.TypeEksCluster}, apply: always(func(r *rules.Resource) { r.Protect = false })},
 	{rule: "required-tags", what: "owner tag removed", types: nil, apply: func(r *rules.Resource) bool {
 		tags, ok := r.Inputs["tags"].(map[string]any)
 		if !ok || tags["owner"] == nil {
@@ -168,6 +168,15 @@ var mutations = []mutation{
 	{rule: "aws-backup-plan-retention", what: "no copy to the DR region", types: []string{rules.TypeBackupPlan}, apply: func(r *rules.Resource) bool {
 		return setPath(r.Inputs, "rules[0].copyActions", []any{}) && setPath(r.Inputs, "rules[1].copyActions", []any{})
 	}},
+	{rule: "aws-eks-secrets-encrypted", what: "secrets not envelope-encrypted", types: []string{rules.TypeEksCluster}, apply: remove("encryptionConfig")},
+	{rule: "aws-eks-endpoint-private", what: "public API endpoint", types: []string{rules.TypeEksCluster}, apply: set("vpcConfig.endpointPublicAccess", true)},
+	{rule: "aws-eks-endpoint-private", what: "no private API endpoint", types: []string{rules.TypeEksCluster}, apply: set("vpcConfig.endpointPrivateAccess", false)},
+	{rule: "aws-eks-control-plane-logs", what: "audit log off", types: []string{rules.TypeEksCluster}, apply: set("enabledClusterLogTypes", []any{"api"})},
+	{rule: "aws-eks-nodes-no-ssh", what: "SSH to the nodes", types: []string{rules.TypeEksNodeGroup}, apply: set("remoteAccess", map[string]any{"ec2SshKey": "ops"})},
+	{rule: "aws-launch-template-hardened", what: "IMDSv1 allowed", types: []string{rules.TypeLaunchTemplate}, apply: set("metadataOptions.httpTokens", "optional")},
+	{rule: "aws-launch-template-hardened", what: "pods reach the node role", types: []string{rules.TypeLaunchTemplate}, apply: set("metadataOptions.httpPutResponseHopLimit", 2.0)},
+	{rule: "aws-launch-template-hardened", what: "unencrypted node volume", types: []string{rules.TypeLaunchTemplate}, apply: set("blockDeviceMappings[0].ebs.encrypted", "false")},
+	{rule: "aws-launch-template-hardened", what: "node volume on the default key", types: []string{rules.TypeLaunchTemplate}, apply: remove("blockDeviceMappings[0].ebs.kmsKeyId")},
 	{rule: "phi-data-stores-have-dr-copy", what: "a cluster of the global database removed", types: []string{rules.TypeRdsCluster}, drop: true},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication disabled", types: []string{rules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication removed", types: []string{rules.TypeBucketReplication}, drop: true},
