@@ -34,6 +34,7 @@ var All = []Rule{
 	sqsEncrypted,
 	backupVaultEncrypted,
 	backupPlanRetention,
+	backupVaultLocked,
 	drCopy,
 
 	eksSecretsEncrypted,
@@ -44,6 +45,7 @@ var All = []Rule{
 	lambdaEnvironmentEncrypted,
 	lambdaTracing,
 	lambdaNotPublic,
+	iamNoBroadPolicies,
 
 	listenerTLS,
 	loadBalancerHardened,

@@ -181,3 +181,25 @@ var lambdaNotPublic = Rule{
 		return nil
 	},
 }
+
+// TypeRolePolicyAttachment attaches a managed policy to a role.
+const TypeRolePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+
+// broadPolicies grant the keys to every PHI store at once.
+var broadPolicies = []string{"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AmazonS3FullAccess", "AmazonRDSFullAccess", "AmazonDynamoDBFullAccess", "AWSKeyManagementServicePowerUser"}
+
+var iamNoBroadPolicies = Rule{
+	Name:        "aws-iam-no-broad-managed-policies",
+	Description: "No role the estate creates gets a broad AWS managed policy (AdministratorAccess, PowerUserAccess, full access to S3, RDS, DynamoDB or IAM): least privilege (HIPAA 164.308(a)(4) information access management, 164.312(a)(1) access control).",
+	Level:       Mandatory,
+	Types:       []string{TypeRolePolicyAttachment},
+	Check: func(r Resource, _ Config) []string {
+		arn := str(r.Inputs, "policyArn")
+		for _, p := range broadPolicies {
+			if strings.HasSuffix(arn, ":policy/"+p) {
+				return []string{fmt.Sprintf("policyArn %s grants far more than the role needs", arn)}
+			}
+		}
+		return nil
+	},
+}

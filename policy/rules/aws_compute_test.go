@@ -56,6 +56,9 @@ func computeCases() []ruleCase {
 		{"aws-lambda-tracing", "active", []Resource{fn(goodFn)}, false, ""},
 		{"aws-lambda-tracing", "pass-through", []Resource{fn(with(goodFn, "tracingConfig", map[string]any{"mode": "PassThrough"}))}, true, "should be Active"},
 
+		{"aws-iam-no-broad-managed-policies", "EKS worker policy", []Resource{res(TypeRolePolicyAttachment, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"})}, false, ""},
+		{"aws-iam-no-broad-managed-policies", "administrator", []Resource{res(TypeRolePolicyAttachment, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})}, true, "grants far more"},
+		{"aws-iam-no-broad-managed-policies", "all of S3", []Resource{res(TypeRolePolicyAttachment, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"})}, true, "AmazonS3FullAccess"},
 		{"aws-lambda-not-public", "API Gateway for one API", []Resource{perm(map[string]any{"principal": "apigateway.amazonaws.com", "sourceArn": "arn:api/*"})}, false, ""},
 		{"aws-lambda-not-public", "IAM-authenticated URL", []Resource{res(TypeLambdaURL, "u", map[string]any{"authorizationType": "AWS_IAM"})}, false, ""},
 		{"aws-lambda-not-public", "anonymous URL", []Resource{res(TypeLambdaURL, "u", map[string]any{"authorizationType": "NONE"})}, true, "must use AWS_IAM"},

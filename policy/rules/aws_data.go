@@ -364,3 +364,23 @@ var backupPlanRetention = Rule{
 		return out
 	},
 }
+
+// TypeBackupVaultLock is the lock that makes a vault's recovery points immutable.
+const TypeBackupVaultLock = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+
+// backupVaultLocked keeps backups out of reach of whoever compromises the account: without a
+// lock, an attacker with admin rights deletes the recovery points before the ransom note.
+var backupVaultLocked = Rule{
+	Name:        "aws-backup-vault-locked",
+	Description: "Every AWS Backup vault has a vault lock, in compliance mode (a grace period set) in production, so no one can delete recovery points early (HIPAA 164.308(a)(7)(ii)(A) data backup plan, 164.312(c)(1) integrity).",
+	Level:       Mandatory,
+	Types:       []string{TypeBackupVault, TypeBackupVaultLock},
+	CheckStack: func(all []Resource, cfg Config) []Finding {
+		return companion(TypeBackupVault, TypeBackupVaultLock, "vault has no vault lock", func(_, lock Resource) string {
+			if _, ok := get(lock.Inputs, "changeableForDays"); cfg.production() && !ok {
+				return "the lock is in governance mode; production needs compliance mode (set changeableForDays)"
+			}
+			return ""
+		})(all, cfg)
+	},
+}

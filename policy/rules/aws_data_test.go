@@ -111,6 +111,9 @@ func dataCases() []ruleCase {
 		{"aws-backup-vault-encrypted", "customer key", []Resource{res(TypeBackupVault, "v", map[string]any{"kmsKeyArn": "arn:key"})}, false, ""},
 		{"aws-backup-vault-encrypted", "default key", []Resource{res(TypeBackupVault, "v", map[string]any{})}, true, "kmsKeyArn is not set"},
 
+		{"aws-backup-vault-locked", "compliance lock in production", []Resource{res(TypeBackupVault, "v", nil), dependsOn(res(TypeBackupVaultLock, "v", map[string]any{"changeableForDays": int64(3)}), res(TypeBackupVault, "v", nil))}, false, ""},
+		{"aws-backup-vault-locked", "no lock", []Resource{res(TypeBackupVault, "v", nil)}, true, "vault has no vault lock"},
+		{"aws-backup-vault-locked", "governance lock in production", []Resource{res(TypeBackupVault, "v", nil), dependsOn(res(TypeBackupVaultLock, "v", map[string]any{"minRetentionDays": int64(7)}), res(TypeBackupVault, "v", nil))}, true, "governance mode"},
 		{"aws-backup-plan-retention", "seven years, copied", []Resource{plan(2557, true)}, false, ""},
 		{"aws-backup-plan-retention", "one year", []Resource{plan(365, true)}, true, "keeps recovery points 365 days; at least 2190"},
 		{"aws-backup-plan-retention", "retention unknown", []Resource{res(TypeBackupPlan, "phi", map[string]any{"rules": []any{map[string]any{"lifecycle": map[string]any{"deleteAfter": Unknown}, "copyActions": []any{map[string]any{}}}}})}, true, "keeps recovery points 0 days"},

@@ -255,6 +255,8 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 	ctx.Export("securityAlertTopicArn", alerts.TopicArn)
 	ctx.Export("clusterName", cluster.Name)
 	ctx.Export("clusterEndpoint", cluster.Endpoint)
+	ctx.Export("clusterCertificateAuthority", cluster.CertificateAuthorityData)
+	ctx.Export("clusterOidcIssuer", cluster.OidcIssuer)
 	ctx.Export("clusterOidcProviderArn", cluster.OidcProviderArn)
 	ctx.Export("kubeconfig", cluster.Kubeconfig)
 	ctx.Export("databaseEndpoint", database.Endpoint)

@@ -127,9 +127,13 @@ func TestEveryShippedStackRenders(t *testing.T) {
 
 // productionOnly are the controls that depend on the environment by design: protection from
 // deletion and a DR copy matter where real PHI lives.
-// Backup retention is sized per environment too (35 days in production, at least 7 elsewhere),
-// and outside production the cluster's API may be reached from listed networks.
-var productionOnly = []string{"stateful-resources-protected", "aws-deletion-protection", "phi-data-stores-have-dr-copy", "aws-rds-backups", "aws-eks-endpoint-private"}
+// Backup retention is sized per environment too (35 days in production, at least 7 elsewhere);
+// outside production the cluster's API may be reached from listed networks, and backup vaults
+// are locked in governance mode, since a compliance-mode vault could never be torn down.
+var productionOnly = []string{
+	"stateful-resources-protected", "aws-deletion-protection", "phi-data-stores-have-dr-copy",
+	"aws-rds-backups", "aws-eks-endpoint-private", "aws-backup-vault-locked",
+}
 
 // TestSmallerStacksAreCheaperNotWeaker runs staging and dev through the production policy
 // config: the only findings allowed are the production-only controls, so encryption,
