@@ -207,7 +207,9 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksClusterArgs, opts 
 	k.OidcIssuer = issuer
 	k.OidcProviderArn = oidc.Arn
 	k.Kubeconfig = pulumi.ToSecret(pulumi.All(cluster.Name, cluster.Endpoint, k.CertificateAuthorityData).ApplyT(
-		func(v []any) (string, error) { return kubeconfig(v[0].(string), v[1].(string), v[2].(string), acct.Region) },
+		func(v []any) (string, error) {
+			return kubeconfig(v[0].(string), v[1].(string), v[2].(string), acct.Region)
+		},
 	)).(pulumi.StringOutput)
 	return k, ctx.RegisterResourceOutputs(k, pulumi.Map{
 		"name": k.Name, "endpoint": k.Endpoint, "certificateAuthorityData": k.CertificateAuthorityData,
