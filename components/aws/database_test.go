@@ -34,7 +34,14 @@ func databaseArgs(p providers, mutate func(*DatabaseArgs)) *DatabaseArgs {
 
 func TestDatabaseDefaults(t *testing.T) {
 	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewDatabase(ctx, "db", databaseArgs(p, nil), pulumi.Provider(p.primary))
+		db, err := NewDatabase(ctx, "db", databaseArgs(p, nil), pulumi.Provider(p.primary))
+		if err != nil {
+			return err
+		}
+		// In production the pack also asks for recovery points, which DisasterRecovery takes.
+		_, err = NewDisasterRecovery(ctx, "dr", recoveryArgs(p, func(a *DisasterRecoveryArgs) {
+			a.Resources = pulumi.StringArray{db.ClusterArn}
+		}), pulumi.Provider(p.primary))
 		return err
 	})
 	const (
@@ -101,7 +108,7 @@ func TestDatabaseDefaults(t *testing.T) {
 	_, sgEgress := sg.Get("egress")
 	assert.False(t, sgEgress, "the database starts no connection")
 
-	assert.Empty(t, violations(m, "production"), "the component passes the whole policy pack")
+	assert.Empty(t, violations(m, "production"), "the database, backed up, passes the whole policy pack")
 }
 
 func TestDatabaseWithoutDRManagesItsPassword(t *testing.T) {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -201,5 +202,41 @@ var iamNoBroadPolicies = Rule{
 			}
 		}
 		return nil
+	},
+}
+
+// TypeEksAddon is an EKS add-on.
+const TypeEksAddon = "aws:eks/addon:Addon"
+
+// eksNetworkPolicy: without the VPC CNI's network policy agent, Kubernetes accepts
+// NetworkPolicies and enforces none of them, so every namespace's default-deny is a dead letter.
+var eksNetworkPolicy = Rule{
+	Name:        "aws-eks-network-policy",
+	Description: "Every EKS cluster runs the VPC CNI add-on with network policy enforcement on, so namespaces' NetworkPolicies take effect (HIPAA 164.312(a)(1) access control, 164.312(e)(1) transmission security).",
+	Level:       Mandatory,
+	Types:       []string{TypeEksCluster, TypeEksAddon},
+	CheckStack: func(all []Resource, _ Config) []Finding {
+		var out []Finding
+		for _, c := range all {
+			if c.Type != TypeEksCluster {
+				continue
+			}
+			enforced := false
+			for _, a := range dependents(all, c, TypeEksAddon) {
+				if str(a.Inputs, "addonName") != "vpc-cni" {
+					continue
+				}
+				var cfg struct {
+					EnableNetworkPolicy string `json:"enableNetworkPolicy"`
+				}
+				if raw := str(a.Inputs, "configurationValues"); json.Unmarshal([]byte(raw), &cfg) == nil && cfg.EnableNetworkPolicy == "true" {
+					enforced = true
+				}
+			}
+			if !enforced {
+				out = append(out, Finding{c.URN, `no vpc-cni add-on with {"enableNetworkPolicy":"true"}: NetworkPolicies would not be enforced`})
+			}
+		}
+		return out
 	},
 }

@@ -56,6 +56,9 @@ func computeCases() []ruleCase {
 		{"aws-lambda-tracing", "active", []Resource{fn(goodFn)}, false, ""},
 		{"aws-lambda-tracing", "pass-through", []Resource{fn(with(goodFn, "tracingConfig", map[string]any{"mode": "PassThrough"}))}, true, "should be Active"},
 
+		{"aws-eks-network-policy", "vpc-cni enforcing", []Resource{eks(goodEks), dependsOn(res(TypeEksAddon, "cni", map[string]any{"addonName": "vpc-cni", "configurationValues": `{"enableNetworkPolicy":"true"}`}), eks(goodEks))}, false, ""},
+		{"aws-eks-network-policy", "vpc-cni defaults", []Resource{eks(goodEks), dependsOn(res(TypeEksAddon, "cni", map[string]any{"addonName": "vpc-cni"}), eks(goodEks))}, true, "would not be enforced"},
+		{"aws-eks-network-policy", "no add-ons", []Resource{eks(goodEks)}, true, "no vpc-cni add-on"},
 		{"aws-iam-no-broad-managed-policies", "EKS worker policy", []Resource{res(TypeRolePolicyAttachment, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"})}, false, ""},
 		{"aws-iam-no-broad-managed-policies", "administrator", []Resource{res(TypeRolePolicyAttachment, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})}, true, "grants far more"},
 		{"aws-iam-no-broad-managed-policies", "all of S3", []Resource{res(TypeRolePolicyAttachment, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"})}, true, "AmazonS3FullAccess"},

@@ -384,3 +384,50 @@ var backupVaultLocked = Rule{
 		})(all, cfg)
 	},
 }
+
+// TypeBackupSelection names the resources an AWS Backup plan covers.
+const TypeBackupSelection = "aws:backup/selection:Selection"
+
+// phiStoresBackedUp asks, in production, that every PHI store of record is in a backup plan:
+// replication copies a bad write or a dropped table at once; only a recovery point from
+// before it can undo it (164.308(a)(7)(ii)(A) data backup plan).
+var phiStoresBackedUp = Rule{
+	Name:        "aws-phi-stores-backed-up",
+	Description: "In production, every PostgreSQL cluster and DynamoDB table that is not itself a replica is selected by an AWS Backup plan (HIPAA 164.308(a)(7)(ii)(A) data backup plan).",
+	Level:       Mandatory,
+	Types:       []string{TypeRdsCluster, TypeDynamoTable, TypeBackupSelection},
+	CheckStack: func(all []Resource, cfg Config) []Finding {
+		if !cfg.production() {
+			return nil
+		}
+		var out []Finding
+		for _, r := range all {
+			switch {
+			case r.Type != TypeRdsCluster && r.Type != TypeDynamoTable:
+				continue
+			case present(r.Inputs, "replicationSourceIdentifier") || isGlobalSecondary(all, r):
+				continue // the copy; its source is the one backed up
+			case len(dependents(all, r, TypeBackupSelection)) == 0:
+				out = append(out, Finding{r.URN, fmt.Sprintf("%s is in no AWS Backup selection", r.Name)})
+			}
+		}
+		return out
+	},
+}
+
+// isGlobalSecondary is a cluster of a global database that joins after another cluster of
+// the same global database, in another region: the secondary.
+func isGlobalSecondary(all []Resource, r Resource) bool {
+	global := dependencyOf(all, r, TypeRdsGlobalCluster, nil).URN
+	if global == "" {
+		return false
+	}
+	for _, d := range r.Dependencies {
+		for _, o := range all {
+			if o.URN == d && o.Type == TypeRdsClusterInstance && o.Region != r.Region {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -11,6 +11,7 @@ const (
 	TypeLoadBalancer        = "aws:lb/loadBalancer:LoadBalancer"
 	TypeAlbLoadBalancer     = "aws:alb/loadBalancer:LoadBalancer"
 	TypeListener            = "aws:lb/listener:Listener"
+	TypeTargetGroup         = "aws:lb/targetGroup:TargetGroup"
 	TypeAlbListener         = "aws:alb/listener:Listener"
 	TypeDistribution        = "aws:cloudfront/distribution:Distribution"
 	TypeLogDeliverySource   = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
@@ -52,10 +53,16 @@ func modernTLSPolicy(name string) bool {
 
 var listenerTLS = Rule{
 	Name:        "aws-lb-listener-tls",
-	Description: "Load balancer listeners serve HTTPS or TLS with a TLS 1.2+ security policy; a plain HTTP listener may only redirect to HTTPS (HIPAA 164.312(e)(1) transmission security).",
+	Description: "Load balancer listeners serve HTTPS or TLS with a TLS 1.2+ security policy, a plain HTTP listener may only redirect to HTTPS, and target groups reach the workloads over HTTPS or TLS (HIPAA 164.312(e)(1) transmission security).",
 	Level:       Mandatory,
-	Types:       []string{TypeListener, TypeAlbListener},
+	Types:       []string{TypeListener, TypeAlbListener, TypeTargetGroup},
 	Check: func(r Resource, _ Config) []string {
+		if r.Type == TypeTargetGroup {
+			if p := str(r.Inputs, "protocol"); str(r.Inputs, "targetType") != "lambda" && p != "HTTPS" && p != "TLS" {
+				return []string{fmt.Sprintf("target group protocol is %q; the workloads are reached over HTTPS or TLS", p)}
+			}
+			return nil
+		}
 		switch protocol := str(r.Inputs, "protocol"); protocol {
 		case "HTTPS", "TLS":
 			if p := str(r.Inputs, "sslPolicy"); !modernTLSPolicy(p) {

@@ -37,6 +37,9 @@ func edgeCases() []ruleCase {
 		{"aws-lb-listener-tls", "HTTP redirect", []Resource{listener(redirect)}, false, ""},
 		{"aws-lb-listener-tls", "default 2016 policy", []Resource{listener(map[string]any{"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-2016-08"})}, true, "below 1.2"},
 		{"aws-lb-listener-tls", "HTTP forward", []Resource{listener(map[string]any{"protocol": "HTTP", "defaultActions": []any{map[string]any{"type": "forward"}}})}, true, "only redirect to HTTPS"},
+		{"aws-lb-listener-tls", "HTTPS to the targets", []Resource{res(TypeTargetGroup, "tg", map[string]any{"protocol": "HTTPS"})}, false, ""},
+		{"aws-lb-listener-tls", "lambda targets have no protocol", []Resource{res(TypeTargetGroup, "tg", map[string]any{"targetType": "lambda"})}, false, ""},
+		{"aws-lb-listener-tls", "HTTP to the targets", []Resource{res(TypeTargetGroup, "tg", map[string]any{"protocol": "HTTP"})}, true, "over HTTPS or TLS"},
 		{"aws-lb-listener-tls", "plain TCP", []Resource{res(TypeAlbListener, "l", map[string]any{"protocol": "TCP"})}, true, "not encrypted"},
 
 		{"aws-lb-hardened", "hardened ALB", []Resource{alb(goodAlb)}, false, ""},

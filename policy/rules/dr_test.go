@@ -25,7 +25,20 @@ func drCases() []ruleCase {
 	primary := dependsOn(res(TypeRdsCluster, "db", map[string]any{}), global)
 	secondary := inDR(dependsOn(res(TypeRdsCluster, "db-dr", map[string]any{}), global))
 
+	writer := dependsOn(res(TypeRdsClusterInstance, "db-1", nil), primary)
+	drSecondary := dependsOn(secondary, writer)
+	selection := func(of ...Resource) Resource {
+		s := res(TypeBackupSelection, "phi", map[string]any{})
+		for _, r := range of {
+			s = dependsOn(s, r)
+		}
+		return s
+	}
 	return []ruleCase{
+		{"aws-phi-stores-backed-up", "primary selected, secondary is the copy", []Resource{global, primary, writer, drSecondary, selection(primary)}, false, ""},
+		{"aws-phi-stores-backed-up", "table selected", []Resource{table("eu-west-1"), selection(table("eu-west-1"))}, false, ""},
+		{"aws-phi-stores-backed-up", "database in no plan", []Resource{global, primary, writer, drSecondary}, true, "db is in no AWS Backup selection"},
+		{"aws-phi-stores-backed-up", "table in no plan", []Resource{table("")}, true, "records is in no AWS Backup selection"},
 		{"phi-data-stores-have-dr-copy", "bucket replicated to DR", []Resource{phiBucket, drBucket, replication("Enabled", drBucket)}, false, ""},
 		{"phi-data-stores-have-dr-copy", "non-PHI bucket needs no copy", []Resource{res(TypeBucket, "logs", map[string]any{"tags": map[string]any{"data-classification": "internal"}})}, false, ""},
 		{"phi-data-stores-have-dr-copy", "global table replica in DR", []Resource{table("eu-west-1")}, false, ""},

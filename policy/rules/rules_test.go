@@ -116,6 +116,9 @@ func baseCases() []ruleCase {
 
 		{"required-tags", "tagged", []Resource{bucket}, false, ""},
 		{"required-tags", "missing owner", []Resource{res(TypeVpc, "v", map[string]any{"tags": map[string]any{"environment": "x", "data-classification": "phi"}})}, true, "missing tags: owner"},
+		{"required-tags", "untagged subnet group", []Resource{res("aws:rds/subnetGroup:SubnetGroup", "sg", map[string]any{"subnetIds": []any{"s-1"}})}, true, "environment, data-classification, owner"},
+		{"required-tags", "OIDC provider without owner", []Resource{res("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "oidc", map[string]any{"tags": map[string]any{"environment": "x", "data-classification": "phi"}})}, true, "missing tags: owner"},
+		{"required-tags", "any tagged resource is checked", []Resource{res("aws:ecr/repository:Repository", "r", map[string]any{"tags": map[string]any{}})}, true, "environment, data-classification, owner"},
 		{"required-tags", "untagged", []Resource{res(TypeLogGroup, "lg", map[string]any{})}, true, "environment, data-classification, owner"},
 
 		{"aws-kms-key-rotation", "rotating", []Resource{key(map[string]any{"enableKeyRotation": true, "rotationPeriodInDays": int64(365)})}, false, ""},

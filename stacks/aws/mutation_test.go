@@ -180,6 +180,11 @@ var mutations = []mutation{
 	{rule: "aws-backup-vault-locked", what: "vault lock removed", types: []string{rules.TypeBackupVaultLock}, drop: true},
 	{rule: "aws-backup-vault-locked", what: "compliance lock turned to governance", types: []string{rules.TypeBackupVaultLock}, apply: remove("changeableForDays")},
 	{rule: "aws-iam-no-broad-managed-policies", what: "administrator policy attached", types: []string{rules.TypeRolePolicyAttachment}, apply: set("policyArn", "arn:aws:iam::aws:policy/AdministratorAccess")},
+	{rule: "aws-phi-stores-backed-up", what: "database left out of the backup plan", types: []string{rules.TypeBackupSelection}, drop: true},
+	{rule: "aws-eks-network-policy", what: "network policy enforcement off", types: []string{rules.TypeEksAddon}, apply: func(r *rules.Resource) bool {
+		return r.Inputs["addonName"] == "vpc-cni" && setPath(r.Inputs, "configurationValues", "{}")
+	}},
+	{rule: "aws-lb-listener-tls", what: "plain HTTP to the targets", types: []string{rules.TypeTargetGroup}, apply: set("protocol", "HTTP")},
 	{rule: "phi-data-stores-have-dr-copy", what: "a cluster of the global database removed", types: []string{rules.TypeRdsCluster}, drop: true},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication disabled", types: []string{rules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication removed", types: []string{rules.TypeBucketReplication}, drop: true},
