@@ -8,6 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/internal/awsformat"
 )
 
 // CacheArgs configures the Redis replication group that holds sessions and derived data.
@@ -52,8 +54,6 @@ const cachePort = 6379
 
 var (
 	replicationGroupID = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
-	redisVersion       = regexp.MustCompile(`^[67]\.\d$`)
-	cacheNodeType      = regexp.MustCompile(`^cache\.[a-z0-9]+\.[a-z0-9]+$`)
 )
 
 func (a *CacheArgs) validate() error {
@@ -73,9 +73,9 @@ func (a *CacheArgs) validate() error {
 		return argError(c, "LogKmsKeyArn", nil, "required: the engine log is encrypted")
 	case a.LogRetentionDays < MinRetentionDays:
 		return argError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
-	case !redisVersion.MatchString(a.EngineVersion):
+	case !awsformat.RedisVersion.MatchString(a.EngineVersion):
 		return argError(c, "EngineVersion", fmt.Sprintf("%q", a.EngineVersion), "must be a pinned Redis version such as \"7.1\"")
-	case !cacheNodeType.MatchString(a.NodeType):
+	case !awsformat.CacheNodeType.MatchString(a.NodeType):
 		return argError(c, "NodeType", fmt.Sprintf("%q", a.NodeType), "must be an ElastiCache node type such as \"cache.r7g.large\"")
 	case a.Nodes < 1 || a.Nodes > 6:
 		return argError(c, "Nodes", a.Nodes, "must be 1 to 6")

@@ -8,6 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/internal/awsformat"
 )
 
 // DatabaseArgs configures the Aurora PostgreSQL cluster that holds the clinical records.
@@ -82,8 +84,6 @@ const (
 
 var (
 	clusterIdentifier = regexp.MustCompile(`^[a-z][a-z0-9-]{0,49}$`)
-	engineVersion     = regexp.MustCompile(`^(14|15|16)\.(\d{1,2})$`)
-	instanceClass     = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
 )
 
 func (a *DatabaseArgs) validate() error {
@@ -101,9 +101,9 @@ func (a *DatabaseArgs) validate() error {
 		return argError(c, "LogKmsKeyArn", nil, "required: the exported log is encrypted")
 	case a.LogRetentionDays < MinRetentionDays:
 		return argError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
-	case !engineVersion.MatchString(a.EngineVersion):
+	case !awsformat.AuroraPostgresVersion.MatchString(a.EngineVersion):
 		return argError(c, "EngineVersion", fmt.Sprintf("%q", a.EngineVersion), "must be a pinned Aurora PostgreSQL version, major 14 to 16, such as \"16.4\"")
-	case !instanceClass.MatchString(a.InstanceClass):
+	case !awsformat.RDSInstanceClass.MatchString(a.InstanceClass):
 		return argError(c, "InstanceClass", fmt.Sprintf("%q", a.InstanceClass), "must be an RDS instance class such as \"db.r6g.large\"")
 	case a.Instances < 1 || a.Instances > 15:
 		return argError(c, "Instances", a.Instances, "must be 1 to 15")
@@ -390,7 +390,9 @@ func param(name, value, apply string) rds.ClusterParameterGroupParameterArgs {
 	return p
 }
 
-func majorOf(version string) string { return engineVersion.FindStringSubmatch(version)[1] }
+func majorOf(version string) string {
+	return awsformat.AuroraPostgresVersion.FindStringSubmatch(version)[1]
+}
 
 // enhancedMonitoringPolicy is AWS's AmazonRDSEnhancedMonitoringRole, written out so the role
 // carries only what RDS needs to write OS metrics.

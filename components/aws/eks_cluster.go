@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/internal/awsformat"
 )
 
 // EksClusterArgs configures the Kubernetes cluster the clinical workloads run on.
@@ -64,9 +66,7 @@ type EksCluster struct {
 }
 
 var (
-	eksName          = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
-	eksVersion       = regexp.MustCompile(`^1\.(29|3[0-3])$`)
-	nodeInstanceType = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	eksName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 )
 
 // controlPlaneLogs are every log type EKS offers: the audit log is the record of who did what
@@ -80,7 +80,7 @@ func (a *EksClusterArgs) validate() error {
 		return argError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 40 lowercase letters, digits or hyphens")
 	case a.SubnetIds == nil:
 		return argError(c, "SubnetIds", nil, "required: the private subnets")
-	case !eksVersion.MatchString(a.KubernetesVersion):
+	case !awsformat.EKSVersion.MatchString(a.KubernetesVersion):
 		return argError(c, "KubernetesVersion", fmt.Sprintf("%q", a.KubernetesVersion), "must be a pinned EKS version from 1.29 to 1.33")
 	case a.KmsKeyArn == nil:
 		return argError(c, "KmsKeyArn", nil, "required: Kubernetes secrets are always envelope-encrypted")
@@ -103,7 +103,7 @@ func (a *EksClusterArgs) validate() error {
 		switch {
 		case !eksName.MatchString(g.Name):
 			return argError(c, "NodeGroups.Name", fmt.Sprintf("%q", g.Name), "must be a short lowercase name")
-		case !nodeInstanceType.MatchString(g.InstanceType):
+		case !awsformat.EC2InstanceType.MatchString(g.InstanceType):
 			return argError(c, arg+".InstanceType", fmt.Sprintf("%q", g.InstanceType), "must be an EC2 instance type such as \"m7i.large\"")
 		case g.Min < 0 || g.Max < 1 || g.Min > g.Max:
 			return argError(c, arg, fmt.Sprintf("min %d, max %d", g.Min, g.Max), "must have 0 <= min <= max and max >= 1")

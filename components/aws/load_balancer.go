@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/healthhub/estate/internal/awsformat"
 	"github.com/healthhub/estate/policy/rules"
 )
 
@@ -62,7 +63,6 @@ type LoadBalancer struct {
 
 var (
 	loadBalancerName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,27}$`)
-	acmCertificate   = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$`)
 )
 
 func (a *LoadBalancerArgs) validate() error {
@@ -75,7 +75,7 @@ func (a *LoadBalancerArgs) validate() error {
 		return argError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 28 lowercase letters, digits or hyphens")
 	case a.VpcId == nil || a.SubnetIds == nil:
 		return argError(c, "VpcId/SubnetIds", nil, "required: the public subnets")
-	case !acmCertificate.MatchString(a.CertificateArn):
+	case !awsformat.ACMCertificate.MatchString(a.CertificateArn):
 		return argError(c, "CertificateArn", fmt.Sprintf("%q", a.CertificateArn), "must be an ACM certificate ARN")
 	case !strings.HasPrefix(a.SslPolicy, "ELBSecurityPolicy-TLS13-") && !strings.HasPrefix(a.SslPolicy, "ELBSecurityPolicy-FIPS-TLS13-"):
 		return argError(c, "SslPolicy", fmt.Sprintf("%q", a.SslPolicy), "must be a TLS 1.3 policy such as %q", DefaultSslPolicy)

@@ -8,6 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/internal/awsformat"
 )
 
 // WAF scopes: REGIONAL for load balancers and API stages, CLOUDFRONT for distributions (its
@@ -60,8 +62,7 @@ var managedRuleGroups = []string{
 var redactedHeaders = []string{"authorization", "cookie"}
 
 var (
-	countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
-	aclName     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,99}$`)
+	aclName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,99}$`)
 )
 
 func (a *WebFirewallArgs) validate() error {
@@ -81,7 +82,7 @@ func (a *WebFirewallArgs) validate() error {
 		return argError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
 	}
 	for _, cc := range a.AllowedCountries {
-		if !countryCode.MatchString(cc) {
+		if !awsformat.CountryCode.MatchString(cc) {
 			return argError(c, "AllowedCountries", cc, "must be ISO 3166 alpha-2 codes in upper case, such as GB")
 		}
 	}

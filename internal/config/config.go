@@ -4,8 +4,6 @@
 package config
 
 import (
-	"strings"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
@@ -126,12 +124,6 @@ type Database struct {
 	// BackupRetentionDays keeps automated backups for point-in-time restore (7 to 35; 35 in
 	// production).
 	BackupRetentionDays int `json:"backupRetentionDays"`
-}
-
-// EngineMajor is the major version, which names the parameter group family.
-func (d Database) EngineMajor() string {
-	major, _, _ := strings.Cut(d.EngineVersion, ".")
-	return major
 }
 
 // Production reports whether the stack holds live PHI and gets every protection.

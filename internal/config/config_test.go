@@ -62,7 +62,6 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, 2555, cfg.RetentionDays)
 	assert.Equal(t, 2192, cfg.LogRetentionDays, "default from Keys")
 	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS}, cfg.AWS)
-	assert.Equal(t, "16", cfg.AWS.Database.EngineMajor())
 	assert.Equal(t, []string{"GB", "IE", "US"}, cfg.AllowedCountries, "default from Keys")
 }
 

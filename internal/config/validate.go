@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/healthhub/estate/internal/awsformat"
 	"github.com/healthhub/estate/internal/naming"
 )
 
@@ -288,13 +289,8 @@ func parseAWS(c *checker, v, env string) AWS {
 	return a
 }
 
-var (
-	kubernetesVersion = regexp.MustCompile(`^1\.(29|3[0-3])$`)
-	ec2InstanceType   = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
-)
-
 func parseEKS(c *checker, e EKS, env string) {
-	if !kubernetesVersion.MatchString(e.KubernetesVersion) {
+	if !awsformat.EKSVersion.MatchString(e.KubernetesVersion) {
 		c.fail("aws.eks.kubernetesVersion", e.KubernetesVersion, "must be a pinned EKS version from 1.29 to 1.33, such as 1.31")
 	}
 	for _, cidr := range e.PublicAccessCidrs {
@@ -312,7 +308,7 @@ func parseEKS(c *checker, e EKS, env string) {
 	for _, g := range e.NodeGroups.Pools() {
 		name, key := g.Name, "aws.eks.nodeGroups."+g.Name
 		switch {
-		case !ec2InstanceType.MatchString(g.InstanceType):
+		case !awsformat.EC2InstanceType.MatchString(g.InstanceType):
 			c.fail(key+".instanceType", g.InstanceType, "must be an EC2 instance type such as m7i.large")
 		case g.Min < 0 || g.Max < 1 || g.Min > g.Max || g.Max > 100:
 			c.fail(key, fmt.Sprintf("min %d, max %d", g.Min, g.Max), "must have 0 <= min <= max, 1 <= max <= 100")
@@ -322,13 +318,8 @@ func parseEKS(c *checker, e EKS, env string) {
 	}
 }
 
-var (
-	acmCertificate = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$`)
-	isoCountry     = regexp.MustCompile(`^[A-Z]{2}$`)
-)
-
 func parseLoadBalancer(c *checker, lb LoadBalancer) {
-	if !acmCertificate.MatchString(lb.CertificateArn) {
+	if !awsformat.ACMCertificate.MatchString(lb.CertificateArn) {
 		c.fail("aws.loadBalancer.certificateArn", lb.CertificateArn, "required: the ARN of an ACM certificate in the primary region, such as arn:aws:acm:eu-west-2:123456789012:certificate/<uuid>")
 	}
 	if lb.TargetPort < 1024 || lb.TargetPort > 65535 {
@@ -348,7 +339,7 @@ func countries(c *checker, v string) []string {
 	seen := map[string]bool{}
 	for _, cc := range out {
 		switch {
-		case !isoCountry.MatchString(cc):
+		case !awsformat.CountryCode.MatchString(cc):
 			c.fail("allowedCountries", v, "%q is not an ISO 3166 alpha-2 code in upper case, such as GB", cc)
 			return nil
 		case seen[cc]:
@@ -360,16 +351,11 @@ func countries(c *checker, v string) []string {
 	return out
 }
 
-var (
-	redisVersion  = regexp.MustCompile(`^[67]\.\d$`)
-	cacheNodeType = regexp.MustCompile(`^cache\.[a-z0-9]+\.[a-z0-9]+$`)
-)
-
 func parseCache(c *checker, cc Cache, env string) {
-	if !redisVersion.MatchString(cc.EngineVersion) {
+	if !awsformat.RedisVersion.MatchString(cc.EngineVersion) {
 		c.fail("aws.cache.engineVersion", cc.EngineVersion, "must be a pinned Redis version such as 7.1")
 	}
-	if !cacheNodeType.MatchString(cc.NodeType) {
+	if !awsformat.CacheNodeType.MatchString(cc.NodeType) {
 		c.fail("aws.cache.nodeType", cc.NodeType, "must be an ElastiCache node type such as cache.r7g.large")
 	}
 	switch {
@@ -380,16 +366,11 @@ func parseCache(c *checker, cc Cache, env string) {
 	}
 }
 
-var (
-	auroraPostgresVersion = regexp.MustCompile(`^(14|15|16)\.\d{1,2}$`)
-	rdsInstanceClass      = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
-)
-
 func parseDatabase(c *checker, d Database, env string) {
-	if !auroraPostgresVersion.MatchString(d.EngineVersion) {
+	if !awsformat.AuroraPostgresVersion.MatchString(d.EngineVersion) {
 		c.fail("aws.database.engineVersion", d.EngineVersion, "must be a pinned Aurora PostgreSQL version, major 14 to 16, such as 16.4")
 	}
-	if !rdsInstanceClass.MatchString(d.InstanceClass) {
+	if !awsformat.RDSInstanceClass.MatchString(d.InstanceClass) {
 		c.fail("aws.database.instanceClass", d.InstanceClass, "must be an RDS instance class such as db.r6g.large")
 	}
 	switch {
