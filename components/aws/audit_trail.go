@@ -83,14 +83,14 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 			return []map[string]any{{
 				"Sid":       "CloudTrailChecksAcl",
 				"Effect":    "Allow",
-				"Principal": map[string]any{"Service": acct.service("cloudtrail")},
+				"Principal": map[string]any{"Service": acct.Service("cloudtrail")},
 				"Action":    "s3:GetBucketAcl",
 				"Resource":  arn,
 				"Condition": sourceArn,
 			}, {
 				"Sid":       "CloudTrailWritesThisAccountsLogs",
 				"Effect":    "Allow",
-				"Principal": map[string]any{"Service": acct.service("cloudtrail")},
+				"Principal": map[string]any{"Service": acct.Service("cloudtrail")},
 				"Action":    "s3:PutObject",
 				"Resource":  fmt.Sprintf("%s/AWSLogs/%s/*", arn, acct.ID),
 				"Condition": map[string]any{

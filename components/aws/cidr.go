@@ -22,21 +22,3 @@ func cidrSubnet(base string, newBits, netNum int) (string, error) {
 	binary.BigEndian.PutUint32(out, ip)
 	return fmt.Sprintf("%s/%d", out, prefix), nil
 }
-
-var privateRanges = []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"}
-
-// isPrivateCIDR reports an IPv4 network inside the RFC 1918 ranges.
-func isPrivateCIDR(cidr string) bool {
-	_, n, err := net.ParseCIDR(cidr)
-	if err != nil || n.IP.To4() == nil {
-		return false
-	}
-	ones, _ := n.Mask.Size()
-	for _, r := range privateRanges {
-		_, p, _ := net.ParseCIDR(r)
-		if pOnes, _ := p.Mask.Size(); p.Contains(n.IP) && ones >= pOnes {
-			return true
-		}
-	}
-	return false
-}

@@ -137,19 +137,6 @@ func (a *DatabaseArgs) validate() error {
 	return requireTags(c, a.Tags)
 }
 
-// clientCidrs accepts private networks only: the database is never reachable from outside.
-func clientCidrs(component, arg string, cidrs []string) error {
-	if len(cidrs) == 0 {
-		return argError(component, arg, cidrs, "required: the networks the workloads run in")
-	}
-	for _, cidr := range cidrs {
-		if !isPrivateCIDR(cidr) {
-			return argError(component, arg, cidr, "must be private (RFC 1918) networks; the database is never open to the internet")
-		}
-	}
-	return nil
-}
-
 // NewDatabase creates the cluster, its instances and, with DR, the global database and the
 // secondary cluster.
 func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {

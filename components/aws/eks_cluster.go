@@ -128,7 +128,7 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksClusterArgs, opts 
 		return nil, err
 	}
 
-	clusterRole, err := managedRole(ctx, k, id+"-cluster", acct.service("eks"), acct, args.Tags, "AmazonEKSClusterPolicy")
+	clusterRole, err := managedRole(ctx, k, id+"-cluster", acct.Service("eks"), acct, args.Tags, "AmazonEKSClusterPolicy")
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksClusterArgs, opts 
 		return nil, err
 	}
 
-	nodeRole, err := managedRole(ctx, k, id+"-nodes", acct.service("ec2"), acct, args.Tags,
+	nodeRole, err := managedRole(ctx, k, id+"-nodes", acct.Service("ec2"), acct, args.Tags,
 		"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore")
 	if err != nil {
 		return nil, err

@@ -1,8 +1,22 @@
 package aws
 
-import "fmt"
+import "github.com/healthhub/estate/components/aws/kit"
 
-// argError names the component, the argument, the value given and what is allowed.
-func argError(component, arg string, value any, allowed string, args ...any) error {
-	return fmt.Errorf("%s: %s = %v: %s", component, arg, value, fmt.Sprintf(allowed, args...))
-}
+// The shared pieces under the names this package has always used.
+var (
+	argError      = kit.ArgError
+	stateful      = kit.Stateful
+	tags          = kit.Tags
+	requireTags   = kit.RequireTags
+	lookupAccount = kit.LookupAccount
+	serviceRole   = kit.ServiceRole
+	policyJSON    = kit.PolicyJSON
+	isPrivateCIDR = kit.IsPrivateCIDR
+	clientCidrs   = kit.ClientCidrs
+)
+
+// account is where a component is being deployed.
+type account = kit.Account
+
+// MinRetentionDays is the HIPAA six-year floor (45 CFR 164.316(b)(2)(i)).
+const MinRetentionDays = kit.MinRetentionDays

@@ -180,7 +180,7 @@ func keyPolicy(acct account, d Domain) (string, error) {
 	statements := []map[string]any{{
 		"Sid":       "AccountAdministersThroughIAM",
 		"Effect":    "Allow",
-		"Principal": map[string]any{"AWS": acct.root()},
+		"Principal": map[string]any{"AWS": acct.Root()},
 		"Action":    "kms:*",
 		"Resource":  "*",
 	}}
@@ -189,7 +189,7 @@ func keyPolicy(acct account, d Domain) (string, error) {
 			map[string]any{
 				"Sid":       "CloudWatchLogsEncryptsThisAccountsLogGroups",
 				"Effect":    "Allow",
-				"Principal": map[string]any{"Service": acct.service("logs." + acct.Region)},
+				"Principal": map[string]any{"Service": acct.Service("logs." + acct.Region)},
 				"Action":    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 				"Resource":  "*",
 				"Condition": map[string]any{"ArnLike": map[string]any{
@@ -200,7 +200,7 @@ func keyPolicy(acct account, d Domain) (string, error) {
 			map[string]any{
 				"Sid":       "CloudWatchAlarmsPublishToEncryptedTopics",
 				"Effect":    "Allow",
-				"Principal": map[string]any{"Service": acct.service("cloudwatch")},
+				"Principal": map[string]any{"Service": acct.Service("cloudwatch")},
 				"Action":    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 				"Resource":  "*",
 				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": acct.ID}},
@@ -208,7 +208,7 @@ func keyPolicy(acct account, d Domain) (string, error) {
 			map[string]any{
 				"Sid":       "CloudTrailEncryptsThisAccountsTrails",
 				"Effect":    "Allow",
-				"Principal": map[string]any{"Service": acct.service("cloudtrail")},
+				"Principal": map[string]any{"Service": acct.Service("cloudtrail")},
 				"Action":    []string{"kms:GenerateDataKey*", "kms:DescribeKey"},
 				"Resource":  "*",
 				"Condition": map[string]any{

@@ -67,9 +67,6 @@ type SecureBucket struct {
 	BucketArn  pulumi.StringOutput `pulumi:"bucketArn"`
 }
 
-// MinRetentionDays is the HIPAA six-year floor (45 CFR 164.316(b)(2)(i)).
-const MinRetentionDays = 2190
-
 func (a *SecureBucketArgs) validate() error {
 	const c = "SecureBucket"
 	if a.Prefix == "" {
