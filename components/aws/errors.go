@@ -11,7 +11,6 @@ var (
 	lookupAccount = kit.LookupAccount
 	serviceRole   = kit.ServiceRole
 	policyJSON    = kit.PolicyJSON
-	isPrivateCIDR = kit.IsPrivateCIDR
 	clientCidrs   = kit.ClientCidrs
 )
 
