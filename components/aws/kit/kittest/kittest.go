@@ -4,6 +4,7 @@
 package kittest
 
 import (
+	"sort"
 	"testing"
 
 	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -95,4 +96,18 @@ func Violations(m *mockcloud.Monitor, environment string) []rules.Violation {
 	return rules.Evaluate(rules.All, subjects, rules.Config{
 		AllowedRegions: []string{"eu-west-2", "eu-west-1"}, RetentionFloorDays: 2190, Environment: environment,
 	})
+}
+
+// Policies lists the distinct policies that flagged something, sorted.
+func Policies(vs []rules.Violation) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range vs {
+		if !seen[v.Policy] {
+			seen[v.Policy] = true
+			out = append(out, v.Policy)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
