@@ -30,7 +30,7 @@ type KeysArgs struct {
 	Prefix string
 	// MultiRegion lists the domains whose data is replicated to the DR region: their keys are
 	// multi-region so replicas decrypt with the same key material. Default: database, storage,
-	// logs (the DR network's flow logs and replicated archives).
+	// logs (the DR network's flow logs and replicated archives) and secrets (replicated to DR).
 	MultiRegion []Domain
 	// DRProvider, when set, receives a replica of each multi-region key.
 	DRProvider pulumi.ProviderResource
@@ -81,7 +81,7 @@ func (a *KeysArgs) validate() error {
 		return argError(c, "DeletionWindowInDays", a.DeletionWindowInDays, "must be 30 for protected (production) keys")
 	}
 	if a.MultiRegion == nil {
-		a.MultiRegion = []Domain{DomainDatabase, DomainStorage, DomainLogs}
+		a.MultiRegion = []Domain{DomainDatabase, DomainStorage, DomainLogs, DomainSecrets}
 	}
 	for _, d := range a.MultiRegion {
 		if !slices.Contains(Domains, d) {

@@ -18,7 +18,7 @@ func TestKeysDefaults(t *testing.T) {
 	var table []expectation
 	for _, d := range Domains {
 		name := "hh-prod-" + string(d)
-		multi := d == DomainDatabase || d == DomainStorage || d == DomainLogs
+		multi := d != DomainCluster
 		table = append(table,
 			expectation{key, name, "enableKeyRotation", true},
 			expectation{key, name, "rotationPeriodInDays", int64(365)},
@@ -33,7 +33,7 @@ func TestKeysDefaults(t *testing.T) {
 
 	assert.Len(t, m.ByType(key), 5)
 	replicas := m.ByType("aws:kms/replicaKey:ReplicaKey")
-	assert.Len(t, replicas, 3, "database, storage and logs are replicated to DR")
+	assert.Len(t, replicas, 4, "database, storage, logs and secrets are replicated to DR")
 	for _, r := range m.ByType(key) {
 		assert.True(t, r.Protect, "%s must be protected", r.Name)
 		assert.True(t, r.RetainOnDelete, "%s must be retained on delete", r.Name)

@@ -8,6 +8,9 @@ package catalog
 type Catalog struct {
 	Services []Service
 	Tables   []Table
+	// Rotation rotates the secrets every 90 days. It belongs to no service and is not one of
+	// the services' functions.
+	Rotation Function
 }
 
 // Service is a group of functions owned together.
@@ -42,6 +45,8 @@ type Function struct {
 	Secrets []string
 	// AIServices the function may call (names from AIServices).
 	AIServices []string
+	// Rotates lets the function write new versions of its secrets (the rotation function).
+	Rotates bool
 }
 
 // Route is one API method and path. Public routes take no authorizer.

@@ -21,6 +21,8 @@ func HealthHub() Catalog {
 			{Name: "notifications", HashKey: "userId", RangeKey: "notificationId", Attributes: map[string]string{"userId": "S", "notificationId": "S"},
 				TTLAttribute: "expiresAt"},
 		},
+		// Calls each vendor's key API to issue a new key, stores it, then revokes the old one.
+		Rotation: worker("rotate-credentials", 300, nil, secrets(Secrets...), rotates),
 		Services: []Service{
 			{Name: "users", Functions: []Function{
 				api("register-user", post("/users", true), rw("users")),
@@ -131,3 +133,4 @@ func secrets(names ...string) option { return func(f *Function) { f.Secrets = na
 func ai(names ...string) option      { return func(f *Function) { f.AIServices = names } }
 func memory(mb int) option           { return func(f *Function) { f.MemoryMB = mb } }
 func timeout(s int) option           { return func(f *Function) { f.TimeoutSeconds = s } }
+func rotates(f *Function)            { f.Rotates = true }

@@ -85,6 +85,12 @@ func (c Catalog) Validate() error {
 			}
 		}
 	}
+	if c.Rotation.Name != "" {
+		v.function("rotation", c.Rotation, tables)
+		if !c.Rotation.Rotates {
+			v.fail("rotation.rotates", "false", "must be true: the rotation function writes new secret versions")
+		}
+	}
 	if len(v.problems) > 0 {
 		return &Error{Problems: v.problems}
 	}

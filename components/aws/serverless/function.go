@@ -25,8 +25,8 @@ type FunctionArgs struct {
 	Function catalog.Function
 	// Tables are the catalog's tables by name; the function is granted only its own.
 	Tables map[string]TableRef
-	// Secrets are the secret ARNs by catalog name; the function is granted only its own.
-	Secrets map[string]pulumi.StringInput
+	// Secrets are the secrets by catalog name; the function is granted only its own.
+	Secrets map[string]SecretRef
 	// CodeBucket and CodeKey are where the release pipeline put the function's package.
 	CodeBucket pulumi.StringInput
 	CodeKey    string
@@ -40,6 +40,13 @@ type FunctionArgs struct {
 	// Protect keeps the log group through destroys (production).
 	Protect bool
 	Tags    map[string]string
+}
+
+// SecretRef is what a function needs of a secret: its name for the environment, and its ARN
+// (or the ARN pattern of that name, "...:secret:<name>-??????") for the policy.
+type SecretRef struct {
+	Name string
+	Arn  pulumi.StringInput
 }
 
 // TableRef is what a function needs of a table: its name for the environment, its ARN for
@@ -80,7 +87,7 @@ func (a *FunctionArgs) Validate() error {
 		}
 	}
 	for _, s := range a.Function.Secrets {
-		if a.Secrets[s] == nil {
+		if a.Secrets[s].Arn == nil {
 			return kit.ArgError(c, "Secrets", s, "must include every secret the catalog grants the function")
 		}
 	}
@@ -163,9 +170,14 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	if len(spec.Secrets) > 0 {
 		var arns pulumi.StringArray
 		for _, s := range spec.Secrets {
-			arns = append(arns, args.Secrets[s])
+			arns = append(arns, args.Secrets[s].Arn)
 		}
 		statements = append(statements, statement("OwnSecrets", []string{"secretsmanager:GetSecretValue"}, arns))
+		if spec.Rotates {
+			statements = append(statements, statement("RotateOwnSecrets", []string{
+				"secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage",
+			}, arns))
+		}
 	}
 	for _, a := range spec.AIServices {
 		statements = append(statements, statement("AI"+strings.ToUpper(a[:1])+a[1:], catalog.AIServices[a], pulumi.StringArray{pulumi.String("*")}))
@@ -183,7 +195,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		}
 	}
 	for _, s := range spec.Secrets {
-		env["SECRET_"+envName(s)] = args.Secrets[s]
+		env["SECRET_"+envName(s)] = pulumi.String(args.Secrets[s].Name)
 	}
 	fn, err := lambda.NewFunction(ctx, id, &lambda.FunctionArgs{
 		Name:                         pulumi.String(id),

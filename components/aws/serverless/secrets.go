@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -118,11 +119,21 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 			return nil, err
 		}
 		if args.RotationLambdaArn != nil {
+			// Secrets Manager may invoke the rotation function for this secret only.
+			invoke, err := lambda.NewPermission(ctx, id+"-rotation", &lambda.PermissionArgs{
+				Action:    pulumi.String("lambda:InvokeFunction"),
+				Function:  args.RotationLambdaArn,
+				Principal: pulumi.String("secretsmanager.amazonaws.com"),
+				SourceArn: secret.Arn,
+			}, parent)
+			if err != nil {
+				return nil, err
+			}
 			if _, err := secretsmanager.NewSecretRotation(ctx, id, &secretsmanager.SecretRotationArgs{
 				SecretId:          secret.ID(),
 				RotationLambdaArn: args.RotationLambdaArn,
 				RotationRules:     secretsmanager.SecretRotationRotationRulesArgs{AutomaticallyAfterDays: pulumi.Int(args.RotationDays)},
-			}, parent); err != nil {
+			}, parent, pulumi.DependsOn([]pulumi.Resource{invoke})); err != nil {
 				return nil, err
 			}
 		}

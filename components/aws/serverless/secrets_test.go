@@ -46,6 +46,7 @@ func TestSecretsDefaults(t *testing.T) {
 		{Type: "aws:secretsmanager/secretVersion:SecretVersion", Name: "hh-openai", Path: "secretString", Want: "[secret]"},
 		{Type: "aws:secretsmanager/secretRotation:SecretRotation", Name: "hh-openai", Path: "rotationRules.automaticallyAfterDays", Want: int64(90)},
 		{Type: "aws:secretsmanager/secretRotation:SecretRotation", Name: "hh-openai", Path: "rotationLambdaArn", Want: rotator},
+		{Type: "aws:lambda/permission:Permission", Name: "hh-openai-rotation", Path: "principal", Want: "secretsmanager.amazonaws.com"},
 	})
 
 	r, _ := m.Find(secret, "hh-openai")

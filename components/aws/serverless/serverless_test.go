@@ -117,7 +117,7 @@ func functionArgs(mutate func(*FunctionArgs)) *FunctionArgs {
 			"conversations": {Name: pulumi.String("hh-conversations"), Arn: pulumi.String("arn:aws:dynamodb:eu-west-2:123456789012:table/hh-conversations")},
 			"records":       {Name: pulumi.String("hh-records"), Arn: pulumi.String("arn:aws:dynamodb:eu-west-2:123456789012:table/hh-records")},
 		},
-		Secrets:    map[string]pulumi.StringInput{"openai": pulumi.String(openAI)},
+		Secrets:    map[string]SecretRef{"openai": {Name: "hh/openai", Arn: pulumi.String(openAI)}},
 		CodeBucket: pulumi.String("hh-artifacts"), CodeKey: "assistant/chat.zip",
 		EnvKmsKeyArn: pulumi.String(secretsKey), TableKmsKeyArn: pulumi.String(tableKey),
 		LogKmsKeyArn: pulumi.String(logsKey), LogRetentionDays: 2557, Protect: true, Tags: kittest.Tags,
@@ -143,7 +143,7 @@ func TestFunctionDefaults(t *testing.T) {
 		{Type: fn, Name: "hh-assistant-chat", Path: "tracingConfig.mode", Want: "Active"},
 		{Type: fn, Name: "hh-assistant-chat", Path: "s3Key", Want: "assistant/chat.zip"},
 		{Type: fn, Name: "hh-assistant-chat", Path: "environment.variables", Want: map[string]any{
-			"TABLE_CONVERSATIONS": "hh-conversations", "SECRET_OPENAI": openAI}},
+			"TABLE_CONVERSATIONS": "hh-conversations", "SECRET_OPENAI": "hh/openai"}},
 		{Type: "aws:sqs/queue:Queue", Name: "hh-assistant-chat-dlq", Path: "kmsMasterKeyId", Want: secretsKey},
 		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-assistant-chat", Path: "name", Want: "/aws/lambda/hh-assistant-chat"},
 		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-assistant-chat", Path: "kmsKeyId", Want: logsKey},
@@ -163,6 +163,7 @@ func TestFunctionDefaults(t *testing.T) {
 	assert.NotContains(t, bySid, "TablesRead")
 	assert.Equal(t, []any{openAI}, bySid["OwnSecrets"]["Resource"])
 	assert.NotContains(t, fmt.Sprint(doc.Statement), "polly", "no AI action it was not granted")
+	assert.NotContains(t, bySid, "RotateOwnSecrets", "only the rotation function writes secrets")
 
 	assert.Empty(t, kittest.Violations(m, "production"), "the function passes the whole policy pack")
 }
