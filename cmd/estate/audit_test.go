@@ -65,8 +65,8 @@ func TestAuditFindsTamperedPlan(t *testing.T) {
 	for _, v := range report.Violations {
 		policies[v.Policy]++
 	}
-	assert.Equal(t, map[string]int{"aws-kms-key-rotation": 5, "aws-s3-encryption-cmk": 3}, policies, "both archive buckets and the access-log bucket lost their encryption")
-	assert.Equal(t, 8, report.Mandatory)
+	assert.Equal(t, map[string]int{"aws-kms-key-rotation": 5, "aws-s3-encryption-cmk": 4}, policies, "both archive buckets, the access-log bucket and the artifact bucket lost their encryption")
+	assert.Equal(t, 9, report.Mandatory)
 	assert.Equal(t, "production", report.Stack)
 }
 

@@ -138,6 +138,12 @@ const validStack = `config:
     secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCiphertext
   healthhub:cacheAuthToken:
     secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCacheToken
+  healthhub:openaiApiKey:
+    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealOpenAIKey
+  healthhub:azureSpeechKey:
+    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealSpeechKey
+  healthhub:googleVisionKey:
+    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealVisionKey
 `
 
 func TestPlanBadConfigExitsTwoWithEveryProblem(t *testing.T) {

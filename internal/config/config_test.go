@@ -26,6 +26,9 @@ func valid() map[string]string {
 		"costCentre":        "cc-1234",
 		KeyDatabasePassword: SecretPlaceholder,
 		KeyCacheAuthToken:   SecretPlaceholder,
+		KeyOpenAIApiKey:     SecretPlaceholder,
+		KeyAzureSpeechKey:   SecretPlaceholder,
+		KeyGoogleVisionKey:  SecretPlaceholder,
 		"aws":               `{"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`,
 	}
 }
@@ -252,7 +255,7 @@ func FuzzParse(f *testing.F) {
 		raw := map[string]string{
 			"cloud": cloud, "environment": env, "primaryRegion": primary, "drRegion": dr,
 			"allowedRegions": allowed, "retentionDays": retention, "logRetentionDays": logRetention,
-			"alertEmail": email, "owner": "platform", "costCentre": "cc-1", KeyDatabasePassword: "x", KeyCacheAuthToken: "x",
+			"alertEmail": email, "owner": "platform", "costCentre": "cc-1", KeyDatabasePassword: "x", KeyCacheAuthToken: "x", KeyOpenAIApiKey: "x", KeyAzureSpeechKey: "x", KeyGoogleVisionKey: "x",
 		}
 		if awsObj != "" {
 			raw["aws"] = awsObj

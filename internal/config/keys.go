@@ -56,7 +56,17 @@ var Keys = []Key{
 		`"gpu":{"instanceType":"g5.xlarge","min":0,"max":4}}}}`},
 	{Name: KeyDatabasePassword, Secret: true},
 	{Name: KeyCacheAuthToken, Secret: true},
+	{Name: KeyOpenAIApiKey, Secret: true},
+	{Name: KeyAzureSpeechKey, Secret: true},
+	{Name: KeyGoogleVisionKey, Secret: true},
 }
+
+// The AI providers' API keys, which the estate holds in Secrets Manager.
+const (
+	KeyOpenAIApiKey    = "openaiApiKey"
+	KeyAzureSpeechKey  = "azureSpeechKey"
+	KeyGoogleVisionKey = "googleVisionKey"
+)
 
 // KeyCacheAuthToken is the Redis auth token every client presents over TLS.
 const KeyCacheAuthToken = "cacheAuthToken"

@@ -11,11 +11,11 @@ const TypeBucketReplication = "aws:s3/bucketReplicationConfig:BucketReplicationC
 // drCopy asks, in production, that every store of PHI records survive the loss of its
 // region: a copy kept by the cloud in another allowed region, not a restore from a backup
 // someone has to find during the incident (164.308(a)(7)(ii)(B) disaster recovery plan).
-// PHI stores are databases and tables, and buckets tagged data-classification=phi; a
-// bucket or cluster that is itself the copy is not asked for another.
+// PHI stores are databases, tables and buckets, unless tagged with another
+// data-classification; a bucket or cluster that is itself the copy is not asked for another.
 var drCopy = Rule{
 	Name:        "phi-data-stores-have-dr-copy",
-	Description: "In production, every PHI data store (PostgreSQL cluster, DynamoDB table, S3 bucket tagged data-classification=phi) is replicated to another allowed region (HIPAA 164.308(a)(7)(ii)(B) disaster recovery plan).",
+	Description: "In production, every PHI data store (PostgreSQL cluster, DynamoDB table, S3 bucket not tagged with another data-classification) is replicated to another allowed region (HIPAA 164.308(a)(7)(ii)(B) disaster recovery plan).",
 	Level:       Mandatory,
 	Types:       []string{TypeRdsCluster, TypeRdsGlobalCluster, TypeDynamoTable, TypeDynamoTableReplica, TypeBucket, TypeBucketReplication},
 	CheckStack: func(all []Resource, cfg Config) []Finding {
@@ -28,6 +28,9 @@ var drCopy = Rule{
 		var out []Finding
 		for _, r := range all {
 			var ok bool
+			if !holdsPHI(r) {
+				continue
+			}
 			switch r.Type {
 			case TypeRdsCluster:
 				if present(r.Inputs, "replicationSourceIdentifier") {
@@ -42,7 +45,7 @@ var drCopy = Rule{
 					ok = ok || elsewhere(r, rep.Region)
 				}
 			case TypeBucket:
-				if str(r.Inputs, "tags.data-classification") != "phi" || isReplicaBucket(all, r) {
+				if isReplicaBucket(all, r) {
 					continue
 				}
 				// The replication configuration lives with its source bucket; the other bucket
@@ -103,4 +106,11 @@ func replicationEnabled(rc Resource) bool {
 		}
 	}
 	return false
+}
+
+// holdsPHI: a store holds PHI unless its data-classification tag says otherwise, so an
+// untagged store is held to the stricter rule.
+func holdsPHI(r Resource) bool {
+	c := str(r.Inputs, "tags.data-classification")
+	return c == "" || c == "phi"
 }

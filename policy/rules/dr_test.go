@@ -50,6 +50,8 @@ func drCases() []ruleCase {
 		{"phi-data-stores-have-dr-copy", "replica in the same region", []Resource{phiBucket, inRegion(drBucket, "eu-west-2"), replication("Enabled", inRegion(drBucket, "eu-west-2"))}, true, "no replica"},
 		{"phi-data-stores-have-dr-copy", "replica outside the allowed regions", []Resource{table("us-west-2")}, true, "no replica in another allowed region"},
 		{"phi-data-stores-have-dr-copy", "single-region table", []Resource{table("")}, true, "no replica"},
+		{"phi-data-stores-have-dr-copy", "operational table needs no copy", []Resource{res(TypeDynamoTable, "notifications", map[string]any{"tags": map[string]any{"data-classification": "operational"}})}, false, ""},
+		{"phi-data-stores-have-dr-copy", "untagged bucket is held to the PHI rule", []Resource{res(TypeBucket, "untagged", map[string]any{})}, true, "untagged has no replica"},
 		{"phi-data-stores-have-dr-copy", "global database with one region", []Resource{global, primary}, true, "db has no replica"},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	awsc "github.com/healthhub/estate/components/aws"
+	"github.com/healthhub/estate/internal/catalog"
 	"github.com/healthhub/estate/internal/config"
 )
 
@@ -148,14 +149,19 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		return err
 	}
 
-	// Backups on top of the global database: a deleted table or a corrupted write replicates
-	// at once, a recovery point does not.
+	apps, err := buildServerless(ctx, cfg, catalog.HealthHub(), primary, dr, keys)
+	if err != nil {
+		return err
+	}
+
+	// Backups on top of the global database and global tables: a deleted table or a corrupted
+	// write replicates at once, a recovery point does not.
 	drStorageKey, _ := keys.ReplicaArn(awsc.DomainStorage)
 	recovery, err := awsc.NewDisasterRecovery(ctx, "disaster-recovery", &awsc.DisasterRecoveryArgs{
 		Prefix:             namer.Name("backup"),
 		KmsKeyArn:          keys.Arn(awsc.DomainStorage),
 		DR:                 awsc.DisasterRecoveryRegion{Provider: dr, KmsKeyArn: drStorageKey},
-		Resources:          pulumi.StringArray{database.ClusterArn},
+		Resources:          append(pulumi.StringArray{database.ClusterArn}, apps.tableArns...),
 		DailyRetentionDays: cfg.AWS.Database.BackupRetentionDays,
 		RetentionDays:      cfg.RetentionDays,
 		Production:         cfg.Production(),

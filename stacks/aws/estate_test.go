@@ -21,9 +21,10 @@ var productionCounts = map[string]int{
 	"aws:backup/vault:Vault":                                                 2,
 	"aws:backup/vaultLockConfiguration:VaultLockConfiguration":               2,
 	"aws:cloudtrail/trail:Trail":                                             1,
-	"aws:cloudwatch/logGroup:LogGroup":                                       8,
+	"aws:cloudwatch/logGroup:LogGroup":                                       50,
 	"aws:cloudwatch/logMetricFilter:LogMetricFilter":                         8,
 	"aws:cloudwatch/metricAlarm:MetricAlarm":                                 15, // 8 security alerts, 7 platform alarms
+	"aws:dynamodb/table:Table":                                               7,
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      2,
 	"aws:ec2/eip:Eip":                                                        4, // three NAT gateways in the primary region, one in DR
 	"aws:ec2/flowLog:FlowLog":                                                2,
@@ -43,12 +44,14 @@ var productionCounts = map[string]int{
 	"aws:elasticache/replicationGroup:ReplicationGroup":                      1,
 	"aws:elasticache/subnetGroup:SubnetGroup":                                1,
 	"aws:iam/openIdConnectProvider:OpenIdConnectProvider":                    1,
-	"aws:iam/role:Role":                                                      9,
-	"aws:iam/rolePolicy:RolePolicy":                                          7,
+	"aws:iam/role:Role":                                                      51,
+	"aws:iam/rolePolicy:RolePolicy":                                          49,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                      8,
-	"aws:kms/alias:Alias":                                                    8,
+	"aws:kms/alias:Alias":                                                    9,
 	"aws:kms/key:Key":                                                        5,
-	"aws:kms/replicaKey:ReplicaKey":                                          3,
+	"aws:kms/replicaKey:ReplicaKey":                                          4,
+	"aws:lambda/function:Function":                                           42,
+	"aws:lambda/permission:Permission":                                       3,
 	"aws:lb/listener:Listener":                                               2,
 	"aws:lb/loadBalancer:LoadBalancer":                                       1,
 	"aws:lb/targetGroup:TargetGroup":                                         1,
@@ -57,17 +60,21 @@ var productionCounts = map[string]int{
 	"aws:rds/clusterParameterGroup:ClusterParameterGroup":                    2,
 	"aws:rds/globalCluster:GlobalCluster":                                    1,
 	"aws:rds/subnetGroup:SubnetGroup":                                        2,
-	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":   3,
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":   4,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": 2,
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                 3,
-	"aws:s3/bucketPolicy:BucketPolicy":                                       3,
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                 3,
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                 4,
+	"aws:s3/bucketPolicy:BucketPolicy":                                       4,
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                 4,
 	"aws:s3/bucketReplicationConfig:BucketReplicationConfig":                 1,
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 3,
-	"aws:s3/bucketV2:BucketV2":                                        3,
-	"aws:s3/bucketVersioningV2:BucketVersioningV2":                    3,
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 4,
+	"aws:s3/bucketV2:BucketV2":                                        4,
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                    4,
+	"aws:secretsmanager/secret:Secret":                                3,
+	"aws:secretsmanager/secretRotation:SecretRotation":                3,
+	"aws:secretsmanager/secretVersion:SecretVersion":                  3,
 	"aws:sns/topic:Topic":                                             1,
 	"aws:sns/topicSubscription:TopicSubscription":                     1,
+	"aws:sqs/queue:Queue":                                             42,
 	"aws:wafv2/webAcl:WebAcl":                                         1,
 	"aws:wafv2/webAclAssociation:WebAclAssociation":                   1,
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": 1,
@@ -76,12 +83,15 @@ var productionCounts = map[string]int{
 	"healthhub:aws:Database":                                          1,
 	"healthhub:aws:DisasterRecovery":                                  1,
 	"healthhub:aws:EksCluster":                                        1,
+	"healthhub:aws:Function":                                          42, // the catalog's 41 functions and the rotation function
 	"healthhub:aws:Keys":                                              1,
 	"healthhub:aws:LoadBalancer":                                      1,
 	"healthhub:aws:Network":                                           2,
 	"healthhub:aws:PlatformAlarms":                                    1,
-	"healthhub:aws:SecureBucket":                                      3, // the audit archive, its DR copy and the load balancer access logs
+	"healthhub:aws:Secrets":                                           1,
+	"healthhub:aws:SecureBucket":                                      4, // the audit archive, its DR copy, the load balancer access logs and the function artifacts
 	"healthhub:aws:SecurityAlerts":                                    1,
+	"healthhub:aws:Table":                                             7, // the catalog's 7 tables
 	"healthhub:aws:WebFirewall":                                       1,
 	"pulumi:providers:aws":                                            2,
 	"pulumi:pulumi:Stack":                                             1,
@@ -146,8 +156,8 @@ func TestSmallerStacksAreCheaperNotWeaker(t *testing.T) {
 		subnets   int
 		resources int
 	}{
-		{"staging", 2, 18, 241},
-		{"dev", 2, 12, 224},
+		{"staging", 2, 18, 530},
+		{"dev", 2, 12, 513},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {

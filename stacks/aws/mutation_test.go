@@ -89,7 +89,7 @@ var mutations = []mutation{
 		r.Provider = ""
 		return true
 	}},
-	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup, rules.TypeRdsCluster, rules.TypeRdsGlobalCluster, rules.TypeBackupVault, rules.TypeEksCluster}, apply: always(func(r *rules.Resource) { r.Protect = false })},
+	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup, rules.TypeRdsCluster, rules.TypeRdsGlobalCluster, rules.TypeBackupVault, rules.TypeEksCluster, rules.TypeDynamoTable, rules.TypeSecret}, apply: always(func(r *rules.Resource) { r.Protect = false })},
 	{rule: "required-tags", what: "owner tag removed", types: nil, apply: func(r *rules.Resource) bool {
 		tags, ok := r.Inputs["tags"].(map[string]any)
 		if !ok || tags["owner"] == nil {
@@ -185,6 +185,18 @@ var mutations = []mutation{
 		return r.Inputs["addonName"] == "vpc-cni" && setPath(r.Inputs, "configurationValues", "{}")
 	}},
 	{rule: "aws-lb-listener-tls", what: "plain HTTP to the targets", types: []string{rules.TypeTargetGroup}, apply: set("protocol", "HTTP")},
+	{rule: "aws-dynamodb-encrypted-cmk", what: "table on the AWS-owned key", types: []string{rules.TypeDynamoTable}, apply: remove("serverSideEncryption")},
+	{rule: "aws-dynamodb-encrypted-cmk", what: "table on the AWS-managed key", types: []string{rules.TypeDynamoTable}, apply: remove("serverSideEncryption.kmsKeyArn")},
+	{rule: "aws-dynamodb-pitr", what: "point-in-time recovery off", types: []string{rules.TypeDynamoTable}, apply: set("pointInTimeRecovery.enabled", false)},
+	{rule: "aws-deletion-protection", what: "table deletion protection off", types: []string{rules.TypeDynamoTable}, apply: set("deletionProtectionEnabled", false)},
+	{rule: "phi-data-stores-have-dr-copy", what: "PHI table replica removed", types: []string{rules.TypeDynamoTable}, apply: remove("replicas")},
+	{rule: "aws-lambda-environment-encrypted", what: "function environment on the default key", types: []string{rules.TypeLambda}, apply: remove("kmsKeyArn")},
+	{rule: "aws-lambda-tracing", what: "tracing passed through", types: []string{rules.TypeLambda}, apply: set("tracingConfig.mode", "PassThrough")},
+	{rule: "aws-sqs-encrypted-cmk", what: "dead-letter queue on SQS-managed encryption", types: []string{rules.TypeSqsQueue}, apply: remove("kmsMasterKeyId")},
+	{rule: "aws-secrets-encrypted-cmk", what: "secret on the default key", types: []string{rules.TypeSecret}, apply: remove("kmsKeyId")},
+	{rule: "aws-deletion-protection", what: "secret deleted without recovery", types: []string{rules.TypeSecret}, apply: set("recoveryWindowInDays", 0.0)},
+	{rule: "aws-secrets-rotation", what: "rotation removed", types: []string{rules.TypeSecretRotation}, drop: true},
+	{rule: "aws-lambda-not-public", what: "rotation permission for any principal", types: []string{rules.TypeLambdaPerm}, apply: set("principal", "*")},
 	{rule: "phi-data-stores-have-dr-copy", what: "a cluster of the global database removed", types: []string{rules.TypeRdsCluster}, drop: true},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication disabled", types: []string{rules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication removed", types: []string{rules.TypeBucketReplication}, drop: true},

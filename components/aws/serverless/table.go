@@ -97,7 +97,7 @@ func NewTable(ctx *pulumi.Context, name string, args *TableArgs, opts ...pulumi.
 		ServerSideEncryption:      dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true), KmsKeyArn: args.KmsKeyArn},
 		PointInTimeRecovery:       dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
 		DeletionProtectionEnabled: pulumi.Bool(args.Production),
-		Tags:                      kit.Tags(args.Tags, args.Prefix),
+		Tags:                      tableTags(args),
 	}
 	if spec.RangeKey != "" {
 		tableArgs.RangeKey = pulumi.String(spec.RangeKey)
@@ -124,4 +124,14 @@ func NewTable(ctx *pulumi.Context, name string, args *TableArgs, opts ...pulumi.
 	t.Arn = table.Arn
 	t.StreamArn = table.StreamArn
 	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{"name": t.Name, "arn": t.Arn, "streamArn": t.StreamArn})
+}
+
+// tableTags classifies a table the catalog marks as holding no PHI, so the DR and backup
+// rules know why it has no replica.
+func tableTags(args *TableArgs) pulumi.StringMap {
+	t := kit.Tags(args.Tags, args.Prefix)
+	if !args.Table.PHI {
+		t["data-classification"] = pulumi.String("operational")
+	}
+	return t
 }

@@ -1,0 +1,132 @@
+package aws
+
+import (
+	"fmt"
+	"maps"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	awsc "github.com/healthhub/estate/components/aws"
+	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/components/aws/serverless"
+	"github.com/healthhub/estate/internal/catalog"
+	"github.com/healthhub/estate/internal/config"
+)
+
+// secretKeys maps the catalog's secrets to the stack config keys that hold them.
+var secretKeys = map[string]string{
+	"openai":        config.KeyOpenAIApiKey,
+	"azure-speech":  config.KeyAzureSpeechKey,
+	"google-vision": config.KeyGoogleVisionKey,
+}
+
+// serverlessEstate is what the rest of the estate needs of the serverless part.
+type serverlessEstate struct {
+	tableArns pulumi.StringArray // PHI stores for the backup plan
+	functions map[string]*serverless.Function
+}
+
+// buildServerless creates the catalog's tables, its functions and the secrets they use.
+func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalog, primary, dr pulumi.ProviderResource, keys *awsc.Keys) (*serverlessEstate, error) {
+	if err := cat.Validate(); err != nil {
+		return nil, err
+	}
+	values := map[string]pulumi.StringInput{}
+	for _, name := range catalog.Secrets {
+		v, err := secret(ctx, secretKeys[name])
+		if err != nil {
+			return nil, err
+		}
+		values[name] = v
+	}
+	tags := cfg.Tags()
+	namer := cfg.Namer()
+	onPrimary := pulumi.Provider(primary)
+	drDatabaseKey, _ := keys.ReplicaArn(awsc.DomainDatabase)
+	drSecretsKey, _ := keys.ReplicaArn(awsc.DomainSecrets)
+
+	// The release pipeline uploads each function's package here before `pulumi up`.
+	artifactTags := maps.Clone(tags)
+	artifactTags["data-classification"] = "build-artifacts"
+	artifacts, err := awsc.NewSecureBucket(ctx, "artifacts", &awsc.SecureBucketArgs{
+		Prefix: namer.Name("artifacts"), KmsKeyArn: keys.Arn(awsc.DomainStorage), RetentionDays: cfg.RetentionDays,
+		Protect: cfg.Production(), Tags: artifactTags,
+	}, onPrimary)
+	if err != nil {
+		return nil, err
+	}
+
+	acct, err := kit.LookupAccount(ctx, artifacts) // through the component, on the primary provider
+	if err != nil {
+		return nil, err
+	}
+
+	out := &serverlessEstate{functions: map[string]*serverless.Function{}}
+	tables := map[string]serverless.TableRef{}
+	for _, t := range cat.Tables {
+		var replica *serverless.TableReplica
+		if t.PHI {
+			replica = &serverless.TableReplica{Region: cfg.DRRegion, KmsKeyArn: drDatabaseKey}
+		}
+		table, err := serverless.NewTable(ctx, "table-"+t.Name, &serverless.TableArgs{
+			Prefix: namer.Name(t.Name), Table: t, KmsKeyArn: keys.Arn(awsc.DomainDatabase), DR: replica,
+			Production: cfg.Production(), Protect: cfg.Production(), Tags: tags,
+		}, onPrimary)
+		if err != nil {
+			return nil, err
+		}
+		tables[t.Name] = serverless.TableRef{Name: table.Name, Arn: table.Arn}
+		out.tableArns = append(out.tableArns, table.Arn)
+	}
+
+	// Secret names are fixed, so functions are granted them by ARN pattern before the secrets
+	// exist, and the secrets can then name the functions' roles as their only readers.
+	secretRefs := map[string]serverless.SecretRef{}
+	for _, name := range catalog.Secrets {
+		full := namer.Name("ai") + "/" + name
+		secretRefs[name] = serverless.SecretRef{
+			Name: full,
+			Arn:  pulumi.String(fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s-??????", acct.Partition, acct.Region, acct.ID, full)),
+		}
+	}
+	readers := map[string][]pulumi.StringInput{}
+	function := func(service string, f catalog.Function) (*serverless.Function, error) {
+		id := namer.Name(service, f.Name)
+		fn, err := serverless.NewFunction(ctx, "fn-"+service+"-"+f.Name, &serverless.FunctionArgs{
+			Prefix: id, Function: f, Tables: tables, Secrets: secretRefs,
+			CodeBucket: artifacts.BucketName, CodeKey: fmt.Sprintf("%s/%s.zip", service, f.Name),
+			EnvKmsKeyArn: keys.Arn(awsc.DomainSecrets), TableKmsKeyArn: keys.Arn(awsc.DomainDatabase),
+			LogKmsKeyArn: keys.Arn(awsc.DomainLogs), LogRetentionDays: cfg.LogRetentionDays,
+			Protect: cfg.Production(), Tags: tags,
+		}, onPrimary)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range f.Secrets {
+			readers[s] = append(readers[s], fn.RoleArn)
+		}
+		return fn, nil
+	}
+	for _, f := range cat.Functions() {
+		fn, err := function(f.Service, f.Function)
+		if err != nil {
+			return nil, err
+		}
+		out.functions[f.Service+"/"+f.Name] = fn
+	}
+	rotation, err := function("platform", cat.Rotation)
+	if err != nil {
+		return nil, err
+	}
+
+	if _, err := serverless.NewSecrets(ctx, "ai-secrets", &serverless.SecretsArgs{
+		Prefix: namer.Name("ai"), Values: values, Readers: readers,
+		KmsKeyArn:         keys.Arn(awsc.DomainSecrets),
+		DR:                &serverless.SecretReplica{Region: cfg.DRRegion, KmsKeyArn: drSecretsKey},
+		RotationLambdaArn: rotation.Arn,
+		Protect:           cfg.Production(), Tags: tags,
+	}, onPrimary); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
