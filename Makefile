@@ -17,7 +17,7 @@ PULUMI_ROOT    := $(CURDIR)/.cache/pulumi
 PULUMI         := $(PULUMI_ROOT)/bin/pulumi
 export PULUMI_ROOT
 
-.PHONY: help build test unit lint plan plan-json policy tools cli bench mutation fuzz clean
+.PHONY: help build test unit lint plan plan-json policy tools cli bench bench-catalog mutation fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +70,10 @@ bench: ## print cold and warm build times of the program and the offline plan ti
 	time $(GO) build -o /dev/null . ; \
 	echo "== offline plan of the production stack, and the policy rules alone"; \
 	$(GO) test -run '^$$' -bench . -benchtime 20x -benchmem ./internal/plan/
+
+bench-catalog: ## plan time as the service catalog grows: 41, 410 and 4100 functions
+	$(GO) test -run '^$$' -bench 'PlanCatalog/functions=(41|410)$$' -benchtime 3x -benchmem ./stacks/aws/
+	$(GO) test -run '^$$' -bench 'PlanCatalog/functions=4100$$' -benchtime 1x -benchmem ./stacks/aws/
 
 mutation: ## flip every guarded property of the production plan and print the detection rate
 	@out=$$($(GO) test -count=1 -run 'TestMutation' -v ./stacks/aws/ 2>&1); rc=$$?; \

@@ -16,6 +16,11 @@ import (
 // Build creates the providers and the estate: keys, network in both regions, audit trail and
 // its alerts, and the clinical database with its DR copy.
 func Build(ctx *pulumi.Context, cfg *config.Config) error {
+	return BuildWithCatalog(ctx, cfg, catalog.HealthHub())
+}
+
+// BuildWithCatalog builds the estate around another service catalog (the benchmarks grow it).
+func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalog) error {
 	// Secrets are read first, so a stack without them fails before anything is registered.
 	dbPassword, err := secret(ctx, config.KeyDatabasePassword)
 	if err != nil {
@@ -149,7 +154,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) error {
 		return err
 	}
 
-	apps, err := buildServerless(ctx, cfg, catalog.HealthHub(), primary, dr, keys)
+	apps, err := buildServerless(ctx, cfg, cat, primary, dr, keys)
 	if err != nil {
 		return err
 	}
