@@ -158,6 +158,13 @@ func (m *Monitor) state(r Resource, id string) resource.PropertyMap {
 		if _, ok := out["arn"]; !ok {
 			out["arn"] = resource.NewProperty(awsARN(module, kind, region, out))
 		}
+		switch {
+		case module == "apigateway" && kind == "RestApi":
+			out["executionArn"] = resource.NewProperty(fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, AccountID, id))
+			out["rootResourceId"] = resource.NewProperty("root-" + id[len(id)-7:])
+		case module == "lambda" && kind == "Function":
+			out["invokeArn"] = resource.NewProperty(fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", region, out["arn"].StringValue()))
+		}
 		if module == "eks" && kind == "Cluster" {
 			// What EKS returns for a new cluster: its endpoint, CA and OIDC issuer.
 			hexID := strings.ToUpper(id[len(id)-16:])
