@@ -68,7 +68,8 @@ func TestPlanProductionJSONMatchesSchema(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &p))
 	assert.Equal(t, "production", p.Stack)
 	assert.Equal(t, "healthhub", p.Project)
-	assert.Empty(t, p.Violations)
+	require.Len(t, p.Violations, 1, "the public sign-up route, reported as advisory")
+	assert.Equal(t, "advisory", p.Violations[0].(map[string]any)["level"])
 	assert.Equal(t, len(p.Resources), p.Summary.Resources)
 
 	byURN := map[string]string{}
@@ -106,7 +107,7 @@ func TestPlanText(t *testing.T) {
 		"aws:ec2/vpc:Vpc", "aws:ec2/natGateway:NatGateway", "aws:ec2/vpcEndpoint:VpcEndpoint",
 		"aws:kms/key:Key", "aws:cloudtrail/trail:Trail", "aws:s3/bucketV2:BucketV2",
 		"aws:cloudwatch/logGroup:LogGroup", "protected",
-		"no violations", "to create", "By type:",
+		"0 mandatory, 1 advisory", "aws-api-gateway-authorization", "to create", "By type:",
 	} {
 		assert.Contains(t, stdout, want)
 	}
@@ -133,6 +134,9 @@ const validStack = `config:
   healthhub:costCentre: cc-1
   healthhub:aws:
     loadBalancer:
+      certificateArn: arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100
+    api:
+      domainName: api.healthhub.example
       certificateArn: arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100
   healthhub:databasePassword:
     secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCiphertext

@@ -55,6 +55,18 @@ type AWS struct {
 	LoadBalancer LoadBalancer `json:"loadBalancer"`
 	// EKS configures the Kubernetes cluster.
 	EKS EKS `json:"eks"`
+	// API configures the serverless estate's API.
+	API API `json:"api"`
+}
+
+// API holds the settings under healthhub:aws.api.
+type API struct {
+	// DomainName serves the API; CertificateArn is its ACM certificate in the primary region.
+	DomainName     string `json:"domainName"`
+	CertificateArn string `json:"certificateArn"`
+	// RateLimit and BurstLimit throttle every method, in requests per second.
+	RateLimit  int `json:"rateLimit"`
+	BurstLimit int `json:"burstLimit"`
 }
 
 // EKS holds the settings under healthhub:aws.eks.

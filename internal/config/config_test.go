@@ -29,7 +29,7 @@ func valid() map[string]string {
 		KeyOpenAIApiKey:     SecretPlaceholder,
 		KeyAzureSpeechKey:   SecretPlaceholder,
 		KeyGoogleVisionKey:  SecretPlaceholder,
-		"aws":               `{"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`,
+		"aws":               `{"loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `}`,
 	}
 }
 
@@ -47,13 +47,16 @@ func with(changes map[string]string) map[string]string {
 
 // awsWith is a valid aws object plus the given fields.
 func awsWith(fields string) string {
-	return `{"loadBalancer":{"certificateArn":"` + testCertificate + `"},` + fields + `}`
+	return `{"loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `,` + fields + `}`
 }
+
+// testAPI is the api object every valid test config carries.
+const testAPI = `"api":{"domainName":"api.healthhub.example","certificateArn":"` + testCertificate + `"}`
 
 const testCertificate = "arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"
 
 func awsJSON(vpc, dr string, azs int, nat string) string {
-	return fmt.Sprintf(`{"vpcCidr":%q,"drVpcCidr":%q,"availabilityZones":%d,"natGateways":%q,"loadBalancer":{"certificateArn":%q}}`, vpc, dr, azs, nat, testCertificate)
+	return fmt.Sprintf(`{"vpcCidr":%q,"drVpcCidr":%q,"availabilityZones":%d,"natGateways":%q,"loadBalancer":{"certificateArn":%q},%s}`, vpc, dr, azs, nat, testCertificate, testAPI)
 }
 
 func TestParseValid(t *testing.T) {
@@ -64,7 +67,7 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, []string{"eu-west-2", "eu-west-1", "us-east-1"}, cfg.AllowedRegions)
 	assert.Equal(t, 2555, cfg.RetentionDays)
 	assert.Equal(t, 2192, cfg.LogRetentionDays, "default from Keys")
-	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig}, cfg.AWS)
 	assert.Equal(t, []string{"GB", "IE", "US"}, cfg.AllowedCountries, "default from Keys")
 }
 
@@ -72,13 +75,14 @@ var (
 	defaultDatabase = Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 2, BackupRetentionDays: 35}
 	defaultCache    = Cache{EngineVersion: "7.1", NodeType: "cache.r7g.large", Nodes: 2}
 	testLB          = LoadBalancer{CertificateArn: testCertificate, TargetPort: 8443, RateLimit: 2000}
+	testAPIConfig   = API{DomainName: "api.healthhub.example", CertificateArn: testCertificate, RateLimit: 100, BurstLimit: 200}
 	defaultEKS      = EKS{KubernetesVersion: "1.31", NodeGroups: NodeGroups{
 		System: NodeGroup{"m7i.large", 2, 4}, App: NodeGroup{"m7i.xlarge", 3, 12}, GPU: NodeGroup{"g5.xlarge", 0, 4},
 	}}
 )
 
 func databaseJSON(d string) string {
-	return `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","database":` + d + `,"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`
+	return `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","database":` + d + `,"loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `}`
 }
 
 func TestParseRejects(t *testing.T) {
@@ -142,6 +146,8 @@ func TestParseRejects(t *testing.T) {
 		{"min above max", map[string]string{"aws": awsWith(`"eks":{"nodeGroups":{"app":{"min":5,"max":2}}}`)}, "aws.eks.nodeGroups.app", "0 <= min <= max"},
 		{"one system node in production", map[string]string{"aws": awsWith(`"eks":{"nodeGroups":{"system":{"min":1}}}`)}, "aws.eks.nodeGroups.system.min", "at least 2 in production"},
 		{"instance type", map[string]string{"aws": awsWith(`"eks":{"nodeGroups":{"gpu":{"instanceType":"big"}}}`)}, "aws.eks.nodeGroups.gpu.instanceType", "EC2 instance type"},
+		{"no API domain", map[string]string{"aws": `{"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`}, "aws.api.domainName", "required: the API's DNS name"},
+		{"API burst below rate", map[string]string{"aws": awsWith(`"api":{"domainName":"api.healthhub.example","certificateArn":"` + testCertificate + `","rateLimit":500}`)}, "aws.api.rateLimit", "burstLimit at least rateLimit"},
 		{"bad account id", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","allowedAccountIds":["12345"]}`}, "aws.allowedAccountIds", "12-digit"},
 	}
 	for _, tt := range tests {
@@ -171,11 +177,11 @@ func TestParseReportsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestAWSFieldsLeftOutKeepDefaults(t *testing.T) {
-	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16","loadBalancer":{"certificateArn":"` + testCertificate + `"}}`}))
+	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16","loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `}`}))
 	require.NoError(t, err)
-	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig}, cfg.AWS)
 
-	cfg, err = Parse(with(map[string]string{"environment": "dev", "aws": `{"database":{"instances":1,"backupRetentionDays":7},"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`}))
+	cfg, err = Parse(with(map[string]string{"environment": "dev", "aws": `{"database":{"instances":1,"backupRetentionDays":7},"loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `}`}))
 	require.NoError(t, err)
 	assert.Equal(t, Database{EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 1, BackupRetentionDays: 7}, cfg.AWS.Database,
 		"a nested object keeps the defaults of the fields it leaves out")

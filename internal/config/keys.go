@@ -53,7 +53,8 @@ var Keys = []Key{
 		`"eks":{"kubernetesVersion":"1.31","nodeGroups":{` +
 		`"system":{"instanceType":"m7i.large","min":2,"max":4},` +
 		`"app":{"instanceType":"m7i.xlarge","min":3,"max":12},` +
-		`"gpu":{"instanceType":"g5.xlarge","min":0,"max":4}}}}`},
+		`"gpu":{"instanceType":"g5.xlarge","min":0,"max":4}}},` +
+		`"api":{"domainName":"","certificateArn":"","rateLimit":100,"burstLimit":200}}`},
 	{Name: KeyDatabasePassword, Secret: true},
 	{Name: KeyCacheAuthToken, Secret: true},
 	{Name: KeyOpenAIApiKey, Secret: true},

@@ -257,7 +257,7 @@ func parseAWS(c *checker, v, env string) AWS {
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks (%v)", err)
+		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks, api (%v)", err)
 		return AWS{}
 	}
 	primary := privateCIDR(c, "aws.vpcCidr", a.VpcCidr)
@@ -286,7 +286,22 @@ func parseAWS(c *checker, v, env string) AWS {
 	parseCache(c, a.Cache, env)
 	parseLoadBalancer(c, a.LoadBalancer)
 	parseEKS(c, a.EKS, env)
+	parseAPI(c, a.API)
 	return a
+}
+
+var dnsName = regexp.MustCompile(`^([a-z0-9-]+\.)+[a-z]{2,}$`)
+
+func parseAPI(c *checker, api API) {
+	if !dnsName.MatchString(api.DomainName) {
+		c.fail("aws.api.domainName", api.DomainName, "required: the API's DNS name, such as api.healthhub.example")
+	}
+	if !awsformat.ACMCertificate.MatchString(api.CertificateArn) {
+		c.fail("aws.api.certificateArn", api.CertificateArn, "required: the ARN of an ACM certificate for the API's name in the primary region")
+	}
+	if api.RateLimit < 1 || api.BurstLimit < api.RateLimit {
+		c.fail("aws.api.rateLimit", fmt.Sprintf("rate %d, burst %d", api.RateLimit, api.BurstLimit), "must be positive, with burstLimit at least rateLimit")
+	}
 }
 
 func parseEKS(c *checker, e EKS, env string) {

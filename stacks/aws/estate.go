@@ -154,7 +154,21 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 		return err
 	}
 
-	apps, err := buildServerless(ctx, cfg, cat, primary, dr, keys)
+	// One regional web firewall for both entry points: the load balancer and the API stage.
+	firewall, err := awsc.NewWebFirewall(ctx, "web-firewall", &awsc.WebFirewallArgs{
+		Prefix:           namer.Name("edge"),
+		Scope:            awsc.ScopeRegional,
+		AllowedCountries: cfg.AllowedCountries,
+		RateLimit:        cfg.AWS.LoadBalancer.RateLimit,
+		LogKmsKeyArn:     keys.Arn(awsc.DomainLogs),
+		LogRetentionDays: cfg.LogRetentionDays,
+		Protect:          cfg.Production(),
+		Tags:             tags,
+	}, pulumi.Provider(primary))
+	if err != nil {
+		return err
+	}
+	apps, err := buildServerless(ctx, cfg, cat, primary, dr, keys, firewall.WebAclArn)
 	if err != nil {
 		return err
 	}
@@ -196,19 +210,6 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 		return err
 	}
 
-	firewall, err := awsc.NewWebFirewall(ctx, "web-firewall", &awsc.WebFirewallArgs{
-		Prefix:           namer.Name("edge"),
-		Scope:            awsc.ScopeRegional,
-		AllowedCountries: cfg.AllowedCountries,
-		RateLimit:        cfg.AWS.LoadBalancer.RateLimit,
-		LogKmsKeyArn:     keys.Arn(awsc.DomainLogs),
-		LogRetentionDays: cfg.LogRetentionDays,
-		Protect:          cfg.Production(),
-		Tags:             tags,
-	}, pulumi.Provider(primary))
-	if err != nil {
-		return err
-	}
 	edge, err := awsc.NewLoadBalancer(ctx, "load-balancer", &awsc.LoadBalancerArgs{
 		Prefix:           namer.Name("edge"),
 		VpcId:            network.VpcId,
@@ -280,6 +281,10 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 	ctx.Export("loadBalancerZoneId", edge.ZoneId)
 	ctx.Export("targetGroupArn", edge.TargetGroupArn)
 	ctx.Export("webAclArn", firewall.WebAclArn)
+	ctx.Export("apiUrl", apps.api.InvokeUrl)
+	ctx.Export("apiDomainTarget", apps.api.DomainTarget)
+	ctx.Export("userPoolId", apps.api.UserPoolId)
+	ctx.Export("userPoolClientId", apps.api.UserPoolClient)
 	ctx.Export("backupVaultArn", recovery.VaultArn)
 	ctx.Export("drBackupVaultArn", recovery.DRVaultArn)
 	return nil

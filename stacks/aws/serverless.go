@@ -24,10 +24,11 @@ var secretKeys = map[string]string{
 type serverlessEstate struct {
 	tableArns pulumi.StringArray // PHI stores for the backup plan
 	functions map[string]*serverless.Function
+	api       *serverless.ServiceApi
 }
 
 // buildServerless creates the catalog's tables, its functions and the secrets they use.
-func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalog, primary, dr pulumi.ProviderResource, keys *awsc.Keys) (*serverlessEstate, error) {
+func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalog, primary, dr pulumi.ProviderResource, keys *awsc.Keys, webACL pulumi.StringInput) (*serverlessEstate, error) {
 	if err := cat.Validate(); err != nil {
 		return nil, err
 	}
@@ -107,12 +108,26 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 		}
 		return fn, nil
 	}
+	var routes []serverless.ApiRoute
 	for _, f := range cat.Functions() {
 		fn, err := function(f.Service, f.Function)
 		if err != nil {
 			return nil, err
 		}
 		out.functions[f.Service+"/"+f.Name] = fn
+		for _, r := range f.Routes {
+			routes = append(routes, serverless.ApiRoute{Method: r.Method, Path: r.Path, Public: r.Public, FunctionName: fn.Name, InvokeArn: fn.InvokeArn})
+		}
+	}
+	out.api, err = serverless.NewServiceApi(ctx, "api", &serverless.ServiceApiArgs{
+		Prefix: namer.Name("api"), Routes: routes,
+		DomainName: cfg.AWS.API.DomainName, CertificateArn: cfg.AWS.API.CertificateArn, WebAclArn: webACL,
+		RateLimit: cfg.AWS.API.RateLimit, BurstLimit: cfg.AWS.API.BurstLimit,
+		LogKmsKeyArn: keys.Arn(awsc.DomainLogs), LogRetentionDays: cfg.LogRetentionDays,
+		Production: cfg.Production(), Protect: cfg.Production(), Tags: tags,
+	}, onPrimary)
+	if err != nil {
+		return nil, err
 	}
 	rotation, err := function("platform", cat.Rotation)
 	if err != nil {
