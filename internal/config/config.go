@@ -57,6 +57,8 @@ type AWS struct {
 	EKS EKS `json:"eks"`
 	// API configures the serverless estate's API.
 	API API `json:"api"`
+	// MonthlyBudgetUsd is the monthly cost budget; a forecast above 110% warns.
+	MonthlyBudgetUsd int `json:"monthlyBudgetUsd"`
 }
 
 // API holds the settings under healthhub:aws.api.

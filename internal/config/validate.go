@@ -257,7 +257,7 @@ func parseAWS(c *checker, v, env string) AWS {
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks, api (%v)", err)
+		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks, api, monthlyBudgetUsd (%v)", err)
 		return AWS{}
 	}
 	primary := privateCIDR(c, "aws.vpcCidr", a.VpcCidr)
@@ -287,6 +287,9 @@ func parseAWS(c *checker, v, env string) AWS {
 	parseLoadBalancer(c, a.LoadBalancer)
 	parseEKS(c, a.EKS, env)
 	parseAPI(c, a.API)
+	if a.MonthlyBudgetUsd < 1 {
+		c.fail("aws.monthlyBudgetUsd", strconv.Itoa(a.MonthlyBudgetUsd), "must be a positive number of US dollars")
+	}
 	return a
 }
 

@@ -30,10 +30,12 @@ var productionCounts = map[string]int{
 	"aws:backup/selection:Selection":                                         1,
 	"aws:backup/vault:Vault":                                                 2,
 	"aws:backup/vaultLockConfiguration:VaultLockConfiguration":               2,
+	"aws:budgets/budget:Budget":                                              1,
 	"aws:cloudtrail/trail:Trail":                                             1,
+	"aws:cloudwatch/dashboard:Dashboard":                                     1,
 	"aws:cloudwatch/logGroup:LogGroup":                                       51,
-	"aws:cloudwatch/logMetricFilter:LogMetricFilter":                         8,
-	"aws:cloudwatch/metricAlarm:MetricAlarm":                                 15, // 8 security alerts, 7 platform alarms
+	"aws:cloudwatch/logMetricFilter:LogMetricFilter":                         49,
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                                 40, // 8 security alerts, 7 platform alarms, 25 serverless alarms
 	"aws:cognito/userPool:UserPool":                                          1,
 	"aws:cognito/userPoolClient:UserPoolClient":                              1,
 	"aws:dynamodb/table:Table":                                               7,
@@ -84,12 +86,13 @@ var productionCounts = map[string]int{
 	"aws:secretsmanager/secret:Secret":                                3,
 	"aws:secretsmanager/secretRotation:SecretRotation":                3,
 	"aws:secretsmanager/secretVersion:SecretVersion":                  3,
-	"aws:sns/topic:Topic":                                             1,
-	"aws:sns/topicSubscription:TopicSubscription":                     1,
+	"aws:sns/topic:Topic":                                             3,
+	"aws:sns/topicSubscription:TopicSubscription":                     3,
 	"aws:sqs/queue:Queue":                                             42,
 	"aws:wafv2/webAcl:WebAcl":                                         1,
 	"aws:wafv2/webAclAssociation:WebAclAssociation":                   2,
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": 1,
+	"healthhub:aws:Alarms":                                            1,
 	"healthhub:aws:AuditTrail":                                        1,
 	"healthhub:aws:Cache":                                             1,
 	"healthhub:aws:Database":                                          1,
@@ -172,8 +175,8 @@ func TestSmallerStacksAreCheaperNotWeaker(t *testing.T) {
 		subnets   int
 		resources int
 	}{
-		{"staging", 2, 18, 679},
-		{"dev", 2, 12, 662},
+		{"staging", 2, 18, 752},
+		{"dev", 2, 12, 735},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {

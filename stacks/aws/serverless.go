@@ -64,6 +64,7 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 
 	out := &serverlessEstate{functions: map[string]*serverless.Function{}}
 	tables := map[string]serverless.TableRef{}
+	tableNames := map[string]pulumi.StringInput{}
 	for _, t := range cat.Tables {
 		var replica *serverless.TableReplica
 		if t.PHI {
@@ -77,6 +78,7 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 			return nil, err
 		}
 		tables[t.Name] = serverless.TableRef{Name: table.Name, Arn: table.Arn}
+		tableNames[t.Name] = table.Name
 		out.tableArns = append(out.tableArns, table.Arn)
 	}
 
@@ -109,12 +111,14 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 		return fn, nil
 	}
 	var routes []serverless.ApiRoute
+	functionNames := map[string]pulumi.StringInput{}
 	for _, f := range cat.Functions() {
 		fn, err := function(f.Service, f.Function)
 		if err != nil {
 			return nil, err
 		}
 		out.functions[f.Service+"/"+f.Name] = fn
+		functionNames[f.Service+"/"+f.Name] = fn.Name
 		for _, r := range f.Routes {
 			routes = append(routes, serverless.ApiRoute{Method: r.Method, Path: r.Path, Public: r.Public, FunctionName: fn.Name, InvokeArn: fn.InvokeArn})
 		}
@@ -131,6 +135,18 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	}
 	rotation, err := function("platform", cat.Rotation)
 	if err != nil {
+		return nil, err
+	}
+
+	if _, err := serverless.NewAlarms(ctx, "apps-alarms", &serverless.AlarmsArgs{
+		Prefix: namer.Name("apps"), Catalog: cat, FunctionNames: functionNames, TableNames: tableNames,
+		ApiName: pulumi.String(namer.Name("api")), ApiStage: "v1",
+		CertificateArns:  []string{cfg.AWS.API.CertificateArn, cfg.AWS.LoadBalancer.CertificateArn},
+		AlertEmail:       cfg.AlertEmail,
+		MonthlyBudgetUsd: cfg.AWS.MonthlyBudgetUsd,
+		KmsKeyArn:        keys.Arn(awsc.DomainLogs),
+		Tags:             tags,
+	}, onPrimary); err != nil {
 		return nil, err
 	}
 
