@@ -56,6 +56,8 @@ var All = []Rule{
 	apiGatewayTLS,
 	apiGatewayAccessLogs,
 	apiGatewayAuthorization,
+	apiNoBodyLogging,
+	cognitoMFA,
 	wafOnEntryPoints,
 	wafLogging,
 

@@ -41,13 +41,13 @@ var taggableTypes = []string{
 	TypeLaunchTemplate, TypeLambda, TypeLoadBalancer, TypeAlbLoadBalancer, TypeDistribution,
 	TypeRestStage, TypeHTTPApi, TypeHTTPStage, TypeWebACL, TypeListener, TypeAlbListener,
 	"aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup",
-	"aws:eks/addon:Addon", "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+	"aws:eks/addon:Addon", "aws:iam/openIdConnectProvider:OpenIdConnectProvider", TypeCognitoUserPool,
 }
 
 // statefulTypes hold PHI, the keys that decrypt it, or the audit record of who touched it.
 var statefulTypes = []string{
 	TypeKmsKey, TypeKmsReplicaKey, TypeBucket, TypeLogGroup, TypeRdsCluster, TypeRdsInstance,
-	TypeRdsGlobalCluster, TypeDynamoTable, TypeSecret, TypeBackupVault, TypeEksCluster,
+	TypeRdsGlobalCluster, TypeDynamoTable, TypeSecret, TypeBackupVault, TypeEksCluster, TypeCognitoUserPool,
 }
 
 var kmsKeyRotation = Rule{

@@ -280,3 +280,44 @@ func redactsAuthorization(logging Resource) bool {
 	}
 	return false
 }
+
+// Types of the API's identity and stage settings.
+const (
+	TypeCognitoUserPool  = "aws:cognito/userPool:UserPool"
+	TypeRestMethodConfig = "aws:apigateway/methodSettings:MethodSettings"
+)
+
+var cognitoMFA = Rule{
+	Name:        "aws-cognito-mfa-required",
+	Description: "User pools require MFA, 12-character passwords and enforced advanced security against compromised credentials (HIPAA 164.312(d) person or entity authentication, 164.308(a)(5)(ii)(D) password management).",
+	Level:       Mandatory,
+	Types:       []string{TypeCognitoUserPool},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if m := str(r.Inputs, "mfaConfiguration"); m != "ON" {
+			out = append(out, fmt.Sprintf("mfaConfiguration is %q; must be ON", m))
+		}
+		if n, _ := number(r.Inputs, "passwordPolicy.minimumLength"); n < 12 {
+			out = append(out, fmt.Sprintf("passwordPolicy.minimumLength is %d; at least 12", n))
+		}
+		if m := str(r.Inputs, "userPoolAddOns.advancedSecurityMode"); m != "ENFORCED" {
+			out = append(out, fmt.Sprintf("userPoolAddOns.advancedSecurityMode is %q; must be ENFORCED", m))
+		}
+		return out
+	},
+}
+
+// apiNoBodyLogging: API Gateway's data trace writes full requests and responses, PHI
+// included, to a log group every operator can read.
+var apiNoBodyLogging = Rule{
+	Name:        "aws-api-gateway-no-body-logging",
+	Description: "API stages do not log request and response bodies (data trace off), which would copy PHI into logs (HIPAA 164.312(a)(1) access control).",
+	Level:       Mandatory,
+	Types:       []string{TypeRestMethodConfig},
+	Check: func(r Resource, _ Config) []string {
+		if explicitlyTrue(r.Inputs, "settings.dataTraceEnabled") {
+			return []string{"settings.dataTraceEnabled must be false"}
+		}
+		return nil
+	},
+}

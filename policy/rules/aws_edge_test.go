@@ -68,6 +68,11 @@ func edgeCases() []ruleCase {
 		{"aws-api-gateway-access-logs", "REST stage", []Resource{stage}, false, ""},
 		{"aws-api-gateway-access-logs", "HTTP stage without logs", []Resource{res(TypeHTTPStage, "default", map[string]any{})}, true, "destinationArn is not set"},
 
+		{"aws-cognito-mfa-required", "MFA, long passwords, enforced", []Resource{res(TypeCognitoUserPool, "p", map[string]any{"mfaConfiguration": "ON", "passwordPolicy": map[string]any{"minimumLength": int64(12)}, "userPoolAddOns": map[string]any{"advancedSecurityMode": "ENFORCED"}})}, false, ""},
+		{"aws-cognito-mfa-required", "MFA optional", []Resource{res(TypeCognitoUserPool, "p", map[string]any{"mfaConfiguration": "OPTIONAL", "passwordPolicy": map[string]any{"minimumLength": int64(12)}, "userPoolAddOns": map[string]any{"advancedSecurityMode": "ENFORCED"}})}, true, `"OPTIONAL"; must be ON`},
+		{"aws-cognito-mfa-required", "defaults", []Resource{res(TypeCognitoUserPool, "p", map[string]any{})}, true, `mfaConfiguration is ""`},
+		{"aws-api-gateway-no-body-logging", "data trace off", []Resource{res(TypeRestMethodConfig, "s", map[string]any{"settings": map[string]any{"dataTraceEnabled": false}})}, false, ""},
+		{"aws-api-gateway-no-body-logging", "data trace on", []Resource{res(TypeRestMethodConfig, "s", map[string]any{"settings": map[string]any{"dataTraceEnabled": true}})}, true, "dataTraceEnabled must be false"},
 		{"aws-api-gateway-authorization", "JWT route", []Resource{res(TypeHTTPRoute, "r", map[string]any{"authorizationType": "JWT"})}, false, ""},
 		{"aws-api-gateway-authorization", "public route", []Resource{res(TypeHTTPRoute, "r", map[string]any{"authorizationType": "NONE"})}, true, "public"},
 		{"aws-api-gateway-authorization", "public REST method", []Resource{res(TypeRestMethod, "m", map[string]any{"authorization": "NONE"})}, true, "public"},
