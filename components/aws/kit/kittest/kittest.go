@@ -82,6 +82,11 @@ func AssertNothingRegistered(t *testing.T, m *mockcloud.Monitor) {
 // Violations runs the whole policy pack over what the test registered, as the offline plan
 // would: components are built against the rules, not only against their own tables.
 func Violations(m *mockcloud.Monitor, environment string) []rules.Violation {
+	return ViolationsIn(m, environment, "eu-west-2", "eu-west-1")
+}
+
+// ViolationsIn is Violations with another allow-list (a test that adds a us-east-1 provider).
+func ViolationsIn(m *mockcloud.Monitor, environment string, allowedRegions ...string) []rules.Violation {
 	var subjects []rules.Resource
 	for _, r := range m.Resources() {
 		region := m.Region(r.Provider)
@@ -94,7 +99,7 @@ func Violations(m *mockcloud.Monitor, environment string) []rules.Violation {
 		})
 	}
 	return rules.Evaluate(rules.All, subjects, rules.Config{
-		AllowedRegions: []string{"eu-west-2", "eu-west-1"}, RetentionFloorDays: 2190, Environment: environment,
+		AllowedRegions: allowedRegions, RetentionFloorDays: 2190, Environment: environment,
 	})
 }
 
