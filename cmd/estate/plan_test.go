@@ -128,7 +128,7 @@ const validStack = `config:
   healthhub:environment: staging
   healthhub:primaryRegion: eu-west-2
   healthhub:drRegion: eu-west-1
-  healthhub:allowedRegions: [eu-west-2, eu-west-1]
+  healthhub:allowedRegions: [eu-west-2, eu-west-1, us-east-1]
   healthhub:alertEmail: oncall@healthhub.example
   healthhub:owner: platform
   healthhub:costCentre: cc-1
@@ -138,6 +138,9 @@ const validStack = `config:
     api:
       domainName: api.healthhub.example
       certificateArn: arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100
+    frontend:
+      domainName: app.healthhub.example
+      certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100
   healthhub:databasePassword:
     secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCiphertext
   healthhub:cacheAuthToken:

@@ -34,6 +34,9 @@ type KeysArgs struct {
 	MultiRegion []Domain
 	// DRProvider, when set, receives a replica of each multi-region key.
 	DRProvider pulumi.ProviderResource
+	// EdgeProvider, when set, targets us-east-1 and receives a replica of the logs key, for
+	// the logs CloudFront and its web ACL write there.
+	EdgeProvider pulumi.ProviderResource
 	// DeletionWindowInDays is the waiting period before a scheduled deletion: 7 to 30; default
 	// and production value 30, the longest AWS allows.
 	DeletionWindowInDays int
@@ -49,6 +52,7 @@ type Keys struct {
 
 	keys     map[Domain]*kms.Key
 	replicas map[Domain]*kms.ReplicaKey
+	edgeLogs *kms.ReplicaKey
 
 	KeyArns        pulumi.StringMapOutput `pulumi:"keyArns"`
 	ReplicaKeyArns pulumi.StringMapOutput `pulumi:"replicaKeyArns"`
@@ -169,6 +173,12 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 		replicaArns[string(d)] = replica.Arn
 	}
 
+	if args.EdgeProvider != nil {
+		if err := edgeLogsReplica(ctx, k, args, acct); err != nil {
+			return nil, err
+		}
+	}
+
 	k.KeyArns = arns.ToStringMapOutput()
 	k.ReplicaKeyArns = replicaArns.ToStringMapOutput()
 	return k, ctx.RegisterResourceOutputs(k, pulumi.Map{"keyArns": k.KeyArns, "replicaKeyArns": k.ReplicaKeyArns})
@@ -220,6 +230,18 @@ func keyPolicy(acct account, d Domain) (string, error) {
 			},
 		)
 	}
+	if d == DomainStorage {
+		// CloudFront reads the web app's objects through Origin Access Control, for this
+		// account's distributions only.
+		statements = append(statements, map[string]any{
+			"Sid":       "CloudFrontReadsThisAccountsOrigins",
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": acct.Service("cloudfront")},
+			"Action":    "kms:Decrypt",
+			"Resource":  "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": acct.ID}},
+		})
+	}
 	if d == DomainCluster {
 		// Managed node groups launch through Auto Scaling, whose service-linked role must use
 		// the key to create the nodes' encrypted volumes.
@@ -243,4 +265,40 @@ func keyPolicy(acct account, d Domain) (string, error) {
 		)
 	}
 	return policyJSON(statements...)
+}
+
+// EdgeLogsArn is the logs key's replica in us-east-1; empty without an EdgeProvider.
+func (k *Keys) EdgeLogsArn() pulumi.StringOutput {
+	if k.edgeLogs == nil {
+		return pulumi.String("").ToStringOutput()
+	}
+	return k.edgeLogs.Arn
+}
+
+func edgeLogsReplica(ctx *pulumi.Context, k *Keys, args *KeysArgs, acct account) error {
+	region, err := awssdk.GetRegion(ctx, nil, pulumi.Provider(args.EdgeProvider))
+	if err != nil {
+		return fmt.Errorf("Keys: looking up the edge region: %w", err)
+	}
+	edgeAcct := acct
+	edgeAcct.Region = region.Name
+	policy, err := keyPolicy(edgeAcct, DomainLogs)
+	if err != nil {
+		return err
+	}
+	keyName := fmt.Sprintf("%s-%s", args.Prefix, DomainLogs)
+	k.edgeLogs, err = kms.NewReplicaKey(ctx, keyName+"-edge", &kms.ReplicaKeyArgs{
+		Description:          pulumi.Sprintf("HealthHub logs encryption key, edge replica (%s)", args.Prefix),
+		PrimaryKeyArn:        k.keys[DomainLogs].Arn,
+		DeletionWindowInDays: pulumi.Int(args.DeletionWindowInDays),
+		Policy:               pulumi.String(policy),
+		Tags:                 tags(args.Tags, keyName+"-edge"),
+	}, append(stateful(k, args.Protect), pulumi.Provider(args.EdgeProvider))...)
+	if err != nil {
+		return err
+	}
+	_, err = kms.NewAlias(ctx, keyName+"-edge", &kms.AliasArgs{
+		Name: pulumi.String("alias/" + keyName), TargetKeyId: k.edgeLogs.KeyId,
+	}, pulumi.Parent(k), pulumi.Provider(args.EdgeProvider))
+	return err
 }

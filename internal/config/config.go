@@ -57,8 +57,17 @@ type AWS struct {
 	EKS EKS `json:"eks"`
 	// API configures the serverless estate's API.
 	API API `json:"api"`
+	// Frontend configures the web app's CloudFront distribution.
+	Frontend Frontend `json:"frontend"`
 	// MonthlyBudgetUsd is the monthly cost budget; a forecast above 110% warns.
 	MonthlyBudgetUsd int `json:"monthlyBudgetUsd"`
+}
+
+// Frontend holds the settings under healthhub:aws.frontend.
+type Frontend struct {
+	// DomainName serves the web app; CertificateArn is its ACM certificate in us-east-1.
+	DomainName     string `json:"domainName"`
+	CertificateArn string `json:"certificateArn"`
 }
 
 // API holds the settings under healthhub:aws.api.

@@ -51,7 +51,10 @@ func awsWith(fields string) string {
 }
 
 // testAPI is the api object every valid test config carries.
-const testAPI = `"api":{"domainName":"api.healthhub.example","certificateArn":"` + testCertificate + `"}`
+const testAPI = `"api":{"domainName":"api.healthhub.example","certificateArn":"` + testCertificate + `"},` +
+	`"frontend":{"domainName":"app.healthhub.example","certificateArn":"` + testEdgeCertificate + `"}`
+
+const testEdgeCertificate = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"
 
 const testCertificate = "arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"
 
@@ -67,7 +70,7 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, []string{"eu-west-2", "eu-west-1", "us-east-1"}, cfg.AllowedRegions)
 	assert.Equal(t, 2555, cfg.RetentionDays)
 	assert.Equal(t, 2192, cfg.LogRetentionDays, "default from Keys")
-	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig, MonthlyBudgetUsd: 20000}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig, MonthlyBudgetUsd: 20000, Frontend: Frontend{"app.healthhub.example", testEdgeCertificate}}, cfg.AWS)
 	assert.Equal(t, []string{"GB", "IE", "US"}, cfg.AllowedCountries, "default from Keys")
 }
 
@@ -148,6 +151,7 @@ func TestParseRejects(t *testing.T) {
 		{"instance type", map[string]string{"aws": awsWith(`"eks":{"nodeGroups":{"gpu":{"instanceType":"big"}}}`)}, "aws.eks.nodeGroups.gpu.instanceType", "EC2 instance type"},
 		{"no API domain", map[string]string{"aws": `{"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`}, "aws.api.domainName", "required: the API's DNS name"},
 		{"API burst below rate", map[string]string{"aws": awsWith(`"api":{"domainName":"api.healthhub.example","certificateArn":"` + testCertificate + `","rateLimit":500}`)}, "aws.api.rateLimit", "burstLimit at least rateLimit"},
+		{"frontend certificate outside us-east-1", map[string]string{"aws": awsWith(`"frontend":{"domainName":"app.healthhub.example","certificateArn":"` + testCertificate + `"}`)}, "aws.frontend.certificateArn", "in us-east-1"},
 		{"no budget", map[string]string{"aws": awsWith(`"monthlyBudgetUsd":0`)}, "aws.monthlyBudgetUsd", "positive"},
 		{"bad account id", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","allowedAccountIds":["12345"]}`}, "aws.allowedAccountIds", "12-digit"},
 	}
@@ -180,7 +184,7 @@ func TestParseReportsEveryProblemAtOnce(t *testing.T) {
 func TestAWSFieldsLeftOutKeepDefaults(t *testing.T) {
 	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16","loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `}`}))
 	require.NoError(t, err)
-	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig, MonthlyBudgetUsd: 20000}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig, MonthlyBudgetUsd: 20000, Frontend: Frontend{"app.healthhub.example", testEdgeCertificate}}, cfg.AWS)
 
 	cfg, err = Parse(with(map[string]string{"environment": "dev", "aws": `{"database":{"instances":1,"backupRetentionDays":7},"loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `}`}))
 	require.NoError(t, err)

@@ -54,7 +54,8 @@ var Keys = []Key{
 		`"system":{"instanceType":"m7i.large","min":2,"max":4},` +
 		`"app":{"instanceType":"m7i.xlarge","min":3,"max":12},` +
 		`"gpu":{"instanceType":"g5.xlarge","min":0,"max":4}}},` +
-		`"api":{"domainName":"","certificateArn":"","rateLimit":100,"burstLimit":200},"monthlyBudgetUsd":20000}`},
+		`"api":{"domainName":"","certificateArn":"","rateLimit":100,"burstLimit":200},` +
+		`"frontend":{"domainName":"","certificateArn":""},"monthlyBudgetUsd":20000}`},
 	{Name: KeyDatabasePassword, Secret: true},
 	{Name: KeyCacheAuthToken, Secret: true},
 	{Name: KeyOpenAIApiKey, Secret: true},

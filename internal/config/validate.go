@@ -257,7 +257,7 @@ func parseAWS(c *checker, v, env string) AWS {
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks, api, monthlyBudgetUsd (%v)", err)
+		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks, api, frontend, monthlyBudgetUsd (%v)", err)
 		return AWS{}
 	}
 	primary := privateCIDR(c, "aws.vpcCidr", a.VpcCidr)
@@ -287,6 +287,12 @@ func parseAWS(c *checker, v, env string) AWS {
 	parseLoadBalancer(c, a.LoadBalancer)
 	parseEKS(c, a.EKS, env)
 	parseAPI(c, a.API)
+	if !dnsName.MatchString(a.Frontend.DomainName) {
+		c.fail("aws.frontend.domainName", a.Frontend.DomainName, "required: the web app's DNS name, such as app.healthhub.example")
+	}
+	if !awsformat.ACMCertificate.MatchString(a.Frontend.CertificateArn) || !strings.Contains(a.Frontend.CertificateArn, ":acm:us-east-1:") {
+		c.fail("aws.frontend.certificateArn", a.Frontend.CertificateArn, "required: an ACM certificate in us-east-1, the region CloudFront takes certificates from")
+	}
 	if a.MonthlyBudgetUsd < 1 {
 		c.fail("aws.monthlyBudgetUsd", strconv.Itoa(a.MonthlyBudgetUsd), "must be a positive number of US dollars")
 	}

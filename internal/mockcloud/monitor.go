@@ -154,6 +154,7 @@ func (m *Monitor) state(r Resource, id string) resource.PropertyMap {
 			if _, ok := out["bucket"]; !ok {
 				out["bucket"] = resource.NewProperty(physical)
 			}
+			out["bucketRegionalDomainName"] = resource.NewProperty(fmt.Sprintf("%s.s3.%s.amazonaws.com", out["bucket"].StringValue(), region))
 		}
 		if _, ok := out["arn"]; !ok {
 			out["arn"] = resource.NewProperty(awsARN(module, kind, region, out))

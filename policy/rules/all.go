@@ -53,6 +53,7 @@ var All = []Rule{
 	loadBalancerHardened,
 	cloudFrontTLS,
 	cloudFrontLogging,
+	cloudFrontSecurityHeaders,
 	apiGatewayTLS,
 	apiGatewayAccessLogs,
 	apiGatewayAuthorization,

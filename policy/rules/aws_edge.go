@@ -321,3 +321,35 @@ var apiNoBodyLogging = Rule{
 		return nil
 	},
 }
+
+// TypeResponseHeadersPolicy is a CloudFront response headers policy.
+const TypeResponseHeadersPolicy = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
+
+// cloudFrontSecurityHeaders: HSTS keeps browsers on HTTPS after the first visit, and framing
+// the app in another site is how clickjacking steals a session.
+var cloudFrontSecurityHeaders = Rule{
+	Name:        "aws-cloudfront-security-headers",
+	Description: "Every distribution sends HSTS for at least a year and refuses framing, through a response headers policy (HIPAA 164.312(e)(1) transmission security, 164.312(a)(1) access control).",
+	Level:       Mandatory,
+	Types:       []string{TypeDistribution, TypeResponseHeadersPolicy},
+	CheckStack: func(all []Resource, _ Config) []Finding {
+		var out []Finding
+		for _, d := range all {
+			if d.Type != TypeDistribution {
+				continue
+			}
+			policy := dependencyOf(all, d, TypeResponseHeadersPolicy, nil)
+			if policy.URN == "" {
+				out = append(out, Finding{d.URN, "distribution has no response headers policy (HSTS, frame options)"})
+				continue
+			}
+			if age, _ := number(policy.Inputs, "securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec"); age < 31536000 {
+				out = append(out, Finding{policy.URN, fmt.Sprintf("HSTS max-age is %d seconds; at least one year (31536000)", age)})
+			}
+			if f := str(policy.Inputs, "securityHeadersConfig.frameOptions.frameOption"); f != "DENY" && f != "SAMEORIGIN" {
+				out = append(out, Finding{policy.URN, fmt.Sprintf("frame option is %q; DENY or SAMEORIGIN", f)})
+			}
+		}
+		return out
+	},
+}

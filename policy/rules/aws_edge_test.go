@@ -21,6 +21,12 @@ func edgeCases() []ruleCase {
 		"webAclId":      "arn:acl",
 	}
 	origin := func(o map[string]any) map[string]any { return with(goodDist, "origins", []any{o}) }
+	headers := func(age int64, frame string) Resource {
+		return res(TypeResponseHeadersPolicy, "h", map[string]any{"securityHeadersConfig": map[string]any{
+			"strictTransportSecurity": map[string]any{"accessControlMaxAgeSec": age},
+			"frameOptions":            map[string]any{"frameOption": frame},
+		}})
+	}
 	stage := res(TypeRestStage, "v1", map[string]any{"accessLogSettings": map[string]any{"destinationArn": "arn:lg"}})
 	httpAPI := res(TypeHTTPApi, "api", map[string]any{"protocolType": "HTTP"})
 	acl := res(TypeWebACL, "acl", map[string]any{})
@@ -56,6 +62,10 @@ func edgeCases() []ruleCase {
 		{"aws-cloudfront-tls", "HTTP to the origin", []Resource{dist(origin(map[string]any{"customOriginConfig": map[string]any{"originProtocolPolicy": "match-viewer"}}))}, true, "must be https-only"},
 		{"aws-cloudfront-tls", "TLS 1.0 to the origin", []Resource{dist(origin(map[string]any{"customOriginConfig": map[string]any{"originProtocolPolicy": "https-only", "originSslProtocols": []any{"TLSv1", "TLSv1.2"}}}))}, true, "allows TLSv1"},
 
+		{"aws-cloudfront-security-headers", "HSTS two years, DENY", []Resource{headers(63072000, "DENY"), dependsOn(dist(goodDist), headers(63072000, "DENY"))}, false, ""},
+		{"aws-cloudfront-security-headers", "no policy", []Resource{dist(goodDist)}, true, "no response headers policy"},
+		{"aws-cloudfront-security-headers", "a day of HSTS", []Resource{headers(86400, "DENY"), dependsOn(dist(goodDist), headers(86400, "DENY"))}, true, "HSTS max-age is 86400"},
+		{"aws-cloudfront-security-headers", "framing allowed", []Resource{headers(63072000, ""), dependsOn(dist(goodDist), headers(63072000, ""))}, true, `frame option is ""`},
 		{"aws-cloudfront-logging", "S3 logging", []Resource{dist(goodDist)}, false, ""},
 		{"aws-cloudfront-logging", "CloudWatch log delivery", []Resource{dist(with(goodDist, "loggingConfig", nil)), dependsOn(res(TypeLogDeliverySource, "cdn", nil), dist(nil))}, false, ""},
 		{"aws-cloudfront-logging", "no logging", []Resource{dist(with(goodDist, "loggingConfig", nil))}, true, "no access logging"},

@@ -43,12 +43,19 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 	if err != nil {
 		return err
 	}
+	// CloudFront takes certificates and web ACLs from us-east-1 and delivers its logs and
+	// metrics there.
+	edgeRegion, err := provider(ctx, "edge", "us-east-1", cfg)
+	if err != nil {
+		return err
+	}
 
 	keys, err := awsc.NewKeys(ctx, "keys", &awsc.KeysArgs{
-		Prefix:     prefix,
-		DRProvider: dr,
-		Protect:    cfg.Production(),
-		Tags:       tags,
+		Prefix:       prefix,
+		DRProvider:   dr,
+		EdgeProvider: edgeRegion,
+		Protect:      cfg.Production(),
+		Tags:         tags,
 	}, pulumi.Provider(primary))
 	if err != nil {
 		return err
@@ -168,7 +175,7 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 	if err != nil {
 		return err
 	}
-	apps, err := buildServerless(ctx, cfg, cat, primary, dr, keys, firewall.WebAclArn)
+	apps, err := buildServerless(ctx, cfg, cat, primary, edgeRegion, keys, firewall.WebAclArn)
 	if err != nil {
 		return err
 	}
@@ -285,6 +292,9 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 	ctx.Export("apiDomainTarget", apps.api.DomainTarget)
 	ctx.Export("userPoolId", apps.api.UserPoolId)
 	ctx.Export("userPoolClientId", apps.api.UserPoolClient)
+	ctx.Export("appUrl", apps.frontend.Url)
+	ctx.Export("appDomainTarget", apps.frontend.DomainTarget)
+	ctx.Export("appBucketName", apps.siteBucket)
 	ctx.Export("backupVaultArn", recovery.VaultArn)
 	ctx.Export("drBackupVaultArn", recovery.DRVaultArn)
 	return nil

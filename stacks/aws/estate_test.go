@@ -31,11 +31,17 @@ var productionCounts = map[string]int{
 	"aws:backup/vault:Vault":                                                 2,
 	"aws:backup/vaultLockConfiguration:VaultLockConfiguration":               2,
 	"aws:budgets/budget:Budget":                                              1,
+	"aws:cloudfront/distribution:Distribution":                               1,
+	"aws:cloudfront/originAccessControl:OriginAccessControl":                 1,
+	"aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy":             1,
 	"aws:cloudtrail/trail:Trail":                                             1,
 	"aws:cloudwatch/dashboard:Dashboard":                                     1,
-	"aws:cloudwatch/logGroup:LogGroup":                                       51,
+	"aws:cloudwatch/logDelivery:LogDelivery":                                 1,
+	"aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":           1,
+	"aws:cloudwatch/logDeliverySource:LogDeliverySource":                     1,
+	"aws:cloudwatch/logGroup:LogGroup":                                       53,
 	"aws:cloudwatch/logMetricFilter:LogMetricFilter":                         49,
-	"aws:cloudwatch/metricAlarm:MetricAlarm":                                 40, // 8 security alerts, 7 platform alarms, 25 serverless alarms
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                                 41, // 8 security alerts, 7 platform alarms, 25 serverless alarms, CloudFront 5xx
 	"aws:cognito/userPool:UserPool":                                          1,
 	"aws:cognito/userPoolClient:UserPoolClient":                              1,
 	"aws:dynamodb/table:Table":                                               7,
@@ -61,9 +67,9 @@ var productionCounts = map[string]int{
 	"aws:iam/role:Role":                                                      51,
 	"aws:iam/rolePolicy:RolePolicy":                                          49,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                      8,
-	"aws:kms/alias:Alias":                                                    9,
+	"aws:kms/alias:Alias":                                                    10,
 	"aws:kms/key:Key":                                                        5,
-	"aws:kms/replicaKey:ReplicaKey":                                          4,
+	"aws:kms/replicaKey:ReplicaKey":                                          5,
 	"aws:lambda/function:Function":                                           42,
 	"aws:lambda/permission:Permission":                                       39,
 	"aws:lb/listener:Listener":                                               2,
@@ -74,42 +80,43 @@ var productionCounts = map[string]int{
 	"aws:rds/clusterParameterGroup:ClusterParameterGroup":                    2,
 	"aws:rds/globalCluster:GlobalCluster":                                    1,
 	"aws:rds/subnetGroup:SubnetGroup":                                        2,
-	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":   4,
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":   5,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": 2,
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                 4,
-	"aws:s3/bucketPolicy:BucketPolicy":                                       4,
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                 4,
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                 5,
+	"aws:s3/bucketPolicy:BucketPolicy":                                       5,
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                 5,
 	"aws:s3/bucketReplicationConfig:BucketReplicationConfig":                 1,
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 4,
-	"aws:s3/bucketV2:BucketV2":                                        4,
-	"aws:s3/bucketVersioningV2:BucketVersioningV2":                    4,
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 5,
+	"aws:s3/bucketV2:BucketV2":                                        5,
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                    5,
 	"aws:secretsmanager/secret:Secret":                                3,
 	"aws:secretsmanager/secretRotation:SecretRotation":                3,
 	"aws:secretsmanager/secretVersion:SecretVersion":                  3,
-	"aws:sns/topic:Topic":                                             3,
-	"aws:sns/topicSubscription:TopicSubscription":                     3,
+	"aws:sns/topic:Topic":                                             4,
+	"aws:sns/topicSubscription:TopicSubscription":                     4,
 	"aws:sqs/queue:Queue":                                             42,
-	"aws:wafv2/webAcl:WebAcl":                                         1,
+	"aws:wafv2/webAcl:WebAcl":                                         2,
 	"aws:wafv2/webAclAssociation:WebAclAssociation":                   2,
-	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": 1,
+	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": 2,
 	"healthhub:aws:Alarms":                                            1,
 	"healthhub:aws:AuditTrail":                                        1,
 	"healthhub:aws:Cache":                                             1,
 	"healthhub:aws:Database":                                          1,
 	"healthhub:aws:DisasterRecovery":                                  1,
 	"healthhub:aws:EksCluster":                                        1,
+	"healthhub:aws:Frontend":                                          1,
 	"healthhub:aws:Function":                                          42, // the catalog's 41 functions and the rotation function
 	"healthhub:aws:Keys":                                              1,
 	"healthhub:aws:LoadBalancer":                                      1,
 	"healthhub:aws:Network":                                           2,
 	"healthhub:aws:PlatformAlarms":                                    1,
 	"healthhub:aws:Secrets":                                           1,
-	"healthhub:aws:SecureBucket":                                      4, // the audit archive, its DR copy, the load balancer access logs and the function artifacts
+	"healthhub:aws:SecureBucket":                                      5, // audit archive and its DR copy, load balancer access logs, function artifacts, web app
 	"healthhub:aws:SecurityAlerts":                                    1,
 	"healthhub:aws:ServiceApi":                                        1,
 	"healthhub:aws:Table":                                             7, // the catalog's 7 tables
-	"healthhub:aws:WebFirewall":                                       1,
-	"pulumi:providers:aws":                                            2,
+	"healthhub:aws:WebFirewall":                                       2,
+	"pulumi:providers:aws":                                            3, // primary, DR and the us-east-1 edge
 	"pulumi:pulumi:Stack":                                             1,
 }
 
@@ -131,7 +138,7 @@ func TestProductionStack(t *testing.T) {
 			regions[r.Name] = r.Inputs["region"].(string)
 		}
 	}
-	assert.Equal(t, map[string]string{"aws-primary": "eu-west-2", "aws-dr": "eu-west-1"}, regions)
+	assert.Equal(t, map[string]string{"aws-primary": "eu-west-2", "aws-dr": "eu-west-1", "aws-edge": "us-east-1"}, regions)
 
 	for _, r := range p.Resources {
 		switch r.Type {
@@ -168,15 +175,15 @@ var productionOnly = []string{
 // config: the only findings allowed are the production-only controls, so encryption,
 // exposure, TLS and logging are the same everywhere. The savings are in the network.
 func TestSmallerStacksAreCheaperNotWeaker(t *testing.T) {
-	prodCfg := rules.Config{AllowedRegions: []string{"eu-west-2", "eu-west-1"}, RetentionFloorDays: 2190, Environment: "production"}
+	prodCfg := rules.Config{AllowedRegions: []string{"eu-west-2", "eu-west-1", "us-east-1"}, RetentionFloorDays: 2190, Environment: "production"}
 	tests := []struct {
 		stack     string
 		nat       int // primary and DR
 		subnets   int
 		resources int
 	}{
-		{"staging", 2, 18, 752},
-		{"dev", 2, 12, 735},
+		{"staging", 2, 18, 778},
+		{"dev", 2, 12, 761},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {

@@ -22,13 +22,15 @@ var secretKeys = map[string]string{
 
 // serverlessEstate is what the rest of the estate needs of the serverless part.
 type serverlessEstate struct {
-	tableArns pulumi.StringArray // PHI stores for the backup plan
-	functions map[string]*serverless.Function
-	api       *serverless.ServiceApi
+	tableArns  pulumi.StringArray // PHI stores for the backup plan
+	functions  map[string]*serverless.Function
+	api        *serverless.ServiceApi
+	frontend   *serverless.Frontend
+	siteBucket pulumi.StringOutput
 }
 
 // buildServerless creates the catalog's tables, its functions and the secrets they use.
-func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalog, primary, dr pulumi.ProviderResource, keys *awsc.Keys, webACL pulumi.StringInput) (*serverlessEstate, error) {
+func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalog, primary, edge pulumi.ProviderResource, keys *awsc.Keys, webACL pulumi.StringInput) (*serverlessEstate, error) {
 	if err := cat.Validate(); err != nil {
 		return nil, err
 	}
@@ -137,6 +139,50 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	if err != nil {
 		return nil, err
 	}
+
+	// The web app: built files in a private bucket, served by CloudFront through origin access
+	// control, behind a CLOUDFRONT-scope web firewall in us-east-1.
+	siteTags := maps.Clone(tags)
+	siteTags["data-classification"] = "public-content"
+	site, err := awsc.NewSecureBucket(ctx, "web-app", &awsc.SecureBucketArgs{
+		Prefix: namer.Name("web"), KmsKeyArn: keys.Arn(awsc.DomainStorage), RetentionDays: cfg.RetentionDays,
+		Protect: cfg.Production(), Tags: siteTags,
+		PolicyStatements: func(arn string) []map[string]any {
+			return []map[string]any{{
+				"Sid":       "CloudFrontReadsTheApp",
+				"Effect":    "Allow",
+				"Principal": map[string]any{"Service": acct.Service("cloudfront")},
+				"Action":    "s3:GetObject",
+				"Resource":  arn + "/*",
+				"Condition": map[string]any{
+					"StringEquals": map[string]any{"aws:SourceAccount": acct.ID},
+					"ArnLike":      map[string]any{"aws:SourceArn": fmt.Sprintf("arn:%s:cloudfront::%s:distribution/*", acct.Partition, acct.ID)},
+				},
+			}}
+		},
+	}, onPrimary)
+	if err != nil {
+		return nil, err
+	}
+	edgeFirewall, err := awsc.NewWebFirewall(ctx, "web-app-firewall", &awsc.WebFirewallArgs{
+		Prefix: namer.Name("web"), Scope: awsc.ScopeCloudFront, AllowedCountries: cfg.AllowedCountries,
+		RateLimit: cfg.AWS.LoadBalancer.RateLimit, LogKmsKeyArn: keys.EdgeLogsArn(), LogRetentionDays: cfg.LogRetentionDays,
+		Protect: cfg.Production(), Tags: tags,
+	}, pulumi.Provider(edge))
+	if err != nil {
+		return nil, err
+	}
+	out.frontend, err = serverless.NewFrontend(ctx, "web-app", &serverless.FrontendArgs{
+		Prefix: namer.Name("web"), DomainName: cfg.AWS.Frontend.DomainName, CertificateArn: cfg.AWS.Frontend.CertificateArn,
+		AllowedCountries: cfg.AllowedCountries, WebAclArn: edgeFirewall.WebAclArn,
+		BucketRegionalDomainName: site.Bucket.BucketRegionalDomainName,
+		EdgeProvider:             edge, EdgeLogKmsKeyArn: keys.EdgeLogsArn(), LogRetentionDays: cfg.LogRetentionDays,
+		AlertEmail: cfg.AlertEmail, Protect: cfg.Production(), Tags: tags,
+	}, onPrimary)
+	if err != nil {
+		return nil, err
+	}
+	out.siteBucket = site.BucketName
 
 	if _, err := serverless.NewAlarms(ctx, "apps-alarms", &serverless.AlarmsArgs{
 		Prefix: namer.Name("apps"), Catalog: cat, FunctionNames: functionNames, TableNames: tableNames,

@@ -178,7 +178,7 @@ func NewFrontend(ctx *pulumi.Context, name string, args *FrontendArgs, opts ...p
 	destination, err := cloudwatch.NewLogDeliveryDestination(ctx, id, &cloudwatch.LogDeliveryDestinationArgs{
 		Name: pulumi.String(id), OutputFormat: pulumi.String("json"),
 		DeliveryDestinationConfiguration: cloudwatch.LogDeliveryDestinationDeliveryDestinationConfigurationArgs{DestinationResourceArn: logs.Arn},
-		Tags: kit.Tags(args.Tags, id),
+		Tags:                             kit.Tags(args.Tags, id),
 	}, edge...)
 	if err != nil {
 		return nil, err

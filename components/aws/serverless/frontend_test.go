@@ -31,7 +31,6 @@ func frontendArgs(edge pulumi.ProviderResource, mutate func(*FrontendArgs)) *Fro
 	return a
 }
 
-
 func TestFrontendDefaults(t *testing.T) {
 	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
 		edge, err := awssdk.NewProvider(ctx, "aws-edge", &awssdk.ProviderArgs{Region: pulumi.String("us-east-1")})
