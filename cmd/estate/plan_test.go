@@ -151,6 +151,8 @@ const validStack = `config:
     secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealSpeechKey
   healthhub:googleVisionKey:
     secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealVisionKey
+  healthhub:pagerUrl:
+    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealPagerUrl
 `
 
 func TestPlanBadConfigExitsTwoWithEveryProblem(t *testing.T) {

@@ -57,10 +57,22 @@ type AWS struct {
 	EKS EKS `json:"eks"`
 	// API configures the serverless estate's API.
 	API API `json:"api"`
+	// Tables chooses on-demand (default) or provisioned capacity for the catalog's tables.
+	Tables Tables `json:"tables"`
 	// Frontend configures the web app's CloudFront distribution.
 	Frontend Frontend `json:"frontend"`
 	// MonthlyBudgetUsd is the monthly cost budget; a forecast above 110% warns.
 	MonthlyBudgetUsd int `json:"monthlyBudgetUsd"`
+}
+
+// Tables holds the settings under healthhub:aws.tables.
+type Tables struct {
+	// Provisioned switches the tables to provisioned capacity with target-tracking autoscaling
+	// between MinCapacity and MaxCapacity at TargetUtilization percent.
+	Provisioned       bool `json:"provisioned"`
+	MinCapacity       int  `json:"minCapacity"`
+	MaxCapacity       int  `json:"maxCapacity"`
+	TargetUtilization int  `json:"targetUtilization"`
 }
 
 // Frontend holds the settings under healthhub:aws.frontend.

@@ -29,6 +29,7 @@ func valid() map[string]string {
 		KeyOpenAIApiKey:     SecretPlaceholder,
 		KeyAzureSpeechKey:   SecretPlaceholder,
 		KeyGoogleVisionKey:  SecretPlaceholder,
+		KeyPagerURL:         SecretPlaceholder,
 		"aws":               `{"loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `}`,
 	}
 }
@@ -70,7 +71,7 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, []string{"eu-west-2", "eu-west-1", "us-east-1"}, cfg.AllowedRegions)
 	assert.Equal(t, 2555, cfg.RetentionDays)
 	assert.Equal(t, 2192, cfg.LogRetentionDays, "default from Keys")
-	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig, MonthlyBudgetUsd: 20000, Frontend: Frontend{"app.healthhub.example", testEdgeCertificate}}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.20.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig, MonthlyBudgetUsd: 20000, Tables: Tables{false, 10, 1000, 70}, Frontend: Frontend{"app.healthhub.example", testEdgeCertificate}}, cfg.AWS)
 	assert.Equal(t, []string{"GB", "IE", "US"}, cfg.AllowedCountries, "default from Keys")
 }
 
@@ -152,6 +153,7 @@ func TestParseRejects(t *testing.T) {
 		{"no API domain", map[string]string{"aws": `{"loadBalancer":{"certificateArn":"` + testCertificate + `"}}`}, "aws.api.domainName", "required: the API's DNS name"},
 		{"API burst below rate", map[string]string{"aws": awsWith(`"api":{"domainName":"api.healthhub.example","certificateArn":"` + testCertificate + `","rateLimit":500}`)}, "aws.api.rateLimit", "burstLimit at least rateLimit"},
 		{"frontend certificate outside us-east-1", map[string]string{"aws": awsWith(`"frontend":{"domainName":"app.healthhub.example","certificateArn":"` + testCertificate + `"}`)}, "aws.frontend.certificateArn", "in us-east-1"},
+		{"autoscaling bounds", map[string]string{"aws": awsWith(`"tables":{"provisioned":true,"minCapacity":100,"maxCapacity":10}`)}, "aws.tables", "1 <= minCapacity <= maxCapacity"},
 		{"no budget", map[string]string{"aws": awsWith(`"monthlyBudgetUsd":0`)}, "aws.monthlyBudgetUsd", "positive"},
 		{"bad account id", map[string]string{"aws": `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az","allowedAccountIds":["12345"]}`}, "aws.allowedAccountIds", "12-digit"},
 	}
@@ -184,7 +186,7 @@ func TestParseReportsEveryProblemAtOnce(t *testing.T) {
 func TestAWSFieldsLeftOutKeepDefaults(t *testing.T) {
 	cfg, err := Parse(with(map[string]string{"aws": `{"vpcCidr":"10.40.0.0/16","loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `}`}))
 	require.NoError(t, err)
-	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig, MonthlyBudgetUsd: 20000, Frontend: Frontend{"app.healthhub.example", testEdgeCertificate}}, cfg.AWS)
+	assert.Equal(t, AWS{VpcCidr: "10.40.0.0/16", DrVpcCidr: "10.21.0.0/16", AvailabilityZones: 3, NatGateways: "per-az", Database: defaultDatabase, Cache: defaultCache, LoadBalancer: testLB, EKS: defaultEKS, API: testAPIConfig, MonthlyBudgetUsd: 20000, Tables: Tables{false, 10, 1000, 70}, Frontend: Frontend{"app.healthhub.example", testEdgeCertificate}}, cfg.AWS)
 
 	cfg, err = Parse(with(map[string]string{"environment": "dev", "aws": `{"database":{"instances":1,"backupRetentionDays":7},"loadBalancer":{"certificateArn":"` + testCertificate + `"},` + testAPI + `}`}))
 	require.NoError(t, err)
@@ -266,7 +268,7 @@ func FuzzParse(f *testing.F) {
 		raw := map[string]string{
 			"cloud": cloud, "environment": env, "primaryRegion": primary, "drRegion": dr,
 			"allowedRegions": allowed, "retentionDays": retention, "logRetentionDays": logRetention,
-			"alertEmail": email, "owner": "platform", "costCentre": "cc-1", KeyDatabasePassword: "x", KeyCacheAuthToken: "x", KeyOpenAIApiKey: "x", KeyAzureSpeechKey: "x", KeyGoogleVisionKey: "x",
+			"alertEmail": email, "owner": "platform", "costCentre": "cc-1", KeyDatabasePassword: "x", KeyCacheAuthToken: "x", KeyOpenAIApiKey: "x", KeyAzureSpeechKey: "x", KeyGoogleVisionKey: "x", KeyPagerURL: "x",
 		}
 		if awsObj != "" {
 			raw["aws"] = awsObj

@@ -55,13 +55,18 @@ var Keys = []Key{
 		`"app":{"instanceType":"m7i.xlarge","min":3,"max":12},` +
 		`"gpu":{"instanceType":"g5.xlarge","min":0,"max":4}}},` +
 		`"api":{"domainName":"","certificateArn":"","rateLimit":100,"burstLimit":200},` +
-		`"frontend":{"domainName":"","certificateArn":""},"monthlyBudgetUsd":20000}`},
+		`"frontend":{"domainName":"","certificateArn":""},"monthlyBudgetUsd":20000,` +
+		`"tables":{"provisioned":false,"minCapacity":10,"maxCapacity":1000,"targetUtilization":70}}`},
 	{Name: KeyDatabasePassword, Secret: true},
 	{Name: KeyCacheAuthToken, Secret: true},
 	{Name: KeyOpenAIApiKey, Secret: true},
 	{Name: KeyAzureSpeechKey, Secret: true},
 	{Name: KeyGoogleVisionKey, Secret: true},
+	{Name: KeyPagerURL, Secret: true},
 }
+
+// KeyPagerURL is the on-call pager's HTTPS webhook, which receives critical alarms.
+const KeyPagerURL = "pagerUrl"
 
 // The AI providers' API keys, which the estate holds in Secrets Manager.
 const (

@@ -257,7 +257,7 @@ func parseAWS(c *checker, v, env string) AWS {
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks, api, frontend, monthlyBudgetUsd (%v)", err)
+		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks, api, frontend, tables, monthlyBudgetUsd (%v)", err)
 		return AWS{}
 	}
 	primary := privateCIDR(c, "aws.vpcCidr", a.VpcCidr)
@@ -292,6 +292,10 @@ func parseAWS(c *checker, v, env string) AWS {
 	}
 	if !awsformat.ACMCertificate.MatchString(a.Frontend.CertificateArn) || !strings.Contains(a.Frontend.CertificateArn, ":acm:us-east-1:") {
 		c.fail("aws.frontend.certificateArn", a.Frontend.CertificateArn, "required: an ACM certificate in us-east-1, the region CloudFront takes certificates from")
+	}
+	if t := a.Tables; t.MinCapacity < 1 || t.MaxCapacity < t.MinCapacity || t.TargetUtilization < 20 || t.TargetUtilization > 90 {
+		c.fail("aws.tables", fmt.Sprintf("min %d, max %d, target %d%%", t.MinCapacity, t.MaxCapacity, t.TargetUtilization),
+			"must have 1 <= minCapacity <= maxCapacity and targetUtilization from 20 to 90")
 	}
 	if a.MonthlyBudgetUsd < 1 {
 		c.fail("aws.monthlyBudgetUsd", strconv.Itoa(a.MonthlyBudgetUsd), "must be a positive number of US dollars")

@@ -112,6 +112,7 @@ func programStack(t *testing.T, environment string, program pulumi.RunFunc) auto
 		"healthhub:openaiApiKey":     {Value: "x", Secret: true},
 		"healthhub:azureSpeechKey":   {Value: "x", Secret: true},
 		"healthhub:googleVisionKey":  {Value: "x", Secret: true},
+		"healthhub:pagerUrl":         {Value: "https://pager.example/x", Secret: true},
 		"healthhub:aws":              {Value: `{"loadBalancer":{"certificateArn":"arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"},"api":{"domainName":"api.healthhub.example","certificateArn":"arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"},"frontend":{"domainName":"app.healthhub.example","certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"}}`},
 	}))
 	return s

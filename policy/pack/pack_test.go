@@ -104,7 +104,7 @@ func TestStackDefaultsComeFromStackConfig(t *testing.T) {
 			"healthhub:costCentre":       "cc-1",
 			"healthhub:databasePassword": "pack-test-password",
 			"healthhub:cacheAuthToken":   "pack-test-cache-token",
-			"healthhub:openaiApiKey":     "x", "healthhub:azureSpeechKey": "x", "healthhub:googleVisionKey": "x",
+			"healthhub:openaiApiKey":     "x", "healthhub:azureSpeechKey": "x", "healthhub:googleVisionKey": "x", "healthhub:pagerUrl": "https://pager.example/x",
 			"healthhub:aws": `{"loadBalancer":{"certificateArn":"arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"},"api":{"domainName":"api.healthhub.example","certificateArn":"arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"},"frontend":{"domainName":"app.healthhub.example","certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"}}`,
 		},
 	})

@@ -59,6 +59,10 @@ var All = []Rule{
 	apiGatewayAuthorization,
 	apiNoBodyLogging,
 	cognitoMFA,
+	cognitoClient,
+	deliveryTLS,
+	secretValueSecret,
+	alarmsNotify,
 	wafOnEntryPoints,
 	wafLogging,
 

@@ -353,3 +353,86 @@ var cloudFrontSecurityHeaders = Rule{
 		return out
 	},
 }
+
+// Types the serverless estate adds that carry a security setting.
+const (
+	TypeSnsSubscription     = "aws:sns/topicSubscription:TopicSubscription"
+	TypeOriginAccessControl = "aws:cloudfront/originAccessControl:OriginAccessControl"
+	TypeRestIntegration     = "aws:apigateway/integration:Integration"
+	TypeCognitoClient       = "aws:cognito/userPoolClient:UserPoolClient"
+)
+
+// deliveryTLS: alerts and API calls leave the estate only over TLS, and CloudFront signs every
+// request it makes to a private origin.
+var deliveryTLS = Rule{
+	Name:        "aws-delivery-over-tls",
+	Description: "Alert subscriptions and API integrations use HTTPS, never plain HTTP, and CloudFront signs every origin request (HIPAA 164.312(e)(1) transmission security).",
+	Level:       Mandatory,
+	Types:       []string{TypeSnsSubscription, TypeRestIntegration, TypeOriginAccessControl},
+	Check: func(r Resource, _ Config) []string {
+		switch r.Type {
+		case TypeSnsSubscription:
+			if p := str(r.Inputs, "protocol"); p == "http" {
+				return []string{"protocol is http; alerts leave over https"}
+			}
+		case TypeRestIntegration:
+			if u := str(r.Inputs, "uri"); strings.HasPrefix(u, "http://") {
+				return []string{fmt.Sprintf("uri %s is plain HTTP", u)}
+			}
+		case TypeOriginAccessControl:
+			if b := str(r.Inputs, "signingBehavior"); b != "always" {
+				return []string{fmt.Sprintf("signingBehavior is %q; must be always", b)}
+			}
+		}
+		return nil
+	},
+}
+
+// cognitoClient: an app client must not reveal which accounts exist, and a stolen refresh
+// token must be revocable.
+var cognitoClient = Rule{
+	Name:        "aws-cognito-client-hardened",
+	Description: "User pool app clients hide whether an account exists and allow token revocation (HIPAA 164.312(d) person or entity authentication).",
+	Level:       Mandatory,
+	Types:       []string{TypeCognitoClient},
+	Check: func(r Resource, _ Config) []string {
+		var out []string
+		if v := str(r.Inputs, "preventUserExistenceErrors"); v != "ENABLED" {
+			out = append(out, fmt.Sprintf("preventUserExistenceErrors is %q; must be ENABLED", v))
+		}
+		if v, ok := get(r.Inputs, "enableTokenRevocation"); ok && v != true {
+			out = append(out, "enableTokenRevocation must be true")
+		}
+		return out
+	},
+}
+
+// TypeSecretVersion holds a secret's value.
+const TypeSecretVersion = "aws:secretsmanager/secretVersion:SecretVersion"
+
+var secretValueSecret = Rule{
+	Name:        "aws-secret-values-secret",
+	Description: "Secret values reach Secrets Manager as Pulumi secrets, never in clear text in state or plans (HIPAA 164.312(a)(2)(iv) encryption, 164.312(d) authentication).",
+	Level:       Mandatory,
+	Types:       []string{TypeSecretVersion},
+	Check: func(r Resource, _ Config) []string {
+		if v, ok := get(r.Inputs, "secretString"); ok && v != Secret {
+			return []string{"secretString is in clear text; pass it as a Pulumi secret"}
+		}
+		return nil
+	},
+}
+
+// alarmsNotify is advisory: an alarm nobody hears may still feed a dashboard on purpose.
+var alarmsNotify = Rule{
+	Name:        "aws-alarms-notify",
+	Description: "Every CloudWatch alarm notifies a topic when it fires (HIPAA 164.308(a)(6)(ii) security incident response and reporting). Advisory: an alarm may feed a dashboard only.",
+	Level:       Advisory,
+	Types:       []string{TypeMetricAlarm},
+	Check: func(r Resource, _ Config) []string {
+		if len(list(r.Inputs, "alarmActions")) == 0 {
+			return []string{"alarmActions is empty: the alarm notifies no one"}
+		}
+		return nil
+	},
+}

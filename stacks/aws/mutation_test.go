@@ -210,6 +210,13 @@ var mutations = []mutation{
 	{rule: "aws-waf-on-public-entry-points", what: "distribution without a web ACL", types: []string{rules.TypeDistribution}, apply: remove("webAclId")},
 	{rule: "aws-cloudfront-logging", what: "access log delivery removed", types: []string{rules.TypeLogDeliverySource}, drop: true},
 	{rule: "aws-cloudfront-security-headers", what: "a day of HSTS", types: []string{rules.TypeResponseHeadersPolicy}, apply: set("securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec", 86400.0)},
+	{rule: "aws-delivery-over-tls", what: "pager over plain HTTP", types: []string{rules.TypeSnsSubscription}, apply: func(r *rules.Resource) bool {
+		return r.Inputs["protocol"] == "https" && setPath(r.Inputs, "protocol", "http")
+	}},
+	{rule: "aws-delivery-over-tls", what: "unsigned origin requests", types: []string{rules.TypeOriginAccessControl}, apply: set("signingBehavior", "never")},
+	{rule: "aws-cognito-client-hardened", what: "user existence revealed", types: []string{rules.TypeCognitoClient}, apply: set("preventUserExistenceErrors", "LEGACY")},
+	{rule: "aws-secret-values-secret", what: "secret value in clear text", types: []string{rules.TypeSecretVersion}, apply: set("secretString", "sk-live-123")},
+	{rule: "aws-alarms-notify", what: "alarm notifies no one", types: []string{rules.TypeMetricAlarm}, apply: remove("alarmActions")},
 	{rule: "phi-data-stores-have-dr-copy", what: "a cluster of the global database removed", types: []string{rules.TypeRdsCluster}, drop: true},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication disabled", types: []string{rules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
 	{rule: "phi-data-stores-have-dr-copy", what: "replication removed", types: []string{rules.TypeBucketReplication}, drop: true},

@@ -68,12 +68,16 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	tables := map[string]serverless.TableRef{}
 	tableNames := map[string]pulumi.StringInput{}
 	for _, t := range cat.Tables {
+		var provisioned *serverless.Autoscaling
+		if tc := cfg.AWS.Tables; tc.Provisioned {
+			provisioned = &serverless.Autoscaling{Min: tc.MinCapacity, Max: tc.MaxCapacity, TargetUtilization: tc.TargetUtilization}
+		}
 		var replica *serverless.TableReplica
 		if t.PHI {
 			replica = &serverless.TableReplica{Region: cfg.DRRegion, KmsKeyArn: drDatabaseKey}
 		}
 		table, err := serverless.NewTable(ctx, "table-"+t.Name, &serverless.TableArgs{
-			Prefix: namer.Name(t.Name), Table: t, KmsKeyArn: keys.Arn(awsc.DomainDatabase), DR: replica,
+			Prefix: namer.Name(t.Name), Table: t, KmsKeyArn: keys.Arn(awsc.DomainDatabase), DR: replica, Provisioned: provisioned,
 			Production: cfg.Production(), Protect: cfg.Production(), Tags: tags,
 		}, onPrimary)
 		if err != nil {
@@ -184,11 +188,16 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	}
 	out.siteBucket = site.BucketName
 
+	pager, err := secret(ctx, config.KeyPagerURL)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := serverless.NewAlarms(ctx, "apps-alarms", &serverless.AlarmsArgs{
 		Prefix: namer.Name("apps"), Catalog: cat, FunctionNames: functionNames, TableNames: tableNames,
 		ApiName: pulumi.String(namer.Name("api")), ApiStage: "v1",
 		CertificateArns:  []string{cfg.AWS.API.CertificateArn, cfg.AWS.LoadBalancer.CertificateArn},
 		AlertEmail:       cfg.AlertEmail,
+		PagerUrl:         pager,
 		MonthlyBudgetUsd: cfg.AWS.MonthlyBudgetUsd,
 		KmsKeyArn:        keys.Arn(awsc.DomainLogs),
 		Tags:             tags,

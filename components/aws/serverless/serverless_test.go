@@ -191,3 +191,27 @@ func TestFunctionArgErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestTableProvisionedWithAutoscaling(t *testing.T) {
+	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+		_, err := NewTable(ctx, "appointments", tableArgs("appointments", func(a *TableArgs) {
+			a.Provisioned = &Autoscaling{Min: 10, Max: 1000, TargetUtilization: 70}
+		}), pulumi.Provider(p.Primary))
+		return err
+	})
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: "aws:dynamodb/table:Table", Name: "hh-appointments", Path: "billingMode", Want: "PROVISIONED"},
+		{Type: "aws:dynamodb/table:Table", Name: "hh-appointments", Path: "readCapacity", Want: int64(10)},
+		{Type: "aws:dynamodb/table:Table", Name: "hh-appointments", Path: "globalSecondaryIndexes[0].readCapacity", Want: int64(10)},
+		{Type: "aws:appautoscaling/target:Target", Name: "hh-appointments-read", Path: "maxCapacity", Want: int64(1000)},
+		{Type: "aws:appautoscaling/target:Target", Name: "hh-appointments-write", Path: "scalableDimension", Want: "dynamodb:table:WriteCapacityUnits"},
+		{Type: "aws:appautoscaling/policy:Policy", Name: "hh-appointments-read", Path: "targetTrackingScalingPolicyConfiguration.targetValue", Want: int64(70)},
+		{Type: "aws:appautoscaling/policy:Policy", Name: "hh-appointments-read", Path: "targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType", Want: "DynamoDBReadCapacityUtilization"},
+	})
+
+	_, err := kittest.Run(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+		_, err := NewTable(ctx, "t", tableArgs("records", func(a *TableArgs) { a.Provisioned = &Autoscaling{Min: 100, Max: 10, TargetUtilization: 70} }), pulumi.Provider(p.Primary))
+		return err
+	})
+	require.ErrorContains(t, err, "Table: Provisioned = min 100, max 10: must have 1 <= min <= max")
+}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -24,10 +25,20 @@ type TableArgs struct {
 	KmsKeyArn pulumi.StringInput
 	// DR is where a PHI table keeps its replica. Required for PHI tables in production.
 	DR *TableReplica
+	// Provisioned, when set, switches from on-demand to provisioned capacity scaled by target
+	// tracking (the seed's 10 to 1000 units at 70% utilization).
+	Provisioned *Autoscaling
 	// Production turns on deletion protection; Protect keeps the table through destroys.
 	Production bool
 	Protect    bool
 	Tags       map[string]string
+}
+
+// Autoscaling bounds provisioned read and write capacity.
+type Autoscaling struct {
+	Min, Max int
+	// TargetUtilization is the percentage of provisioned capacity target tracking aims at.
+	TargetUtilization int
 }
 
 // TableReplica is a global-table replica in another region.
@@ -61,6 +72,10 @@ func (a *TableArgs) Validate() error {
 		return kit.ArgError(c, "DR", nil, "required for a PHI table in production: a replica in the DR region")
 	case a.DR != nil && (a.DR.Region == "" || a.DR.KmsKeyArn == nil):
 		return kit.ArgError(c, "DR", a.DR.Region, "needs a region and the DR replica of the key")
+	case a.Provisioned != nil && (a.Provisioned.Min < 1 || a.Provisioned.Max < a.Provisioned.Min):
+		return kit.ArgError(c, "Provisioned", fmt.Sprintf("min %d, max %d", a.Provisioned.Min, a.Provisioned.Max), "must have 1 <= min <= max")
+	case a.Provisioned != nil && (a.Provisioned.TargetUtilization < 20 || a.Provisioned.TargetUtilization > 90):
+		return kit.ArgError(c, "Provisioned.TargetUtilization", a.Provisioned.TargetUtilization, "must be 20 to 90 (percent)")
 	}
 	return kit.RequireTags(c, a.Tags)
 }
@@ -110,15 +125,32 @@ func NewTable(ctx *pulumi.Context, name string, args *TableArgs, opts ...pulumi.
 		tableArgs.StreamEnabled = pulumi.Bool(true)
 		tableArgs.StreamViewType = pulumi.String("NEW_AND_OLD_IMAGES")
 	}
+	tableOpts := kit.Stateful(t, args.Protect)
+	if p := args.Provisioned; p != nil {
+		tableArgs.BillingMode = pulumi.String("PROVISIONED")
+		tableArgs.ReadCapacity, tableArgs.WriteCapacity = pulumi.Int(p.Min), pulumi.Int(p.Min)
+		for i := range indexes {
+			g := indexes[i].(dynamodb.TableGlobalSecondaryIndexArgs)
+			g.ReadCapacity, g.WriteCapacity = pulumi.Int(p.Min), pulumi.Int(p.Min)
+			indexes[i] = g
+		}
+		// Target tracking moves the capacity; the program must not move it back.
+		tableOpts = append(tableOpts, pulumi.IgnoreChanges([]string{"readCapacity", "writeCapacity"}))
+	}
 	if args.DR != nil {
 		tableArgs.Replicas = dynamodb.TableReplicaTypeArray{dynamodb.TableReplicaTypeArgs{
 			RegionName: pulumi.String(args.DR.Region), KmsKeyArn: args.DR.KmsKeyArn,
 			PointInTimeRecovery: pulumi.Bool(true), PropagateTags: pulumi.Bool(true),
 		}}
 	}
-	table, err := dynamodb.NewTable(ctx, args.Prefix, tableArgs, kit.Stateful(t, args.Protect)...)
+	table, err := dynamodb.NewTable(ctx, args.Prefix, tableArgs, tableOpts...)
 	if err != nil {
 		return nil, err
+	}
+	if args.Provisioned != nil {
+		if err := autoscale(ctx, t, args, table); err != nil {
+			return nil, err
+		}
 	}
 	t.Name = table.Name
 	t.Arn = table.Arn
@@ -134,4 +166,35 @@ func tableTags(args *TableArgs) pulumi.StringMap {
 		t["data-classification"] = pulumi.String("operational")
 	}
 	return t
+}
+
+// autoscale tracks the target utilization on reads and writes between the bounds.
+func autoscale(ctx *pulumi.Context, t *Table, args *TableArgs, table *dynamodb.Table) error {
+	for _, dim := range []struct{ name, unit, metric string }{
+		{"read", "ReadCapacityUnits", "DynamoDBReadCapacityUtilization"},
+		{"write", "WriteCapacityUnits", "DynamoDBWriteCapacityUtilization"},
+	} {
+		target, err := appautoscaling.NewTarget(ctx, args.Prefix+"-"+dim.name, &appautoscaling.TargetArgs{
+			ServiceNamespace: pulumi.String("dynamodb"), ResourceId: pulumi.Sprintf("table/%s", table.Name),
+			ScalableDimension: pulumi.String("dynamodb:table:" + dim.unit),
+			MinCapacity:       pulumi.Int(args.Provisioned.Min), MaxCapacity: pulumi.Int(args.Provisioned.Max),
+			Tags: kit.Tags(args.Tags, args.Prefix+"-"+dim.name),
+		}, pulumi.Parent(t))
+		if err != nil {
+			return err
+		}
+		if _, err := appautoscaling.NewPolicy(ctx, args.Prefix+"-"+dim.name, &appautoscaling.PolicyArgs{
+			Name: pulumi.String(args.Prefix + "-" + dim.name), PolicyType: pulumi.String("TargetTrackingScaling"),
+			ServiceNamespace: target.ServiceNamespace, ResourceId: target.ResourceId, ScalableDimension: target.ScalableDimension,
+			TargetTrackingScalingPolicyConfiguration: appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs{
+				TargetValue: pulumi.Float64(float64(args.Provisioned.TargetUtilization)),
+				PredefinedMetricSpecification: appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs{
+					PredefinedMetricType: pulumi.String(dim.metric),
+				},
+			},
+		}, pulumi.Parent(t)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
