@@ -39,6 +39,7 @@ func newRootCommand(program pulumi.RunFunc) *rootCommand {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newPlanCommand(program), newAuditCommand())
+	root.AddCommand(newReleaseCommands(program)...)
 	return &rootCommand{cmd: root}
 }
 

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/spf13/cobra"
+
+	"github.com/healthhub/estate/internal/config"
+	"github.com/healthhub/estate/internal/release"
+	"github.com/healthhub/estate/internal/stackfile"
+)
+
+// Exit codes of the release commands, on top of the plan's.
+const (
+	exitPolicy  = 3 // a mandatory policy violation
+	exitLocked  = 4 // the stack stayed locked by another update
+	exitChanges = 5 // --expect-no-changes, and there are changes
+)
+
+type releaseFlags struct {
+	dir, backend, secretsProvider, pulumiRoot string
+	policyPacks, targets                      []string
+	parallel                                  int
+	json, expectNoChanges, refresh            bool
+	yesDestroyProduction                      bool
+	lockWait                                  time.Duration
+}
+
+// newReleaseCommands are preview, up, refresh, destroy and outputs: the pipeline's verbs, run
+// on the program compiled into this binary through the Automation API.
+func newReleaseCommands(program pulumi.RunFunc) []*cobra.Command {
+	verbs := []struct{ use, short string }{
+		{"preview", "Show what `up` would change, with the policy pack applied"},
+		{"up", "Deploy the stack"},
+		{"refresh", "Read the deployed resources back into the stack's state"},
+		{"destroy", "Delete the stack's resources (production needs --yes-destroy-production)"},
+		{"outputs", "Print the stack's outputs, secrets masked"},
+	}
+	var cmds []*cobra.Command
+	for _, v := range verbs {
+		f := &releaseFlags{}
+		cmd := &cobra.Command{
+			Use:   v.use + " STACK",
+			Short: v.short,
+			Args:  cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return runRelease(cmd, program, v.use, args[0], f)
+			},
+		}
+		fl := cmd.Flags()
+		fl.StringVar(&f.dir, "dir", ".", "directory holding Pulumi.yaml and Pulumi.<stack>.yaml")
+		fl.StringVar(&f.backend, "backend", os.Getenv("PULUMI_BACKEND_URL"), "state backend URL (s3://..., file://...); default: $PULUMI_BACKEND_URL or the CLI's login")
+		fl.StringVar(&f.secretsProvider, "secrets-provider", "", "secrets provider for a new stack (awskms://..., passphrase)")
+		fl.StringVar(&f.pulumiRoot, "pulumi-root", os.Getenv("PULUMI_ROOT"), "directory whose bin/pulumi is the CLI; default: $PULUMI_ROOT or pulumi on PATH")
+		fl.StringArrayVar(&f.policyPacks, "policy-pack", nil, "built policy pack binary to apply (repeatable)")
+		fl.StringArrayVar(&f.targets, "target", nil, "URN to limit the operation to (repeatable)")
+		fl.IntVar(&f.parallel, "parallel", 0, "resource operations run at once (0: the CLI's default)")
+		fl.BoolVar(&f.json, "json", false, "print the summary as JSON")
+		fl.BoolVar(&f.expectNoChanges, "expect-no-changes", false, "exit 5 if the operation would change anything")
+		fl.BoolVar(&f.refresh, "refresh", false, "refresh the state before the operation")
+		fl.DurationVar(&f.lockWait, "lock-wait", 2*time.Minute, "how long to retry while another update holds the stack")
+		if v.use == "destroy" {
+			fl.BoolVar(&f.yesDestroyProduction, "yes-destroy-production", false, "allow destroying a production stack")
+		}
+		cmds = append(cmds, cmd)
+	}
+	return cmds
+}
+
+func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, f *releaseFlags) error {
+	if verb == "destroy" && !f.yesDestroyProduction {
+		s, err := stackfile.Load(f.dir, stack)
+		if err != nil {
+			return &exitError{exitBadConfig, err}
+		}
+		if cfg, err := config.Parse(s.Short(config.Namespace)); err == nil && cfg.Production() {
+			return &exitError{exitFailure, fmt.Errorf("refusing to destroy %s: it is a production stack; pass --yes-destroy-production if that is really meant", stack)}
+		}
+	}
+	// SIGINT and SIGTERM cancel the operation: the CLI stops cleanly and releases the lock.
+	parent := cmd.Context()
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	d, err := release.Open(ctx, release.Options{
+		Dir: f.dir, Stack: stack, Program: program, Backend: f.backend, SecretsProvider: f.secretsProvider,
+		PolicyPacks: f.policyPacks, Targets: f.targets, Parallel: f.parallel, Refresh: f.refresh,
+		LockWait: f.lockWait, Progress: cmd.ErrOrStderr(), PulumiRoot: f.pulumiRoot,
+	})
+	if err != nil {
+		return releaseError(err)
+	}
+	var res release.Result
+	switch verb {
+	case "preview":
+		res, err = d.Preview(ctx)
+	case "up":
+		res, err = d.Up(ctx)
+	case "refresh":
+		res, err = d.Refresh(ctx)
+	case "destroy":
+		res, err = d.Destroy(ctx)
+	case "outputs":
+		res, err = d.Outputs(ctx)
+	}
+	if err != nil {
+		return releaseError(err)
+	}
+	if err := printResult(cmd, res, f.json); err != nil {
+		return &exitError{exitFailure, err}
+	}
+	if f.expectNoChanges && res.Changed() {
+		return &exitError{exitChanges, fmt.Errorf("%s of %s would change resources: %v", verb, stack, res.Changes)}
+	}
+	return nil
+}
+
+// releaseError maps the driver's failures to exit codes.
+func releaseError(err error) error {
+	var policy *release.PolicyError
+	var locked *release.LockedError
+	switch {
+	case errors.As(err, &policy):
+		return &exitError{exitPolicy, err}
+	case errors.As(err, &locked):
+		return &exitError{exitLocked, err}
+	}
+	return &exitError{exitFailure, err}
+}
+
+func printResult(cmd *cobra.Command, res release.Result, asJSON bool) error {
+	out := cmd.OutOrStdout()
+	if asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(out, "%s of %s", res.Operation, res.Stack)
+	if res.Duration != "" {
+		fmt.Fprintf(out, " (%s)", res.Duration)
+	}
+	fmt.Fprintln(out, ":")
+	ops := make([]string, 0, len(res.Changes))
+	for op := range res.Changes {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	for _, op := range ops {
+		fmt.Fprintf(out, "    %-8s %d\n", op, res.Changes[op])
+	}
+	if len(res.Outputs) > 0 {
+		fmt.Fprintln(out, "Outputs:")
+		names := make([]string, 0, len(res.Outputs))
+		for k := range res.Outputs {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Fprintf(out, "    %s: %v\n", k, res.Outputs[k])
+		}
+	}
+	return nil
+}

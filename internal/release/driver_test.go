@@ -1,0 +1,121 @@
+package release
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var packPath string
+
+// TestMain builds the policy pack the policy test runs; the CLI comes from `make cli`.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "healthhub-release")
+	if err != nil {
+		panic(err)
+	}
+	packPath = filepath.Join(dir, "healthhub-policy")
+	build := exec.Command("go", "build", "-o", packPath, "../../policy")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		panic("building the policy pack: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func cliRoot(t *testing.T) string {
+	t.Helper()
+	root := os.Getenv("PULUMI_ROOT")
+	if root == "" {
+		root = filepath.Join("..", "..", ".cache", "pulumi")
+	}
+	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
+		t.Fatalf("no Pulumi CLI at %s: run `make cli`", root)
+	}
+	return root
+}
+
+// project writes a Pulumi.yaml and an empty stack file, as the repository has them.
+func project(t *testing.T, stack string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: releasetest\nruntime: go\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte("config: {}\n"), 0o644))
+	return dir
+}
+
+// thing registers count components typed as a cloud resource with the given inputs.
+func thing(typ string, inputs pulumi.Map) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		var state pulumi.ResourceState
+		if err := ctx.RegisterResource(typ, "thing", inputs, &state); err != nil {
+			return err
+		}
+		ctx.Export("name", pulumi.String("thing"))
+		ctx.Export("token", pulumi.ToSecret(pulumi.String("hunter2")))
+		return nil
+	}
+}
+
+func open(t *testing.T, dir, stack string, program pulumi.RunFunc, packs ...string) (*Driver, *bytes.Buffer) {
+	t.Helper()
+	var progress bytes.Buffer
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "state"), 0o755))
+	d, err := Open(context.Background(), Options{
+		Dir: dir, Stack: stack, Program: program, Backend: "file://" + filepath.Join(dir, "state"),
+		SecretsProvider: "passphrase", PolicyPacks: packs, LockWait: 2 * time.Second,
+		Progress: &progress, PulumiRoot: cliRoot(t), Env: map[string]string{"PULUMI_CONFIG_PASSPHRASE": "release-test"},
+	})
+	require.NoError(t, err)
+	return d, &progress
+}
+
+func TestLifecycle(t *testing.T) {
+	ctx := context.Background()
+	dir := project(t, "dev")
+	d, progress := open(t, dir, "dev", thing("healthhub:test:Thing", pulumi.Map{"size": pulumi.Int(1)}))
+
+	preview, err := d.Preview(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, preview.Changes["create"], "the stack and the thing")
+	assert.True(t, preview.Changed())
+
+	up, err := d.Up(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, up.Changes["create"])
+	assert.Equal(t, map[string]any{"name": "thing", "token": "[secret]"}, up.Outputs, "secret outputs never reach the summary")
+	assert.Contains(t, progress.String(), "healthhub:test:Thing thing", "one line per resource step")
+
+	again, err := d.Preview(ctx)
+	require.NoError(t, err)
+	assert.False(t, again.Changed(), "nothing to do after up: %v", again.Changes)
+
+	out, err := d.Outputs(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "thing", out.Outputs["name"])
+
+	_, err = d.Refresh(ctx)
+	require.NoError(t, err)
+	gone, err := d.Destroy(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, gone.Changes["delete"])
+}
+
+func TestPolicyViolationIsClassified(t *testing.T) {
+	dir := project(t, "dev")
+	d, _ := open(t, dir, "dev", thing("aws:kms/key:Key", pulumi.Map{"enableKeyRotation": pulumi.Bool(false)}), packPath)
+	_, err := d.Preview(context.Background())
+	var policy *PolicyError
+	require.ErrorAs(t, err, &policy)
+	assert.Contains(t, err.Error(), "aws-kms-key-rotation")
+}
