@@ -1,0 +1,51 @@
+// Package workflows holds the test that keeps the GitHub Actions workflows valid: a broken
+// workflow fails CI here, not on GitHub after the merge.
+package workflows
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rhysd/actionlint"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestWorkflowsLint(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	require.Len(t, files, 3, "pr, pr-comment and release")
+	linter, err := actionlint.NewLinter(io.Discard, &actionlint.LinterOptions{})
+	require.NoError(t, err)
+	problems, err := linter.LintFiles(files, nil)
+	require.NoError(t, err)
+	for _, p := range problems {
+		t.Errorf("%s:%d:%d: %s [%s]", p.Filepath, p.Line, p.Column, p.Message, p.Kind)
+	}
+}
+
+// The workflows' promises: forks get a plan without secrets, previews use OIDC, production
+// releases go through the protected environment.
+func TestWorkflowPromises(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", name))
+		require.NoError(t, err)
+		return string(b)
+	}
+	pr := read("pr.yml")
+	assert.Contains(t, pr, "bash .ci/run", "CI runs what the README says")
+	assert.Contains(t, pr, "bin/estate plan", "every stack's offline plan")
+	assert.Contains(t, pr, "head.repo.full_name == github.repository", "no preview with credentials for forks")
+	assert.Contains(t, pr, "id-token: write", "credentials by OIDC")
+	assert.NotContains(t, pr, "aws-access-key-id", "no long-lived keys")
+	comment := read("pr-comment.yml")
+	assert.Contains(t, comment, "workflow_run", "the comment is posted outside the untrusted checkout")
+	assert.Contains(t, comment, "updateComment", "one comment, updated in place")
+	assert.False(t, strings.Contains(comment, "actions/checkout"), "never checks out the pull request")
+	rel := read("release.yml")
+	assert.Contains(t, rel, "environment: production")
+	assert.Contains(t, rel, "bin/estate up production --policy-pack bin/healthhub-policy")
+}
