@@ -54,11 +54,11 @@ type Options struct {
 
 // Result is what an operation did.
 type Result struct {
-	Operation string            `json:"operation"`
-	Stack     string            `json:"stack"`
-	Changes   map[string]int    `json:"changes"`
-	Outputs   map[string]any    `json:"outputs,omitempty"`
-	Duration  string            `json:"duration"`
+	Operation string         `json:"operation"`
+	Stack     string         `json:"stack"`
+	Changes   map[string]int `json:"changes"`
+	Outputs   map[string]any `json:"outputs,omitempty"`
+	Duration  string         `json:"duration"`
 }
 
 // Changed reports whether the operation creates, updates, replaces or deletes anything.
