@@ -27,12 +27,12 @@ const (
 )
 
 type releaseFlags struct {
-	dir, backend, secretsProvider, pulumiRoot string
-	policyPacks, targets                      []string
-	parallel                                  int
-	json, expectNoChanges, refresh            bool
-	yesDestroyProduction                      bool
-	lockWait                                  time.Duration
+	dir, backend, secretsProvider, pulumiRoot   string
+	policyPacks, targets                        []string
+	parallel                                    int
+	json, expectNoChanges, refresh, cancelStale bool
+	yesDestroyProduction                        bool
+	lockWait                                    time.Duration
 }
 
 // newReleaseCommands are preview, up, refresh, destroy and outputs: the pipeline's verbs, run
@@ -44,6 +44,7 @@ func newReleaseCommands(program pulumi.RunFunc) []*cobra.Command {
 		{"refresh", "Read the deployed resources back into the stack's state"},
 		{"destroy", "Delete the stack's resources (production needs --yes-destroy-production)"},
 		{"outputs", "Print the stack's outputs, secrets masked"},
+		{"cancel", "Clear the lock an interrupted or killed update left on the stack"},
 	}
 	var cmds []*cobra.Command
 	for _, v := range verbs {
@@ -68,6 +69,7 @@ func newReleaseCommands(program pulumi.RunFunc) []*cobra.Command {
 		fl.BoolVar(&f.expectNoChanges, "expect-no-changes", false, "exit 5 if the operation would change anything")
 		fl.BoolVar(&f.refresh, "refresh", false, "refresh the state before the operation")
 		fl.DurationVar(&f.lockWait, "lock-wait", 2*time.Minute, "how long to retry while another update holds the stack")
+		fl.BoolVar(&f.cancelStale, "cancel-stale", false, "first clear a lock left by a killed update (only when no other update is running)")
 		if v.use == "destroy" {
 			fl.BoolVar(&f.yesDestroyProduction, "yes-destroy-production", false, "allow destroying a production stack")
 		}
@@ -100,6 +102,15 @@ func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, 
 	})
 	if err != nil {
 		return releaseError(err)
+	}
+	if f.cancelStale || verb == "cancel" {
+		if err := d.Cancel(ctx); err != nil {
+			return releaseError(err)
+		}
+		if verb == "cancel" {
+			fmt.Fprintf(cmd.OutOrStdout(), "lock on %s cleared\n", stack)
+			return nil
+		}
 	}
 	var res release.Result
 	switch verb {

@@ -85,7 +85,7 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
-	return fmt.Sprintf("stack %s is locked by another update after waiting %s; if that update was killed, clear the lock with `estate cancel %s` (pulumi cancel)", e.Stack, e.Wait, e.Stack)
+	return fmt.Sprintf("stack %s is locked by another update after waiting %s; if that update was killed, clear the lock with `estate cancel %s` or pass --cancel-stale", e.Stack, e.Wait, e.Stack)
 }
 func (e *LockedError) Unwrap() error { return e.Err }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,4 +119,57 @@ func TestPolicyViolationIsClassified(t *testing.T) {
 	var policy *PolicyError
 	require.ErrorAs(t, err, &policy)
 	assert.Contains(t, err.Error(), "aws-kms-key-rotation")
+}
+
+// slow registers a component after waiting, so another update can meet the lock; it returns
+// early when the update is cancelled.
+func slow(wait time.Duration) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Context().Done():
+			return ctx.Context().Err()
+		}
+		var state pulumi.ResourceState
+		return ctx.RegisterResource("healthhub:test:Thing", "thing", pulumi.Map{}, &state)
+	}
+}
+
+func TestConcurrentUpsRetryTheLock(t *testing.T) {
+	dir := project(t, "dev")
+	first, _ := open(t, dir, "dev", slow(4*time.Second))
+	second, progress := open(t, dir, "dev", slow(0))
+	second.opts.LockWait = time.Minute
+
+	done := make(chan error, 1)
+	go func() { _, err := first.Up(context.Background()); done <- err }()
+	time.Sleep(1500 * time.Millisecond) // the first update holds the lock while its program waits
+	_, err := second.Up(context.Background())
+	require.NoError(t, err, "the second update waits for the lock and then runs")
+	require.NoError(t, <-done)
+	assert.Contains(t, progress.String(), "locked by another update; retrying")
+
+	second.opts.LockWait = 0
+	go func() { _, err := first.Up(context.Background()); done <- err }()
+	time.Sleep(1500 * time.Millisecond)
+	_, err = second.Up(context.Background())
+	var locked *LockedError
+	require.ErrorAs(t, err, &locked, "without waiting, the loser reports the lock")
+	assert.Contains(t, err.Error(), "estate cancel dev")
+	require.NoError(t, <-done)
+}
+
+func TestCancelledUpLeavesNoLock(t *testing.T) {
+	dir := project(t, "dev")
+	d, _ := open(t, dir, "dev", slow(30*time.Second))
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(2*time.Second, cancel)
+	_, err := d.Up(ctx)
+	require.Error(t, err, "the update is cancelled")
+	assert.Contains(t, strings.ToLower(err.Error()), "cancel", "it reports the cancellation")
+
+	next, _ := open(t, dir, "dev", slow(0))
+	next.opts.LockWait = 0
+	_, err = next.Up(context.Background())
+	require.NoError(t, err, "the cancelled update released the lock")
 }
