@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -77,4 +80,23 @@ func TestUpThenExpectNoChanges(t *testing.T) {
 
 	code, _, stderr = runCLI(t, sized(1), append([]string{"destroy", "dev"}, flags...)...)
 	assert.Equal(t, exitOK, code, stderr)
+}
+
+func TestPrintResult(t *testing.T) {
+	res := release.Result{Operation: "up", Stack: "dev", Changes: map[string]int{"create": 2, "same": 5},
+		Outputs: map[string]any{"name": "thing", "token": "[secret]"}, Duration: "1.5s"}
+	var text, js bytes.Buffer
+	cmd := &cobra.Command{}
+	cmd.SetOut(&text)
+	require.NoError(t, printResult(cmd, res, false))
+	assert.Equal(t, "up of dev (1.5s):\n    create   2\n    same     5\nOutputs:\n    name: thing\n    token: [secret]\n", text.String())
+
+	cmd.SetOut(&js)
+	require.NoError(t, printResult(cmd, res, true))
+	var back map[string]any
+	require.NoError(t, json.Unmarshal(js.Bytes(), &back))
+	assert.Equal(t, map[string]any{"create": 2.0, "same": 5.0}, back["changes"])
+	assert.Equal(t, "[secret]", back["outputs"].(map[string]any)["token"])
+	assert.True(t, res.Changed())
+	assert.False(t, release.Result{Changes: map[string]int{"same": 3}}.Changed())
 }

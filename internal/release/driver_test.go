@@ -3,10 +3,13 @@ package release
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -172,4 +175,52 @@ func TestCancelledUpLeavesNoLock(t *testing.T) {
 	next.opts.LockWait = 0
 	_, err = next.Up(context.Background())
 	require.NoError(t, err, "the cancelled update released the lock")
+}
+
+// killCLI SIGKILLs the pulumi process this test started for the given verb, as a crashed
+// runner would die, and reports whether it found one.
+func killCLI(t *testing.T, verb string) bool {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
+		if len(args) > 1 && strings.HasSuffix(args[0], "/pulumi") && slices.Contains(args[1:], verb) {
+			stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+			fields := strings.Fields(string(stat))
+			if len(fields) > 3 && fields[3] == fmt.Sprint(os.Getpid()) {
+				pid := 0
+				fmt.Sscan(e.Name(), &pid)
+				return syscall.Kill(pid, syscall.SIGKILL) == nil
+			}
+		}
+	}
+	return false
+}
+
+func TestStaleLockAfterAKilledRun(t *testing.T) {
+	dir := project(t, "dev")
+	d, _ := open(t, dir, "dev", slow(20*time.Second))
+	done := make(chan error, 1)
+	go func() { _, err := d.Up(context.Background()); done <- err }()
+	time.Sleep(2 * time.Second)
+	if !killCLI(t, "up") {
+		out, _ := exec.Command("ps", "-eo", "pid,ppid,args").Output()
+		t.Fatalf("no running pulumi up under pid %d:\n%s", os.Getpid(), out)
+	}
+	require.Error(t, <-done, "the killed update fails")
+
+	next, _ := open(t, dir, "dev", slow(0))
+	next.opts.LockWait = 0
+	_, err := next.Up(context.Background())
+	var locked *LockedError
+	require.ErrorAs(t, err, &locked, "the killed run left its lock")
+	assert.Contains(t, err.Error(), "estate cancel dev")
+
+	require.NoError(t, next.Cancel(context.Background()))
+	_, err = next.Up(context.Background())
+	require.NoError(t, err, "after cancel the stack updates again")
 }
