@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -124,7 +125,22 @@ func Open(ctx context.Context, opts Options) (*Driver, error) {
 	if err != nil {
 		return nil, classify(opts, err)
 	}
+	if opts.Progress != nil {
+		opts.Progress = &lockedWriter{w: opts.Progress}
+	}
 	return &Driver{opts: opts, stack: s}, nil
+}
+
+// lockedWriter serialises progress lines: the event goroutine and the lock retries both write.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // pulumiRoot finds the CLI: the given root, else a pulumi on PATH.
