@@ -21,6 +21,11 @@ var (
 	EC2InstanceType = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	// ACMCertificate is the ARN of an ACM certificate.
 	ACMCertificate = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$`)
+	// EdgeACMCertificate is an ACM certificate in us-east-1, the only region CloudFront takes
+	// certificates from.
+	EdgeACMCertificate = regexp.MustCompile(`^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{36}$`)
+	// DNSName is a lowercase DNS name such as api.healthhub.example.
+	DNSName = regexp.MustCompile(`^([a-z0-9-]+\.)+[a-z]{2,}$`)
 	// CountryCode is an ISO 3166 alpha-2 code in upper case.
 	CountryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 )

@@ -287,10 +287,10 @@ func parseAWS(c *checker, v, env string) AWS {
 	parseLoadBalancer(c, a.LoadBalancer)
 	parseEKS(c, a.EKS, env)
 	parseAPI(c, a.API)
-	if !dnsName.MatchString(a.Frontend.DomainName) {
+	if !awsformat.DNSName.MatchString(a.Frontend.DomainName) {
 		c.fail("aws.frontend.domainName", a.Frontend.DomainName, "required: the web app's DNS name, such as app.healthhub.example")
 	}
-	if !awsformat.ACMCertificate.MatchString(a.Frontend.CertificateArn) || !strings.Contains(a.Frontend.CertificateArn, ":acm:us-east-1:") {
+	if !awsformat.EdgeACMCertificate.MatchString(a.Frontend.CertificateArn) {
 		c.fail("aws.frontend.certificateArn", a.Frontend.CertificateArn, "required: an ACM certificate in us-east-1, the region CloudFront takes certificates from")
 	}
 	if t := a.Tables; t.MinCapacity < 1 || t.MaxCapacity < t.MinCapacity || t.TargetUtilization < 20 || t.TargetUtilization > 90 {
@@ -303,10 +303,8 @@ func parseAWS(c *checker, v, env string) AWS {
 	return a
 }
 
-var dnsName = regexp.MustCompile(`^([a-z0-9-]+\.)+[a-z]{2,}$`)
-
 func parseAPI(c *checker, api API) {
-	if !dnsName.MatchString(api.DomainName) {
+	if !awsformat.DNSName.MatchString(api.DomainName) {
 		c.fail("aws.api.domainName", api.DomainName, "required: the API's DNS name, such as api.healthhub.example")
 	}
 	if !awsformat.ACMCertificate.MatchString(api.CertificateArn) {

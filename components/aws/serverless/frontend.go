@@ -2,7 +2,6 @@ package serverless
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
@@ -11,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/internal/awsformat"
 )
 
 // FrontendArgs configures the patient-facing web app: a private bucket behind CloudFront.
@@ -59,17 +59,15 @@ const cachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self' https://*.amazonaws.com; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
-var edgeCertificate = regexp.MustCompile(`^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{36}$`)
-
 // Validate checks the Args before anything is registered.
 func (a *FrontendArgs) Validate() error {
 	const c = "Frontend"
 	switch {
 	case a.Prefix == "":
 		return kit.ArgError(c, "Prefix", `""`, "required")
-	case !domainName.MatchString(a.DomainName):
+	case !awsformat.DNSName.MatchString(a.DomainName):
 		return kit.ArgError(c, "DomainName", fmt.Sprintf("%q", a.DomainName), "must be a DNS name such as app.healthhub.example")
-	case !edgeCertificate.MatchString(a.CertificateArn):
+	case !awsformat.EdgeACMCertificate.MatchString(a.CertificateArn):
 		return kit.ArgError(c, "CertificateArn", fmt.Sprintf("%q", a.CertificateArn), "must be an ACM certificate in us-east-1, the region CloudFront takes certificates from")
 	case len(a.AllowedCountries) == 0:
 		return kit.ArgError(c, "AllowedCountries", nil, "required: the countries the app is offered in")

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -67,8 +66,6 @@ type ServiceApi struct {
 
 const stageName = "v1"
 
-var domainName = regexp.MustCompile(`^([a-z0-9-]+\.)+[a-z]{2,}$`)
-
 // Validate checks the Args before anything is registered.
 func (a *ServiceApiArgs) Validate() error {
 	const c = "ServiceApi"
@@ -77,7 +74,7 @@ func (a *ServiceApiArgs) Validate() error {
 		return kit.ArgError(c, "Prefix", `""`, "required")
 	case len(a.Routes) == 0:
 		return kit.ArgError(c, "Routes", nil, "required: the catalog's routes")
-	case !domainName.MatchString(a.DomainName):
+	case !awsformat.DNSName.MatchString(a.DomainName):
 		return kit.ArgError(c, "DomainName", fmt.Sprintf("%q", a.DomainName), "must be a DNS name such as api.healthhub.example")
 	case !awsformat.ACMCertificate.MatchString(a.CertificateArn):
 		return kit.ArgError(c, "CertificateArn", fmt.Sprintf("%q", a.CertificateArn), "must be an ACM certificate ARN")
