@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/aws/kit"
 )
 
 // SecurityAlertsArgs configures alerting on the audit trail.
@@ -84,19 +86,12 @@ func NewSecurityAlerts(ctx *pulumi.Context, name string, args *SecurityAlertsArg
 	}
 	parent := pulumi.Parent(s)
 
-	topic, err := sns.NewTopic(ctx, args.Prefix, &sns.TopicArgs{
+	topic, err := kit.AlertTopic(ctx, args.Prefix, &sns.TopicArgs{
 		DisplayName:    pulumi.String("HealthHub security alerts"),
 		KmsMasterKeyId: args.KmsKeyArn,
 		Tags:           tags(args.Tags, args.Prefix),
-	}, parent)
+	}, args.AlertEmail, parent)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := sns.NewTopicSubscription(ctx, args.Prefix+"-email", &sns.TopicSubscriptionArgs{
-		Topic:    topic.Arn,
-		Protocol: pulumi.String("email"),
-		Endpoint: pulumi.String(args.AlertEmail),
-	}, parent); err != nil {
 		return nil, err
 	}
 

@@ -13,6 +13,7 @@ import (
 
 	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -162,4 +163,20 @@ func ClientCidrs(component, arg string, cidrs []string) error {
 		}
 	}
 	return nil
+}
+
+// AlertTopic is an alert topic (encrypted: its args must name a KMS key) with an e-mail
+// subscription named <name>-email, so a person hears every alarm sent to it.
+func AlertTopic(ctx *pulumi.Context, name string, args *sns.TopicArgs, email string, opts ...pulumi.ResourceOption) (*sns.Topic, error) {
+	if args.KmsMasterKeyId == nil {
+		return nil, ArgError("AlertTopic", "KmsMasterKeyId", nil, "required: alerts can carry resource names and identifiers")
+	}
+	topic, err := sns.NewTopic(ctx, name, args, opts...)
+	if err != nil {
+		return nil, err
+	}
+	_, err = sns.NewTopicSubscription(ctx, name+"-email", &sns.TopicSubscriptionArgs{
+		Topic: topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(email),
+	}, opts...)
+	return topic, err
 }

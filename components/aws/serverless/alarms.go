@@ -94,16 +94,10 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 	}
 	parent := pulumi.Parent(a)
 	topic := func(kind string) (*sns.Topic, error) {
-		t, err := sns.NewTopic(ctx, args.Prefix+"-"+kind, &sns.TopicArgs{
-			Name: pulumi.String(args.Prefix + "-" + kind), KmsMasterKeyId: args.KmsKeyArn, Tags: kit.Tags(args.Tags, args.Prefix+"-"+kind),
-		}, parent)
-		if err != nil {
-			return nil, err
-		}
-		_, err = sns.NewTopicSubscription(ctx, args.Prefix+"-"+kind+"-email", &sns.TopicSubscriptionArgs{
-			Topic: t.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(args.AlertEmail),
-		}, parent)
-		return t, err
+		name := args.Prefix + "-" + kind
+		return kit.AlertTopic(ctx, name, &sns.TopicArgs{
+			Name: pulumi.String(name), KmsMasterKeyId: args.KmsKeyArn, Tags: kit.Tags(args.Tags, name),
+		}, args.AlertEmail, parent)
 	}
 	critical, err := topic("critical")
 	if err != nil {

@@ -189,15 +189,10 @@ func NewFrontend(ctx *pulumi.Context, name string, args *FrontendArgs, opts ...p
 
 	// CloudFront publishes its metrics in us-east-1, and an alarm notifies a topic in its own
 	// region: the error-rate alarm and its encrypted topic live there.
-	topic, err := sns.NewTopic(ctx, id+"-edge-critical", &sns.TopicArgs{
+	topic, err := kit.AlertTopic(ctx, id+"-edge-critical", &sns.TopicArgs{
 		Name: pulumi.String(id + "-edge-critical"), KmsMasterKeyId: args.EdgeLogKmsKeyArn, Tags: kit.Tags(args.Tags, id+"-edge-critical"),
-	}, edge...)
+	}, args.AlertEmail, edge...)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := sns.NewTopicSubscription(ctx, id+"-edge-critical-email", &sns.TopicSubscriptionArgs{
-		Topic: topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(args.AlertEmail),
-	}, edge...); err != nil {
 		return nil, err
 	}
 	if _, err := cloudwatch.NewMetricAlarm(ctx, id+"-5xx-rate", &cloudwatch.MetricAlarmArgs{
