@@ -330,17 +330,8 @@ func addons(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, acct accou
 // managedRole is a role a service assumes, with AWS managed policies attached. EC2 and EKS
 // pass no source account when they assume a role, so the trust names the service alone.
 func managedRole(ctx *pulumi.Context, k *EksCluster, name, service string, acct account, baseTags map[string]string, policies ...string) (*iam.Role, error) {
-	trust, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []map[string]any{{
-			"Effect": "Allow", "Principal": map[string]any{"Service": service}, "Action": "sts:AssumeRole",
-		}},
-	})
-	if err != nil {
-		return nil, err
-	}
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		AssumeRolePolicy:   pulumi.String(trust),
+		AssumeRolePolicy:   trustPolicy(service, ""),
 		MaxSessionDuration: pulumi.Int(3600),
 		Tags:               tags(baseTags, name),
 	}, pulumi.Parent(k))

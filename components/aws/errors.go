@@ -10,6 +10,7 @@ var (
 	requireTags   = kit.RequireTags
 	lookupAccount = kit.LookupAccount
 	serviceRole   = kit.ServiceRole
+	trustPolicy   = kit.TrustPolicy
 	policyJSON    = kit.PolicyJSON
 	clientCidrs   = kit.ClientCidrs
 )

@@ -96,25 +96,27 @@ func (a Account) Root() string { return fmt.Sprintf("arn:%s:iam::%s:root", a.Par
 // Service is a service principal in the account's partition ("logs" → "logs.amazonaws.com").
 func (a Account) Service(name string) string { return name + "." + a.DNSSuffix }
 
+// TrustPolicy is the trust document that lets one service principal assume a role. A
+// sourceAccount adds the aws:SourceAccount condition against the confused deputy; services
+// that assume a role without naming the account (EC2, EKS, Lambda) take "".
+func TrustPolicy(principal, sourceAccount string) pulumi.String {
+	statement := map[string]any{
+		"Effect": "Allow", "Principal": map[string]any{"Service": principal}, "Action": "sts:AssumeRole",
+	}
+	if sourceAccount != "" {
+		statement["Condition"] = map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": sourceAccount}}
+	}
+	doc, _ := PolicyJSON(statement) // a map of strings always marshals
+	return pulumi.String(doc)
+}
+
 // ServiceRole is a role that one AWS service assumes on behalf of this account only (the
 // SourceAccount condition stops the confused-deputy problem), with one inline policy.
 func ServiceRole(ctx *pulumi.Context, name, service string, acct Account, baseTags map[string]string,
 	policy pulumi.StringInput, opts ...pulumi.ResourceOption,
 ) (*iam.Role, error) {
-	trust, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []map[string]any{{
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": acct.Service(service)},
-			"Action":    "sts:AssumeRole",
-			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": acct.ID}},
-		}},
-	})
-	if err != nil {
-		return nil, err
-	}
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		AssumeRolePolicy:   pulumi.String(trust),
+		AssumeRolePolicy:   TrustPolicy(acct.Service(service), acct.ID),
 		Description:        pulumi.Sprintf("Lets %s write on behalf of %s", service, name),
 		MaxSessionDuration: pulumi.Int(3600),
 		Tags:               Tags(baseTags, name),

@@ -1,7 +1,6 @@
 package serverless
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -134,11 +133,8 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		return nil, err
 	}
 
-	trust, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{
-		"Effect": "Allow", "Principal": map[string]any{"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole",
-	}}})
 	role, err := iam.NewRole(ctx, id, &iam.RoleArgs{
-		AssumeRolePolicy:   pulumi.String(trust),
+		AssumeRolePolicy:   kit.TrustPolicy("lambda.amazonaws.com", ""),
 		Description:        pulumi.String("Runs " + id + " with access to its own tables, secrets and AI actions only"),
 		MaxSessionDuration: pulumi.Int(3600),
 		Tags:               kit.Tags(args.Tags, id),
