@@ -16,6 +16,7 @@ import (
 	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
 )
 
 // auditReport is the JSON form of an audit.
@@ -62,7 +63,7 @@ Exit status: 0 clean, 1 a mandatory policy violation, 2 an unreadable file or mi
 			if err != nil {
 				return &exitError{exitBadConfig, err}
 			}
-			violations := rules.Evaluate(rules.All, snap.Resources, cfg)
+			violations := estate.Evaluate(snap.Resources, cfg)
 			if violations == nil {
 				violations = []rules.Violation{}
 			}

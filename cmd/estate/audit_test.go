@@ -81,9 +81,9 @@ func TestAuditStateExportWithFlags(t *testing.T) {
 	code, stdout, _ := runCLI(t, stacks.Run, "audit", file, "--allowed-regions", "eu-west-2,eu-west-1", "--environment", "production")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stdout, "state, 2 resources")
-	assert.Contains(t, stdout, "region-allow-list")
+	assert.Contains(t, stdout, "estate-region-allow-list")
 	assert.Contains(t, stdout, "us-west-2")
-	assert.Contains(t, stdout, "stateful-resources-protected", "an unprotected production key")
+	assert.Contains(t, stdout, "estate-stateful-protected", "an unprotected production key")
 
 	code, _, _ = runCLI(t, stacks.Run, "audit", file, "--allowed-regions", "us-west-2", "--environment", "dev")
 	assert.Equal(t, 0, code, "advisory findings only")

@@ -23,7 +23,7 @@ type AuditTrailArgs struct {
 	// Protect keeps the trail bucket through destroys and config changes (production).
 	Protect bool
 	// Replica keeps a copy of the archive in the DR region; required in production by the
-	// phi-data-stores-have-dr-copy rule, since the trail records who touched PHI.
+	// estate-phi-dr-copy rule, since the trail records who touched PHI.
 	Replica *BucketReplica
 	Tags    map[string]string
 }

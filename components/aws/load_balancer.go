@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/healthhub/estate/internal/awsformat"
-	"github.com/healthhub/estate/policy/rules"
+	awsrules "github.com/healthhub/estate/policy/rules/aws"
 )
 
 // DefaultSslPolicy negotiates TLS 1.3, and TLS 1.2 with forward-secret ciphers only.
@@ -109,7 +109,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	logTags["data-classification"] = "access-logs"
 	logs, err := NewSecureBucket(ctx, id+"-access-logs", &SecureBucketArgs{
 		Prefix:        id + "-access-logs",
-		LogDelivery:   rules.LogDeliveryELB,
+		LogDelivery:   awsrules.LogDeliveryELB,
 		RetentionDays: args.LogRetentionDays,
 		Protect:       args.Protect,
 		Tags:          logTags,

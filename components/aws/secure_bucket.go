@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/healthhub/estate/policy/rules"
+	awsrules "github.com/healthhub/estate/policy/rules/aws"
 )
 
 // Object Lock modes. Compliance mode cannot be shortened by anyone, root included.
@@ -73,11 +73,11 @@ func (a *SecureBucketArgs) validate() error {
 		return argError(c, "Prefix", `""`, "required")
 	}
 	switch {
-	case a.LogDelivery != "" && a.LogDelivery != rules.LogDeliveryELB:
-		return argError(c, "LogDelivery", fmt.Sprintf("%q", a.LogDelivery), "must be empty or %q", rules.LogDeliveryELB)
-	case a.LogDelivery == rules.LogDeliveryELB && a.KmsKeyArn != nil:
-		return argError(c, "KmsKeyArn", "set", "must be nil with LogDelivery %q: ELB cannot write to SSE-KMS buckets", rules.LogDeliveryELB)
-	case a.LogDelivery == rules.LogDeliveryELB && a.Replica != nil:
+	case a.LogDelivery != "" && a.LogDelivery != awsrules.LogDeliveryELB:
+		return argError(c, "LogDelivery", fmt.Sprintf("%q", a.LogDelivery), "must be empty or %q", awsrules.LogDeliveryELB)
+	case a.LogDelivery == awsrules.LogDeliveryELB && a.KmsKeyArn != nil:
+		return argError(c, "KmsKeyArn", "set", "must be nil with LogDelivery %q: ELB cannot write to SSE-KMS buckets", awsrules.LogDeliveryELB)
+	case a.LogDelivery == awsrules.LogDeliveryELB && a.Replica != nil:
 		return argError(c, "Replica", "set", "is not supported for an SSE-S3 log bucket")
 	case a.LogDelivery == "" && a.KmsKeyArn == nil:
 		return argError(c, "KmsKeyArn", nil, "required: buckets are always encrypted with a customer-managed key")
@@ -155,7 +155,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	sse := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 		SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.KmsKeyArn,
 	}
-	if args.LogDelivery == rules.LogDeliveryELB {
+	if args.LogDelivery == awsrules.LogDeliveryELB {
 		sse = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
 	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, args.Prefix, &s3.BucketServerSideEncryptionConfigurationV2Args{
@@ -208,7 +208,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	}
 
 	extra := args.PolicyStatements
-	if args.LogDelivery == rules.LogDeliveryELB {
+	if args.LogDelivery == awsrules.LogDeliveryELB {
 		if extra, err = elbLogDelivery(ctx, b, args.PolicyStatements); err != nil {
 			return nil, err
 		}

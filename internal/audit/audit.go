@@ -11,6 +11,7 @@ import (
 
 	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
 )
 
 // Format names what a file held.
@@ -69,37 +70,14 @@ func Parse(data []byte) (*Snapshot, error) {
 		"`estate plan --json` output or `pulumi stack export` output")
 }
 
-// regions maps provider URNs to the region they were configured with.
-type regions map[string]string
-
-func (rs regions) add(urn, typ string, inputs map[string]any) {
-	if strings.HasPrefix(typ, "pulumi:providers:") {
-		if s, ok := inputs["region"].(string); ok {
-			rs[urn] = s
-		}
-	}
-}
-
-// of is the region a resource runs in: its provider's, or a provider's own.
-func (rs regions) of(urn, typ, provider string) string {
-	if strings.HasPrefix(typ, "pulumi:providers:") {
-		return rs[urn]
-	}
-	return rs[provider]
-}
-
 // fromState reads a state export as plan resources: the name is the URN's last part and the
 // provider reference ("urn::id") loses its ID.
 func fromState(in []stateResource) (*Snapshot, error) {
 	resources := make([]plan.Resource, len(in))
 	for i, r := range in {
-		provider := r.Provider
-		if j := strings.LastIndex(provider, "::"); j > 0 {
-			provider = provider[:j]
-		}
 		resources[i] = plan.Resource{
 			URN: r.URN, Type: r.Type, Name: r.URN[strings.LastIndex(r.URN, "::")+len("::"):], Parent: r.Parent,
-			Provider: provider, Protect: r.Protect, Dependencies: r.Dependencies, Inputs: r.Inputs,
+			Provider: r.Provider, Protect: r.Protect, Dependencies: r.Dependencies, Inputs: r.Inputs,
 		}
 	}
 	return snapshot(FormatState, "", resources)
@@ -111,11 +89,7 @@ func fromPlan(stack string, in []plan.Resource) (*Snapshot, error) {
 
 // snapshot turns resources into what the rules read, leaving out the stack itself.
 func snapshot(format Format, stack string, in []plan.Resource) (*Snapshot, error) {
-	regions := regions{}
-	for _, r := range in {
-		regions.add(r.URN, r.Type, r.Inputs)
-	}
-	s := &Snapshot{Format: format, Stack: stack}
+	records := make([]rules.Record, 0, len(in))
 	for i, r := range in {
 		if r.URN == "" || r.Type == "" {
 			return nil, fmt.Errorf("%s resource %d has no urn or type", format, i)
@@ -123,13 +97,12 @@ func snapshot(format Format, stack string, in []plan.Resource) (*Snapshot, error
 		if r.Type == "pulumi:pulumi:Stack" {
 			continue
 		}
-		s.Resources = append(s.Resources, rules.Resource{
+		records = append(records, rules.Record{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider,
-			Region:       regions.of(r.URN, r.Type, r.Provider),
-			Dependencies: r.Dependencies, Protect: r.Protect, Inputs: inputsOf(r.Inputs),
+			Protect: r.Protect, Dependencies: r.Dependencies, Inputs: inputsOf(r.Inputs),
 		})
 	}
-	return s, nil
+	return &Snapshot{Format: format, Stack: stack, Resources: estate.Resources(records)}, nil
 }
 
 func inputsOf(in map[string]any) map[string]any {

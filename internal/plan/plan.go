@@ -14,6 +14,7 @@ import (
 	"github.com/healthhub/estate/internal/mockcloud"
 	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
 )
 
 // Plan is the offline plan of one stack; its JSON form is the documented plan schema.
@@ -77,7 +78,7 @@ func Run(dir, stack string, program pulumi.RunFunc) (*Plan, error) {
 		return nil, fmt.Errorf("the program failed: %w", err)
 	}
 
-	recorded := m.Resources()
+	records := m.Records()
 	p := &Plan{
 		Stack: s.Name, Project: s.Project, Cloud: cfg.Cloud, Environment: cfg.Environment,
 		Summary: Summary{ByType: map[string]int{}},
@@ -85,27 +86,17 @@ func Run(dir, stack string, program pulumi.RunFunc) (*Plan, error) {
 	p.Resources = append(p.Resources, Resource{
 		URN: m.StackURN(), Type: "pulumi:pulumi:Stack", Name: s.Project + "-" + s.Name, Inputs: map[string]any{},
 	})
-	subjects := make([]rules.Resource, 0, len(recorded))
-	for _, r := range recorded {
-		inputs := rules.PlainMap(r.Inputs)
+	for _, r := range records {
 		p.Resources = append(p.Resources, Resource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider,
-			Protect: r.Protect, Dependencies: r.Dependencies, Inputs: inputs,
-		})
-		region := m.Region(r.Provider)
-		if r.IsProvider() {
-			region = m.Region(r.URN)
-		}
-		subjects = append(subjects, rules.Resource{
-			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider,
-			Region: region, Dependencies: r.Dependencies, Protect: r.Protect, Inputs: inputs,
+			Protect: r.Protect, Dependencies: r.Dependencies, Inputs: r.Inputs,
 		})
 	}
 	for _, r := range p.Resources {
 		p.Summary.ByType[r.Type]++
 	}
 	p.Summary.Resources = len(p.Resources)
-	p.Violations = rules.Evaluate(rules.All, subjects, RulesConfig(cfg))
+	p.Violations = estate.Evaluate(estate.Resources(records), RulesConfig(cfg))
 	if p.Violations == nil {
 		p.Violations = []rules.Violation{}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/healthhub/estate/internal/audit"
 	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
 	"github.com/healthhub/estate/stacks"
 )
 
@@ -57,8 +58,8 @@ func BenchmarkRulesProduction(b *testing.B) {
 	cfg := rules.Config{AllowedRegions: []string{"eu-west-2", "eu-west-1"}, RetentionFloorDays: 2190, Environment: "production"}
 	b.ReportAllocs()
 	for b.Loop() {
-		rules.Evaluate(rules.All, snap.Resources, cfg)
+		estate.Evaluate(snap.Resources, cfg)
 	}
-	b.ReportMetric(float64(len(rules.All)), "rules")
+	b.ReportMetric(float64(len(estate.All)), "rules")
 	b.ReportMetric(float64(len(snap.Resources)), "resources")
 }

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
 )
 
 // WriteJSON writes the plan in the documented schema.
@@ -70,7 +71,7 @@ func WriteText(w io.Writer, p *Plan) error {
 func WriteViolations(w io.Writer, violations []rules.Violation, names map[string]string) {
 	fmt.Fprintln(w, "\nPolicies:")
 	if len(violations) == 0 {
-		fmt.Fprintf(w, "    ✅ healthhub-hipaa: %d rules, no violations\n", len(rules.All))
+		fmt.Fprintf(w, "    ✅ healthhub-hipaa: %d rules, no violations\n", len(estate.All))
 		return
 	}
 	mandatory, advisory := rules.Count(violations)

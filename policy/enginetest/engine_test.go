@@ -127,7 +127,7 @@ func packConfig(t *testing.T, body string) string {
 	return path
 }
 
-const regionOff = `"region-allow-list": {"enforcementLevel": "disabled"}`
+const regionOff = `"estate-region-allow-list": {"enforcementLevel": "disabled"}`
 
 func TestMandatoryViolationFailsPreviewAndUp(t *testing.T) {
 	s := stack(t, "dev", resource{"aws:kms/key:Key", "no-rotation", pulumi.Map{"enableKeyRotation": pulumi.Bool(false)}})
@@ -150,7 +150,7 @@ func TestAdvisoryViolationIsReportedAndPasses(t *testing.T) {
 	s := stack(t, "dev", resource{"aws:ec2/subnet:Subnet", "untagged", pulumi.Map{"cidrBlock": pulumi.String("10.20.0.0/18")}})
 	res, err := s.Preview(context.Background(), optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(packConfig(t, `{`+regionOff+`}`)))
 	require.NoError(t, err)
-	assert.Contains(t, res.StdOut, "required-tags")
+	assert.Contains(t, res.StdOut, "estate-required-tags")
 	assert.Contains(t, res.StdOut, "advisory")
 	assert.Equal(t, 2, res.ChangeSummary["create"], "stack and subnet would be created")
 }
@@ -168,7 +168,7 @@ func TestStackConfigReachesThePack(t *testing.T) {
 	prod := stack(t, "production", key)
 	_, err = prod.Preview(context.Background(), optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(cfg))
 	require.Error(t, err, "healthhub:environment=production reaches the pack")
-	assert.Contains(t, err.Error(), "stateful-resources-protected")
+	assert.Contains(t, err.Error(), "estate-stateful-protected")
 }
 
 func TestPackConfigOverridesDefaults(t *testing.T) {
@@ -182,14 +182,14 @@ func TestPackConfigOverridesDefaults(t *testing.T) {
 	require.NoError(t, err, "seven years meets the six-year floor")
 
 	_, err = s.Preview(context.Background(), optpreview.PolicyPacks(packPath),
-		optpreview.PolicyPackConfigs(packConfig(t, `{`+regionOff+`, "aws-log-group-retention": {"retentionFloorDays": 3653}}`)))
+		optpreview.PolicyPackConfigs(packConfig(t, `{`+regionOff+`, "aws-cloudwatch-log-group-retention": {"retentionFloorDays": 3653}}`)))
 	require.Error(t, err, "a team's stricter floor reaches the rule")
 	assert.Contains(t, err.Error(), "retentionInDays is 2557; at least 3653")
 
 	_, err = s.Preview(context.Background(), optpreview.PolicyPacks(packPath),
 		optpreview.PolicyPackConfigs(packConfig(t, `{}`)))
 	require.Error(t, err, "with the region rule on, a resource without an explicit provider fails")
-	assert.Contains(t, err.Error(), "region-allow-list")
+	assert.Contains(t, err.Error(), "estate-region-allow-list")
 }
 
 // regionalProvider is an explicit provider in a region, as the estate creates one per region.
@@ -207,7 +207,7 @@ func TestPackAllowedRegionsReachTheRule(t *testing.T) {
 	assert.Contains(t, err.Error(), "provider region us-west-2 is not in the allowed regions (eu-west-2, eu-west-1)")
 
 	res, err := s.Preview(ctx, optpreview.PolicyPacks(packPath),
-		optpreview.PolicyPackConfigs(packConfig(t, `{"region-allow-list": {"allowedRegions": ["us-west-2"]}}`)))
+		optpreview.PolicyPackConfigs(packConfig(t, `{"estate-region-allow-list": {"allowedRegions": ["us-west-2"]}}`)))
 	require.NoError(t, err, "the pack's allowedRegions replaces the stack's")
-	assert.NotContains(t, res.StdOut, "region-allow-list")
+	assert.NotContains(t, res.StdOut, "estate-region-allow-list")
 }

@@ -3,7 +3,6 @@ package pack
 
 import (
 	"context"
-	"strings"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
 )
 
 // Name and Version identify the pack to the engine.
@@ -32,7 +32,7 @@ var configSchema = &policyx.ConfigSchema{Properties: map[string]map[string]any{
 func New(ctx *pulumi.Context) (policyx.PolicyPack, error) {
 	defaults := StackDefaults(ctx)
 	var policies []policyx.Policy
-	for _, rule := range rules.All {
+	for _, rule := range estate.All {
 		level := policyx.EnforcementLevelAdvisory
 		if rule.Level == rules.Mandatory {
 			level = policyx.EnforcementLevelMandatory
@@ -90,7 +90,7 @@ func resourcePolicy(rule rules.Rule, level policyx.EnforcementLevel, defaults ru
 		types[t] = true
 	}
 	return policyx.NewResourceValidationPolicy(rule.Name, policyx.ResourceValidationPolicyArgs{
-		Description:      rule.Description,
+		Description:      rule.Summary(),
 		EnforcementLevel: level,
 		ConfigSchema:     configSchema,
 		ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) error {
@@ -108,7 +108,7 @@ func resourcePolicy(rule rules.Rule, level policyx.EnforcementLevel, defaults ru
 
 func stackPolicy(rule rules.Rule, level policyx.EnforcementLevel, defaults rules.Config) policyx.Policy {
 	return policyx.NewStackValidationPolicy(rule.Name, policyx.StackValidationPolicyArgs{
-		Description:      rule.Description,
+		Description:      rule.Summary(),
 		EnforcementLevel: level,
 		ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
 			all := make([]rules.Resource, len(args.Resources))
@@ -123,20 +123,20 @@ func stackPolicy(rule rules.Rule, level policyx.EnforcementLevel, defaults rules
 	})
 }
 
-// FromAnalyzer converts what the engine sends into what the rules read.
+// FromAnalyzer converts what the engine sends into what the rules read, through the same
+// conversion as the plan and the audit: the resource with its provider, so that the region is
+// the resource's own or else its provider's.
 func FromAnalyzer(r policyx.AnalyzerResource) rules.Resource {
-	region := ""
-	if v, ok := r.Provider.Properties.GetOk("region"); ok && v.IsString() {
-		region = v.AsString()
-	}
-	inputs := rules.PlainMap(resource.ToResourcePropertyMap(r.Properties))
-	if strings.HasPrefix(r.Type, "pulumi:providers:") {
-		if s, ok := inputs["region"].(string); ok {
-			region = s
-		}
-	}
-	return rules.Resource{
+	records := []rules.Record{{
 		URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider.URN,
-		Region: region, Dependencies: r.Dependencies, Protect: r.Options.Protect, Inputs: inputs,
+		Protect: r.Options.Protect, Dependencies: r.Dependencies,
+		Inputs: rules.PlainMap(resource.ToResourcePropertyMap(r.Properties)),
+	}}
+	if r.Provider.URN != "" && r.Provider.URN != r.URN {
+		records = append(records, rules.Record{
+			URN: rules.ProviderURN(r.Provider.URN), Type: r.Provider.Type, Name: r.Provider.Name,
+			Inputs: rules.PlainMap(resource.ToResourcePropertyMap(r.Provider.Properties)),
+		})
 	}
+	return estate.Resources(records)[0]
 }

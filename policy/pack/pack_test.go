@@ -12,6 +12,8 @@ import (
 
 	"github.com/healthhub/estate/internal/mockcloud"
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
+	awsrules "github.com/healthhub/estate/policy/rules/aws"
 )
 
 type recorder struct{ messages, urns []string }
@@ -35,11 +37,11 @@ func TestPackServesEveryRule(t *testing.T) {
 	p, err := New(nil)
 	require.NoError(t, err)
 	assert.Equal(t, Name, p.Name())
-	require.Len(t, p.Policies(), len(rules.All))
-	for i, rule := range rules.All {
+	require.Len(t, p.Policies(), len(estate.All))
+	for i, rule := range estate.All {
 		pol := p.Policies()[i]
 		assert.Equal(t, rule.Name, pol.Name())
-		assert.Equal(t, rule.Description, pol.Description())
+		assert.Equal(t, rule.Summary(), pol.Description())
 		want := policyx.EnforcementLevelAdvisory
 		if rule.Level == rules.Mandatory {
 			want = policyx.EnforcementLevelMandatory
@@ -56,7 +58,7 @@ func TestResourcePolicyReportsThroughTheManager(t *testing.T) {
 	err = pol.Validate(context.Background(), policyx.ResourceValidationArgs{
 		Manager: rec,
 		Resource: policyx.AnalyzerResource{
-			Type: rules.TypeKmsKey, URN: "urn:pulumi:s::p::aws:kms/key:Key::k", Name: "k",
+			Type: awsrules.TypeKmsKey, URN: "urn:pulumi:s::p::aws:kms/key:Key::k", Name: "k",
 			Properties: property.NewMap(map[string]property.Value{"enableKeyRotation": property.New(false)}),
 		},
 	})
@@ -68,7 +70,7 @@ func TestResourcePolicyReportsThroughTheManager(t *testing.T) {
 func TestRegionPolicyUsesPolicyConfig(t *testing.T) {
 	p, err := New(nil)
 	require.NoError(t, err)
-	pol := policyNamed(t, p, "region-allow-list").(policyx.ResourceValidationPolicy)
+	pol := policyNamed(t, p, "estate-region-allow-list").(policyx.ResourceValidationPolicy)
 	provider := policyx.AnalyzerResource{
 		Type: "pulumi:providers:aws", URN: "urn:pulumi:s::p::pulumi:providers:aws::primary", Name: "primary",
 		Properties: property.NewMap(map[string]property.Value{"region": property.New("eu-west-2")}),
@@ -124,15 +126,30 @@ func TestStackDefaultsComeFromStackConfig(t *testing.T) {
 
 func TestFromAnalyzer(t *testing.T) {
 	r := FromAnalyzer(policyx.AnalyzerResource{
-		Type: rules.TypeBucket, URN: "urn:b", Name: "b", Parent: "urn:parent",
+		Type: awsrules.TypeBucket, URN: "urn:b", Name: "b", Parent: "urn:parent",
 		Properties:   property.NewMap(map[string]property.Value{"secret": property.New("x").WithSecret(true)}),
 		Options:      pulumi.ResourceOptions{Protect: true},
-		Provider:     policyx.AnalyzerProviderResource{URN: "urn:prov", Properties: property.NewMap(map[string]property.Value{"region": property.New("eu-west-1")})},
+		Provider:     policyx.AnalyzerProviderResource{Type: "pulumi:providers:aws", URN: "urn:prov", Properties: property.NewMap(map[string]property.Value{"region": property.New("eu-west-1")})},
 		Dependencies: []string{"urn:key"},
 	})
 	assert.Equal(t, rules.Resource{
-		URN: "urn:b", Type: rules.TypeBucket, Name: "b", Parent: "urn:parent", Provider: "urn:prov",
+		URN: "urn:b", Type: awsrules.TypeBucket, Name: "b", Parent: "urn:parent", Provider: "urn:prov",
 		Region: "eu-west-1", Dependencies: []string{"urn:key"}, Protect: true,
 		Inputs: map[string]any{"secret": rules.Secret},
 	}, r)
+}
+
+// TestFromAnalyzerOwnRegionFirst: the engine's view goes through the same region function as
+// the plan's, so a resource's own location decides over its provider's.
+func TestFromAnalyzerOwnRegionFirst(t *testing.T) {
+	r := FromAnalyzer(policyx.AnalyzerResource{
+		Type: "gcp:storage/bucket:Bucket", URN: "urn:pulumi:s::p::gcp:storage/bucket:Bucket::b", Name: "b",
+		Properties: property.NewMap(map[string]property.Value{"location": property.New("us-central1")}),
+		Provider: policyx.AnalyzerProviderResource{
+			Type: "pulumi:providers:gcp", URN: "urn:pulumi:s::p::pulumi:providers:gcp::primary::1d2c",
+			Properties: property.NewMap(map[string]property.Value{"region": property.New("europe-west2")}),
+		},
+	})
+	assert.Equal(t, "us-central1", r.Region)
+	assert.Equal(t, "urn:pulumi:s::p::pulumi:providers:gcp::primary", r.Provider)
 }

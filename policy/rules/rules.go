@@ -1,10 +1,14 @@
-// Package rules is the HIPAA policy library: plain functions from resources to violations.
-// The served CrossGuard pack, the offline plan, `estate audit` and the tests all call it, so
-// there is one implementation of every rule.
+// Package rules is the core of the HIPAA policy library: what a rule is, what it sees of a
+// resource, how rules are evaluated, the HIPAA sections they serve, and the value helpers rules
+// read inputs with. It names no cloud: each cloud's rules and profile live in a package of their
+// own (policy/rules/aws, policy/rules/kubernetes, ...), and policy/rules/estate writes the
+// cross-cloud rules once and lists the whole pack. The served CrossGuard pack, the offline plan,
+// `estate audit` and the tests all evaluate the same rules.
 package rules
 
 import (
 	"sort"
+	"strings"
 )
 
 // Level is a rule's enforcement level.
@@ -59,7 +63,8 @@ func (c Config) BackupFloor() int {
 	return 7
 }
 
-func (c Config) production() bool { return c.Environment == "production" }
+// Production reports a stack that holds live PHI, where protection and DR copies are required.
+func (c Config) Production() bool { return c.Environment == "production" }
 
 // Violation is one finding.
 type Violation struct {
@@ -78,15 +83,28 @@ type Finding struct {
 // Rule is one policy. A rule checks either each resource of its Types (Check) or the whole
 // stack at once (CheckStack), when it has to relate resources to each other.
 type Rule struct {
+	// Name is <cloud>-<service>-<control>; it is how pack config and reports name the rule.
 	Name string
-	// Description says what the rule requires and which HIPAA Security Rule section it serves.
+	// Aliases are names the rule had before, still accepted wherever a rule is named.
+	Aliases []string
+	// Cloud is whose resources the rule checks; CloudAny for the cross-cloud rules.
+	Cloud Cloud
+	// Description says what the rule requires; Sections say which HIPAA sections it serves.
 	Description string
-	Level       Level
+	Sections    []Section
+	// Unknown says how the check reads values preview cannot know yet (see the README).
+	Unknown string
+	Level   Level
 	// Types are the resource types the rule inspects; a Check rule with no Types sees every
 	// resource.
 	Types      []string
 	Check      func(r Resource, cfg Config) []string
 	CheckStack func(all []Resource, cfg Config) []Finding
+}
+
+// Summary is the description with the sections it serves, as the engine shows it.
+func (r Rule) Summary() string {
+	return strings.TrimSuffix(r.Description, ".") + " (" + Cite(r.Sections) + ")."
 }
 
 // Evaluate runs every rule over the resources and returns the violations sorted by level,

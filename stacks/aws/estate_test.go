@@ -11,6 +11,7 @@ import (
 	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
 	"github.com/healthhub/estate/stacks"
 )
 
@@ -167,7 +168,7 @@ func TestEveryShippedStackRenders(t *testing.T) {
 // outside production the cluster's API may be reached from listed networks, and backup vaults
 // are locked in governance mode, since a compliance-mode vault could never be torn down.
 var productionOnly = []string{
-	"stateful-resources-protected", "aws-deletion-protection", "phi-data-stores-have-dr-copy",
+	"estate-stateful-protected", "aws-deletion-protection", "estate-phi-dr-copy",
 	"aws-rds-backups", "aws-eks-endpoint-private", "aws-backup-vault-locked",
 }
 
@@ -199,7 +200,7 @@ func TestSmallerStacksAreCheaperNotWeaker(t *testing.T) {
 			require.NoError(t, err)
 			snap, err := audit.Parse(data)
 			require.NoError(t, err)
-			found := rules.Evaluate(rules.All, snap.Resources, prodCfg)
+			found := estate.Evaluate(snap.Resources, prodCfg)
 			require.NotEmpty(t, found, "outside production nothing is protected from destroy, which the production config must see")
 			for _, v := range found {
 				if v.Level == rules.Advisory {

@@ -15,6 +15,8 @@ import (
 	"github.com/healthhub/estate/internal/audit"
 	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
+	awsrules "github.com/healthhub/estate/policy/rules/aws"
 	"github.com/healthhub/estate/stacks"
 )
 
@@ -80,146 +82,146 @@ var worldSSH = []any{map[string]any{"protocol": "tcp", "fromPort": 22.0, "toPort
 // family added for new resource types adds its mutations here when those types join the
 // estate; TestMutationCatalogueIsLive fails on an entry that no longer matches anything.
 var mutations = []mutation{
-	{rule: "region-allow-list", what: "provider region outside the allow-list", types: []string{rules.TypeAWSProvider}, apply: set("region", "us-west-2")},
-	{rule: "region-allow-list", what: "provider without a region", types: []string{rules.TypeAWSProvider}, apply: remove("region")},
-	{rule: "region-allow-list", what: "resource on the default provider", types: nil, apply: func(r *rules.Resource) bool {
+	{rule: "estate-region-allow-list", what: "provider region outside the allow-list", types: []string{awsrules.TypeProvider}, apply: set("region", "us-west-2")},
+	{rule: "estate-region-allow-list", what: "provider without a region", types: []string{awsrules.TypeProvider}, apply: remove("region")},
+	{rule: "estate-region-allow-list", what: "resource on the default provider", types: nil, apply: func(r *rules.Resource) bool {
 		if r.Provider == "" || !strings.HasPrefix(r.Type, "aws:") {
 			return false
 		}
 		r.Provider = ""
 		return true
 	}},
-	{rule: "stateful-resources-protected", what: "protect flag off", types: []string{rules.TypeKmsKey, rules.TypeKmsReplicaKey, rules.TypeBucket, rules.TypeLogGroup, rules.TypeRdsCluster, rules.TypeRdsGlobalCluster, rules.TypeBackupVault, rules.TypeEksCluster, rules.TypeDynamoTable, rules.TypeSecret}, apply: always(func(r *rules.Resource) { r.Protect = false })},
-	{rule: "required-tags", what: "owner tag removed", types: nil, apply: func(r *rules.Resource) bool {
+	{rule: "estate-stateful-protected", what: "protect flag off", types: []string{awsrules.TypeKmsKey, awsrules.TypeKmsReplicaKey, awsrules.TypeBucket, awsrules.TypeLogGroup, awsrules.TypeRdsCluster, awsrules.TypeRdsGlobalCluster, awsrules.TypeBackupVault, awsrules.TypeEksCluster, awsrules.TypeDynamoTable, awsrules.TypeSecret}, apply: always(func(r *rules.Resource) { r.Protect = false })},
+	{rule: "estate-required-tags", what: "owner tag removed", types: nil, apply: func(r *rules.Resource) bool {
 		tags, ok := r.Inputs["tags"].(map[string]any)
 		if !ok || tags["owner"] == nil {
 			return false
 		}
 		return setPath(r.Inputs, "tags.owner", nil)
 	}},
-	{rule: "aws-kms-key-rotation", what: "rotation off", types: []string{rules.TypeKmsKey}, apply: set("enableKeyRotation", false)},
-	{rule: "aws-kms-key-rotation", what: "rotation every two years", types: []string{rules.TypeKmsKey}, apply: set("rotationPeriodInDays", 730.0)},
-	{rule: "aws-s3-encryption-cmk", what: "SSE-S3 instead of KMS", types: []string{rules.TypeBucketSSE}, apply: set("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "AES256")},
-	{rule: "aws-s3-encryption-cmk", what: "AWS-managed key", types: []string{rules.TypeBucketSSE}, apply: remove("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId")},
-	{rule: "aws-s3-encryption-cmk", what: "encryption configuration removed", types: []string{rules.TypeBucketSSE}, drop: true},
-	{rule: "aws-s3-public-access-blocked", what: "blockPublicAcls off", types: []string{rules.TypeBucketPublicAccess}, apply: set("blockPublicAcls", false)},
-	{rule: "aws-s3-public-access-blocked", what: "blockPublicPolicy off", types: []string{rules.TypeBucketPublicAccess}, apply: set("blockPublicPolicy", false)},
-	{rule: "aws-s3-public-access-blocked", what: "ignorePublicAcls off", types: []string{rules.TypeBucketPublicAccess}, apply: set("ignorePublicAcls", false)},
-	{rule: "aws-s3-public-access-blocked", what: "restrictPublicBuckets off", types: []string{rules.TypeBucketPublicAccess}, apply: set("restrictPublicBuckets", false)},
-	{rule: "aws-s3-public-access-blocked", what: "public access block removed", types: []string{rules.TypeBucketPublicAccess}, drop: true},
-	{rule: "aws-s3-versioning", what: "versioning suspended", types: []string{rules.TypeBucketVersioning}, apply: set("versioningConfiguration.status", "Suspended")},
-	{rule: "aws-s3-tls-only", what: "TLS denial dropped from the policy", types: []string{rules.TypeBucketPolicy}, apply: set("policy", `{"Version":"2012-10-17","Statement":[]}`)},
-	{rule: "aws-log-group-encrypted", what: "log group without a key", types: []string{rules.TypeLogGroup}, apply: remove("kmsKeyId")},
-	{rule: "aws-log-group-retention", what: "one year of logs", types: []string{rules.TypeLogGroup}, apply: set("retentionInDays", 365.0)},
-	{rule: "aws-cloudtrail-hardened", what: "single-region trail", types: []string{rules.TypeTrail}, apply: set("isMultiRegionTrail", false)},
-	{rule: "aws-cloudtrail-hardened", what: "log file validation off", types: []string{rules.TypeTrail}, apply: set("enableLogFileValidation", false)},
-	{rule: "aws-cloudtrail-hardened", what: "trail without a key", types: []string{rules.TypeTrail}, apply: remove("kmsKeyId")},
-	{rule: "aws-cloudtrail-hardened", what: "logging stopped", types: []string{rules.TypeTrail}, apply: set("enableLogging", false)},
-	{rule: "aws-vpc-flow-logs", what: "rejected traffic only", types: []string{rules.TypeFlowLog}, apply: set("trafficType", "REJECT")},
-	{rule: "aws-vpc-flow-logs", what: "flow log removed", types: []string{rules.TypeFlowLog}, drop: true},
-	{rule: "aws-default-security-group-closed", what: "default group admits SSH", types: []string{rules.TypeDefaultSecurityGroup}, apply: set("ingress", worldSSH)},
-	{rule: "aws-security-group-no-world-ingress", what: "SSH from the internet", types: []string{rules.TypeSecurityGroup}, apply: set("ingress", worldSSH)},
-	{rule: "aws-sns-topic-encrypted", what: "topic without a key", types: []string{rules.TypeSnsTopic}, apply: remove("kmsMasterKeyId")},
-	{rule: "aws-sns-topic-encrypted", what: "AWS-managed SNS key", types: []string{rules.TypeSnsTopic}, apply: set("kmsMasterKeyId", "alias/aws/sns")},
-	{rule: "aws-rds-encrypted", what: "database storage unencrypted", types: []string{rules.TypeRdsCluster, rules.TypeRdsGlobalCluster}, apply: set("storageEncrypted", false)},
-	{rule: "aws-rds-encrypted", what: "database on the AWS-managed key", types: []string{rules.TypeRdsCluster}, apply: set("kmsKeyId", "alias/aws/rds")},
-	{rule: "aws-rds-encrypted", what: "Performance Insights without a key", types: []string{rules.TypeRdsClusterInstance}, apply: remove("performanceInsightsKmsKeyId")},
-	{rule: "aws-database-credentials-secret", what: "master password in clear text", types: []string{rules.TypeRdsCluster}, apply: func(r *rules.Resource) bool {
+	{rule: "aws-kms-key-rotation", what: "rotation off", types: []string{awsrules.TypeKmsKey}, apply: set("enableKeyRotation", false)},
+	{rule: "aws-kms-key-rotation", what: "rotation every two years", types: []string{awsrules.TypeKmsKey}, apply: set("rotationPeriodInDays", 730.0)},
+	{rule: "aws-s3-encryption-cmk", what: "SSE-S3 instead of KMS", types: []string{awsrules.TypeBucketSSE}, apply: set("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "AES256")},
+	{rule: "aws-s3-encryption-cmk", what: "AWS-managed key", types: []string{awsrules.TypeBucketSSE}, apply: remove("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId")},
+	{rule: "aws-s3-encryption-cmk", what: "encryption configuration removed", types: []string{awsrules.TypeBucketSSE}, drop: true},
+	{rule: "aws-s3-public-access-blocked", what: "blockPublicAcls off", types: []string{awsrules.TypeBucketPublicAccess}, apply: set("blockPublicAcls", false)},
+	{rule: "aws-s3-public-access-blocked", what: "blockPublicPolicy off", types: []string{awsrules.TypeBucketPublicAccess}, apply: set("blockPublicPolicy", false)},
+	{rule: "aws-s3-public-access-blocked", what: "ignorePublicAcls off", types: []string{awsrules.TypeBucketPublicAccess}, apply: set("ignorePublicAcls", false)},
+	{rule: "aws-s3-public-access-blocked", what: "restrictPublicBuckets off", types: []string{awsrules.TypeBucketPublicAccess}, apply: set("restrictPublicBuckets", false)},
+	{rule: "aws-s3-public-access-blocked", what: "public access block removed", types: []string{awsrules.TypeBucketPublicAccess}, drop: true},
+	{rule: "aws-s3-versioning", what: "versioning suspended", types: []string{awsrules.TypeBucketVersioning}, apply: set("versioningConfiguration.status", "Suspended")},
+	{rule: "aws-s3-tls-only", what: "TLS denial dropped from the policy", types: []string{awsrules.TypeBucketPolicy}, apply: set("policy", `{"Version":"2012-10-17","Statement":[]}`)},
+	{rule: "aws-cloudwatch-log-group-encrypted", what: "log group without a key", types: []string{awsrules.TypeLogGroup}, apply: remove("kmsKeyId")},
+	{rule: "aws-cloudwatch-log-group-retention", what: "one year of logs", types: []string{awsrules.TypeLogGroup}, apply: set("retentionInDays", 365.0)},
+	{rule: "aws-cloudtrail-hardened", what: "single-region trail", types: []string{awsrules.TypeTrail}, apply: set("isMultiRegionTrail", false)},
+	{rule: "aws-cloudtrail-hardened", what: "log file validation off", types: []string{awsrules.TypeTrail}, apply: set("enableLogFileValidation", false)},
+	{rule: "aws-cloudtrail-hardened", what: "trail without a key", types: []string{awsrules.TypeTrail}, apply: remove("kmsKeyId")},
+	{rule: "aws-cloudtrail-hardened", what: "logging stopped", types: []string{awsrules.TypeTrail}, apply: set("enableLogging", false)},
+	{rule: "aws-vpc-flow-logs", what: "rejected traffic only", types: []string{awsrules.TypeFlowLog}, apply: set("trafficType", "REJECT")},
+	{rule: "aws-vpc-flow-logs", what: "flow log removed", types: []string{awsrules.TypeFlowLog}, drop: true},
+	{rule: "aws-ec2-default-security-group-closed", what: "default group admits SSH", types: []string{awsrules.TypeDefaultSecurityGroup}, apply: set("ingress", worldSSH)},
+	{rule: "aws-ec2-security-group-no-world-ingress", what: "SSH from the internet", types: []string{awsrules.TypeSecurityGroup}, apply: set("ingress", worldSSH)},
+	{rule: "aws-sns-topic-encrypted", what: "topic without a key", types: []string{awsrules.TypeSnsTopic}, apply: remove("kmsMasterKeyId")},
+	{rule: "aws-sns-topic-encrypted", what: "AWS-managed SNS key", types: []string{awsrules.TypeSnsTopic}, apply: set("kmsMasterKeyId", "alias/aws/sns")},
+	{rule: "aws-rds-encrypted", what: "database storage unencrypted", types: []string{awsrules.TypeRdsCluster, awsrules.TypeRdsGlobalCluster}, apply: set("storageEncrypted", false)},
+	{rule: "aws-rds-encrypted", what: "database on the AWS-managed key", types: []string{awsrules.TypeRdsCluster}, apply: set("kmsKeyId", "alias/aws/rds")},
+	{rule: "aws-rds-encrypted", what: "Performance Insights without a key", types: []string{awsrules.TypeRdsClusterInstance}, apply: remove("performanceInsightsKmsKeyId")},
+	{rule: "aws-database-credentials-secret", what: "master password in clear text", types: []string{awsrules.TypeRdsCluster}, apply: func(r *rules.Resource) bool {
 		if _, ok := r.Inputs["masterPassword"]; !ok {
 			return false
 		}
 		return setPath(r.Inputs, "masterPassword", "hunter2")
 	}},
-	{rule: "aws-rds-not-public", what: "publicly accessible instance", types: []string{rules.TypeRdsClusterInstance}, apply: set("publiclyAccessible", true)},
-	{rule: "aws-rds-tls-enforced", what: "rds.force_ssl off", types: []string{rules.TypeRdsClusterParameterGroup}, apply: set("parameters[0].value", "0")},
-	{rule: "aws-rds-tls-enforced", what: "parameter group removed", types: []string{rules.TypeRdsClusterParameterGroup}, drop: true},
-	{rule: "aws-rds-backups", what: "one day of backups", types: []string{rules.TypeRdsCluster}, apply: set("backupRetentionPeriod", 1.0)},
-	{rule: "aws-rds-log-exports", what: "log export off", types: []string{rules.TypeRdsCluster}, apply: remove("enabledCloudwatchLogsExports")},
-	{rule: "aws-deletion-protection", what: "database deletion protection off", types: []string{rules.TypeRdsCluster, rules.TypeRdsGlobalCluster}, apply: set("deletionProtection", false)},
-	{rule: "aws-deletion-protection", what: "no final snapshot", types: []string{rules.TypeRdsCluster}, apply: set("skipFinalSnapshot", true)},
-	{rule: "aws-elasticache-encrypted", what: "cache at rest unencrypted", types: []string{rules.TypeReplicationGroup}, apply: set("atRestEncryptionEnabled", false)},
-	{rule: "aws-elasticache-encrypted", what: "cache on the default key", types: []string{rules.TypeReplicationGroup}, apply: remove("kmsKeyId")},
-	{rule: "aws-elasticache-encrypted", what: "cache without TLS", types: []string{rules.TypeReplicationGroup}, apply: set("transitEncryptionEnabled", false)},
-	{rule: "aws-elasticache-encrypted", what: "cache TLS only preferred", types: []string{rules.TypeReplicationGroup}, apply: set("transitEncryptionMode", "preferred")},
-	{rule: "aws-database-credentials-secret", what: "cache without an auth token", types: []string{rules.TypeReplicationGroup}, apply: remove("authToken")},
-	{rule: "aws-database-credentials-secret", what: "cache token in clear text", types: []string{rules.TypeReplicationGroup}, apply: set("authToken", "hunter2hunter2hunter2")},
-	{rule: "aws-elasticache-snapshots", what: "cache snapshots off", types: []string{rules.TypeReplicationGroup}, apply: set("snapshotRetentionLimit", 0.0)},
-	{rule: "aws-lb-listener-tls", what: "TLS 1.0 listener policy", types: []string{rules.TypeListener}, apply: func(r *rules.Resource) bool {
+	{rule: "aws-rds-not-public", what: "publicly accessible instance", types: []string{awsrules.TypeRdsClusterInstance}, apply: set("publiclyAccessible", true)},
+	{rule: "aws-rds-tls-enforced", what: "rds.force_ssl off", types: []string{awsrules.TypeRdsClusterParameterGroup}, apply: set("parameters[0].value", "0")},
+	{rule: "aws-rds-tls-enforced", what: "parameter group removed", types: []string{awsrules.TypeRdsClusterParameterGroup}, drop: true},
+	{rule: "aws-rds-backups", what: "one day of backups", types: []string{awsrules.TypeRdsCluster}, apply: set("backupRetentionPeriod", 1.0)},
+	{rule: "aws-rds-log-exports", what: "log export off", types: []string{awsrules.TypeRdsCluster}, apply: remove("enabledCloudwatchLogsExports")},
+	{rule: "aws-deletion-protection", what: "database deletion protection off", types: []string{awsrules.TypeRdsCluster, awsrules.TypeRdsGlobalCluster}, apply: set("deletionProtection", false)},
+	{rule: "aws-deletion-protection", what: "no final snapshot", types: []string{awsrules.TypeRdsCluster}, apply: set("skipFinalSnapshot", true)},
+	{rule: "aws-elasticache-encrypted", what: "cache at rest unencrypted", types: []string{awsrules.TypeReplicationGroup}, apply: set("atRestEncryptionEnabled", false)},
+	{rule: "aws-elasticache-encrypted", what: "cache on the default key", types: []string{awsrules.TypeReplicationGroup}, apply: remove("kmsKeyId")},
+	{rule: "aws-elasticache-encrypted", what: "cache without TLS", types: []string{awsrules.TypeReplicationGroup}, apply: set("transitEncryptionEnabled", false)},
+	{rule: "aws-elasticache-encrypted", what: "cache TLS only preferred", types: []string{awsrules.TypeReplicationGroup}, apply: set("transitEncryptionMode", "preferred")},
+	{rule: "aws-database-credentials-secret", what: "cache without an auth token", types: []string{awsrules.TypeReplicationGroup}, apply: remove("authToken")},
+	{rule: "aws-database-credentials-secret", what: "cache token in clear text", types: []string{awsrules.TypeReplicationGroup}, apply: set("authToken", "hunter2hunter2hunter2")},
+	{rule: "aws-elasticache-snapshots", what: "cache snapshots off", types: []string{awsrules.TypeReplicationGroup}, apply: set("snapshotRetentionLimit", 0.0)},
+	{rule: "aws-lb-listener-tls", what: "TLS 1.0 listener policy", types: []string{awsrules.TypeListener}, apply: func(r *rules.Resource) bool {
 		return r.Inputs["protocol"] == "HTTPS" && setPath(r.Inputs, "sslPolicy", "ELBSecurityPolicy-2016-08")
 	}},
-	{rule: "aws-lb-listener-tls", what: "HTTP listener forwards instead of redirecting", types: []string{rules.TypeListener}, apply: func(r *rules.Resource) bool {
+	{rule: "aws-lb-listener-tls", what: "HTTP listener forwards instead of redirecting", types: []string{awsrules.TypeListener}, apply: func(r *rules.Resource) bool {
 		return r.Inputs["protocol"] == "HTTP" && setPath(r.Inputs, "defaultActions[0].type", "forward")
 	}},
-	{rule: "aws-lb-hardened", what: "access logs off", types: []string{rules.TypeLoadBalancer}, apply: set("accessLogs.enabled", false)},
-	{rule: "aws-lb-hardened", what: "invalid headers passed on", types: []string{rules.TypeLoadBalancer}, apply: set("dropInvalidHeaderFields", false)},
-	{rule: "aws-lb-hardened", what: "desync mitigation only monitors", types: []string{rules.TypeLoadBalancer}, apply: set("desyncMitigationMode", "monitor")},
-	{rule: "aws-deletion-protection", what: "load balancer deletion protection off", types: []string{rules.TypeLoadBalancer}, apply: set("enableDeletionProtection", false)},
-	{rule: "aws-waf-on-public-entry-points", what: "web ACL association removed", types: []string{rules.TypeWebACLAssociation}, drop: true},
-	{rule: "aws-waf-logging", what: "web ACL logging removed", types: []string{rules.TypeWebACLLogging}, drop: true},
-	{rule: "aws-waf-logging", what: "authorization header logged", types: []string{rules.TypeWebACLLogging}, apply: set("redactedFields[0].singleHeader.name", "x-request-id")},
-	{rule: "aws-security-group-no-world-ingress", what: "load balancer opens 8443 to the internet", types: []string{rules.TypeSecurityGroup}, apply: func(r *rules.Resource) bool {
+	{rule: "aws-lb-hardened", what: "access logs off", types: []string{awsrules.TypeLoadBalancer}, apply: set("accessLogs.enabled", false)},
+	{rule: "aws-lb-hardened", what: "invalid headers passed on", types: []string{awsrules.TypeLoadBalancer}, apply: set("dropInvalidHeaderFields", false)},
+	{rule: "aws-lb-hardened", what: "desync mitigation only monitors", types: []string{awsrules.TypeLoadBalancer}, apply: set("desyncMitigationMode", "monitor")},
+	{rule: "aws-deletion-protection", what: "load balancer deletion protection off", types: []string{awsrules.TypeLoadBalancer}, apply: set("enableDeletionProtection", false)},
+	{rule: "aws-waf-on-public-entry-points", what: "web ACL association removed", types: []string{awsrules.TypeWebACLAssociation}, drop: true},
+	{rule: "aws-waf-logging", what: "web ACL logging removed", types: []string{awsrules.TypeWebACLLogging}, drop: true},
+	{rule: "aws-waf-logging", what: "authorization header logged", types: []string{awsrules.TypeWebACLLogging}, apply: set("redactedFields[0].singleHeader.name", "x-request-id")},
+	{rule: "aws-ec2-security-group-no-world-ingress", what: "load balancer opens 8443 to the internet", types: []string{awsrules.TypeSecurityGroup}, apply: func(r *rules.Resource) bool {
 		if cidrs, _ := getPath(r.Inputs, "ingress[0].cidrBlocks"); !slices.Contains(asList(cidrs), any("0.0.0.0/0")) {
 			return false // only the internet-facing group is guarded on this property
 		}
 		return setPath(r.Inputs, "ingress[0].fromPort", 8443.0) && setPath(r.Inputs, "ingress[0].toPort", 8443.0)
 	}},
-	{rule: "aws-backup-vault-encrypted", what: "vault on the default key", types: []string{rules.TypeBackupVault}, apply: remove("kmsKeyArn")},
-	{rule: "aws-backup-plan-retention", what: "monthly points kept a year", types: []string{rules.TypeBackupPlan}, apply: set("rules[1].lifecycle.deleteAfter", 365.0)},
-	{rule: "aws-backup-plan-retention", what: "no copy to the DR region", types: []string{rules.TypeBackupPlan}, apply: func(r *rules.Resource) bool {
+	{rule: "aws-backup-vault-encrypted", what: "vault on the default key", types: []string{awsrules.TypeBackupVault}, apply: remove("kmsKeyArn")},
+	{rule: "aws-backup-plan-retention", what: "monthly points kept a year", types: []string{awsrules.TypeBackupPlan}, apply: set("rules[1].lifecycle.deleteAfter", 365.0)},
+	{rule: "aws-backup-plan-retention", what: "no copy to the DR region", types: []string{awsrules.TypeBackupPlan}, apply: func(r *rules.Resource) bool {
 		return setPath(r.Inputs, "rules[0].copyActions", []any{}) && setPath(r.Inputs, "rules[1].copyActions", []any{})
 	}},
-	{rule: "aws-eks-secrets-encrypted", what: "secrets not envelope-encrypted", types: []string{rules.TypeEksCluster}, apply: remove("encryptionConfig")},
-	{rule: "aws-eks-endpoint-private", what: "public API endpoint", types: []string{rules.TypeEksCluster}, apply: set("vpcConfig.endpointPublicAccess", true)},
-	{rule: "aws-eks-endpoint-private", what: "no private API endpoint", types: []string{rules.TypeEksCluster}, apply: set("vpcConfig.endpointPrivateAccess", false)},
-	{rule: "aws-eks-control-plane-logs", what: "audit log off", types: []string{rules.TypeEksCluster}, apply: set("enabledClusterLogTypes", []any{"api"})},
-	{rule: "aws-eks-nodes-no-ssh", what: "SSH to the nodes", types: []string{rules.TypeEksNodeGroup}, apply: set("remoteAccess", map[string]any{"ec2SshKey": "ops"})},
-	{rule: "aws-launch-template-hardened", what: "IMDSv1 allowed", types: []string{rules.TypeLaunchTemplate}, apply: set("metadataOptions.httpTokens", "optional")},
-	{rule: "aws-launch-template-hardened", what: "pods reach the node role", types: []string{rules.TypeLaunchTemplate}, apply: set("metadataOptions.httpPutResponseHopLimit", 2.0)},
-	{rule: "aws-launch-template-hardened", what: "unencrypted node volume", types: []string{rules.TypeLaunchTemplate}, apply: set("blockDeviceMappings[0].ebs.encrypted", "false")},
-	{rule: "aws-launch-template-hardened", what: "node volume on the default key", types: []string{rules.TypeLaunchTemplate}, apply: remove("blockDeviceMappings[0].ebs.kmsKeyId")},
-	{rule: "aws-backup-vault-locked", what: "vault lock removed", types: []string{rules.TypeBackupVaultLock}, drop: true},
-	{rule: "aws-backup-vault-locked", what: "compliance lock turned to governance", types: []string{rules.TypeBackupVaultLock}, apply: remove("changeableForDays")},
-	{rule: "aws-iam-no-broad-managed-policies", what: "administrator policy attached", types: []string{rules.TypeRolePolicyAttachment}, apply: set("policyArn", "arn:aws:iam::aws:policy/AdministratorAccess")},
-	{rule: "aws-phi-stores-backed-up", what: "database left out of the backup plan", types: []string{rules.TypeBackupSelection}, drop: true},
-	{rule: "aws-eks-network-policy", what: "network policy enforcement off", types: []string{rules.TypeEksAddon}, apply: func(r *rules.Resource) bool {
+	{rule: "aws-eks-secrets-encrypted", what: "secrets not envelope-encrypted", types: []string{awsrules.TypeEksCluster}, apply: remove("encryptionConfig")},
+	{rule: "aws-eks-endpoint-private", what: "public API endpoint", types: []string{awsrules.TypeEksCluster}, apply: set("vpcConfig.endpointPublicAccess", true)},
+	{rule: "aws-eks-endpoint-private", what: "no private API endpoint", types: []string{awsrules.TypeEksCluster}, apply: set("vpcConfig.endpointPrivateAccess", false)},
+	{rule: "aws-eks-control-plane-logs", what: "audit log off", types: []string{awsrules.TypeEksCluster}, apply: set("enabledClusterLogTypes", []any{"api"})},
+	{rule: "aws-eks-nodes-no-ssh", what: "SSH to the nodes", types: []string{awsrules.TypeEksNodeGroup}, apply: set("remoteAccess", map[string]any{"ec2SshKey": "ops"})},
+	{rule: "aws-ec2-launch-template-hardened", what: "IMDSv1 allowed", types: []string{awsrules.TypeLaunchTemplate}, apply: set("metadataOptions.httpTokens", "optional")},
+	{rule: "aws-ec2-launch-template-hardened", what: "pods reach the node role", types: []string{awsrules.TypeLaunchTemplate}, apply: set("metadataOptions.httpPutResponseHopLimit", 2.0)},
+	{rule: "aws-ec2-launch-template-hardened", what: "unencrypted node volume", types: []string{awsrules.TypeLaunchTemplate}, apply: set("blockDeviceMappings[0].ebs.encrypted", "false")},
+	{rule: "aws-ec2-launch-template-hardened", what: "node volume on the default key", types: []string{awsrules.TypeLaunchTemplate}, apply: remove("blockDeviceMappings[0].ebs.kmsKeyId")},
+	{rule: "aws-backup-vault-locked", what: "vault lock removed", types: []string{awsrules.TypeBackupVaultLock}, drop: true},
+	{rule: "aws-backup-vault-locked", what: "compliance lock turned to governance", types: []string{awsrules.TypeBackupVaultLock}, apply: remove("changeableForDays")},
+	{rule: "aws-iam-no-broad-managed-policies", what: "administrator policy attached", types: []string{awsrules.TypeRolePolicyAttachment}, apply: set("policyArn", "arn:aws:iam::aws:policy/AdministratorAccess")},
+	{rule: "aws-backup-phi-stores-selected", what: "database left out of the backup plan", types: []string{awsrules.TypeBackupSelection}, drop: true},
+	{rule: "aws-eks-network-policy", what: "network policy enforcement off", types: []string{awsrules.TypeEksAddon}, apply: func(r *rules.Resource) bool {
 		return r.Inputs["addonName"] == "vpc-cni" && setPath(r.Inputs, "configurationValues", "{}")
 	}},
-	{rule: "aws-lb-listener-tls", what: "plain HTTP to the targets", types: []string{rules.TypeTargetGroup}, apply: set("protocol", "HTTP")},
-	{rule: "aws-dynamodb-encrypted-cmk", what: "table on the AWS-owned key", types: []string{rules.TypeDynamoTable}, apply: remove("serverSideEncryption")},
-	{rule: "aws-dynamodb-encrypted-cmk", what: "table on the AWS-managed key", types: []string{rules.TypeDynamoTable}, apply: remove("serverSideEncryption.kmsKeyArn")},
-	{rule: "aws-dynamodb-pitr", what: "point-in-time recovery off", types: []string{rules.TypeDynamoTable}, apply: set("pointInTimeRecovery.enabled", false)},
-	{rule: "aws-deletion-protection", what: "table deletion protection off", types: []string{rules.TypeDynamoTable}, apply: set("deletionProtectionEnabled", false)},
-	{rule: "phi-data-stores-have-dr-copy", what: "PHI table replica removed", types: []string{rules.TypeDynamoTable}, apply: remove("replicas")},
-	{rule: "aws-lambda-environment-encrypted", what: "function environment on the default key", types: []string{rules.TypeLambda}, apply: remove("kmsKeyArn")},
-	{rule: "aws-lambda-tracing", what: "tracing passed through", types: []string{rules.TypeLambda}, apply: set("tracingConfig.mode", "PassThrough")},
-	{rule: "aws-sqs-encrypted-cmk", what: "dead-letter queue on SQS-managed encryption", types: []string{rules.TypeSqsQueue}, apply: remove("kmsMasterKeyId")},
-	{rule: "aws-secrets-encrypted-cmk", what: "secret on the default key", types: []string{rules.TypeSecret}, apply: remove("kmsKeyId")},
-	{rule: "aws-deletion-protection", what: "secret deleted without recovery", types: []string{rules.TypeSecret}, apply: set("recoveryWindowInDays", 0.0)},
-	{rule: "aws-secrets-rotation", what: "rotation removed", types: []string{rules.TypeSecretRotation}, drop: true},
-	{rule: "aws-lambda-not-public", what: "rotation permission for any principal", types: []string{rules.TypeLambdaPerm}, apply: set("principal", "*")},
-	{rule: "aws-api-gateway-authorization", what: "a route loses its authorizer", types: []string{rules.TypeRestMethod}, apply: set("authorization", "NONE")},
-	{rule: "aws-api-gateway-access-logs", what: "stage access logs off", types: []string{rules.TypeRestStage}, apply: remove("accessLogSettings")},
-	{rule: "aws-api-gateway-tls", what: "API domain on TLS 1.0", types: []string{rules.TypeRestDomainName}, apply: set("securityPolicy", "TLS_1_0")},
-	{rule: "aws-lambda-not-public", what: "API permission without a source", types: []string{rules.TypeLambdaPerm}, apply: remove("sourceArn")},
-	{rule: "aws-cognito-mfa-required", what: "MFA optional", types: []string{rules.TypeCognitoUserPool}, apply: set("mfaConfiguration", "OPTIONAL")},
-	{rule: "aws-cognito-mfa-required", what: "8-character passwords", types: []string{rules.TypeCognitoUserPool}, apply: set("passwordPolicy.minimumLength", 8.0)},
-	{rule: "aws-api-gateway-no-body-logging", what: "request bodies logged", types: []string{rules.TypeRestMethodConfig}, apply: set("settings.dataTraceEnabled", true)},
-	{rule: "aws-cloudfront-tls", what: "viewers on TLS 1.0", types: []string{rules.TypeDistribution}, apply: set("viewerCertificate.minimumProtocolVersion", "TLSv1")},
-	{rule: "aws-cloudfront-tls", what: "HTTP allowed", types: []string{rules.TypeDistribution}, apply: set("defaultCacheBehavior.viewerProtocolPolicy", "allow-all")},
-	{rule: "aws-cloudfront-tls", what: "origin without access control", types: []string{rules.TypeDistribution}, apply: remove("origins[0].originAccessControlId")},
-	{rule: "aws-waf-on-public-entry-points", what: "distribution without a web ACL", types: []string{rules.TypeDistribution}, apply: remove("webAclId")},
-	{rule: "aws-cloudfront-logging", what: "access log delivery removed", types: []string{rules.TypeLogDeliverySource}, drop: true},
-	{rule: "aws-cloudfront-security-headers", what: "a day of HSTS", types: []string{rules.TypeResponseHeadersPolicy}, apply: set("securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec", 86400.0)},
-	{rule: "aws-delivery-over-tls", what: "pager over plain HTTP", types: []string{rules.TypeSnsSubscription}, apply: func(r *rules.Resource) bool {
+	{rule: "aws-lb-listener-tls", what: "plain HTTP to the targets", types: []string{awsrules.TypeTargetGroup}, apply: set("protocol", "HTTP")},
+	{rule: "aws-dynamodb-encrypted-cmk", what: "table on the AWS-owned key", types: []string{awsrules.TypeDynamoTable}, apply: remove("serverSideEncryption")},
+	{rule: "aws-dynamodb-encrypted-cmk", what: "table on the AWS-managed key", types: []string{awsrules.TypeDynamoTable}, apply: remove("serverSideEncryption.kmsKeyArn")},
+	{rule: "aws-dynamodb-pitr", what: "point-in-time recovery off", types: []string{awsrules.TypeDynamoTable}, apply: set("pointInTimeRecovery.enabled", false)},
+	{rule: "aws-deletion-protection", what: "table deletion protection off", types: []string{awsrules.TypeDynamoTable}, apply: set("deletionProtectionEnabled", false)},
+	{rule: "estate-phi-dr-copy", what: "PHI table replica removed", types: []string{awsrules.TypeDynamoTable}, apply: remove("replicas")},
+	{rule: "aws-lambda-environment-encrypted", what: "function environment on the default key", types: []string{awsrules.TypeLambda}, apply: remove("kmsKeyArn")},
+	{rule: "aws-lambda-tracing", what: "tracing passed through", types: []string{awsrules.TypeLambda}, apply: set("tracingConfig.mode", "PassThrough")},
+	{rule: "aws-sqs-encrypted-cmk", what: "dead-letter queue on SQS-managed encryption", types: []string{awsrules.TypeSqsQueue}, apply: remove("kmsMasterKeyId")},
+	{rule: "aws-secrets-encrypted-cmk", what: "secret on the default key", types: []string{awsrules.TypeSecret}, apply: remove("kmsKeyId")},
+	{rule: "aws-deletion-protection", what: "secret deleted without recovery", types: []string{awsrules.TypeSecret}, apply: set("recoveryWindowInDays", 0.0)},
+	{rule: "aws-secrets-rotation", what: "rotation removed", types: []string{awsrules.TypeSecretRotation}, drop: true},
+	{rule: "aws-lambda-not-public", what: "rotation permission for any principal", types: []string{awsrules.TypeLambdaPerm}, apply: set("principal", "*")},
+	{rule: "aws-api-gateway-authorization", what: "a route loses its authorizer", types: []string{awsrules.TypeRestMethod}, apply: set("authorization", "NONE")},
+	{rule: "aws-api-gateway-access-logs", what: "stage access logs off", types: []string{awsrules.TypeRestStage}, apply: remove("accessLogSettings")},
+	{rule: "aws-api-gateway-tls", what: "API domain on TLS 1.0", types: []string{awsrules.TypeRestDomainName}, apply: set("securityPolicy", "TLS_1_0")},
+	{rule: "aws-lambda-not-public", what: "API permission without a source", types: []string{awsrules.TypeLambdaPerm}, apply: remove("sourceArn")},
+	{rule: "aws-cognito-mfa-required", what: "MFA optional", types: []string{awsrules.TypeCognitoUserPool}, apply: set("mfaConfiguration", "OPTIONAL")},
+	{rule: "aws-cognito-mfa-required", what: "8-character passwords", types: []string{awsrules.TypeCognitoUserPool}, apply: set("passwordPolicy.minimumLength", 8.0)},
+	{rule: "aws-api-gateway-no-body-logging", what: "request bodies logged", types: []string{awsrules.TypeRestMethodConfig}, apply: set("settings.dataTraceEnabled", true)},
+	{rule: "aws-cloudfront-tls", what: "viewers on TLS 1.0", types: []string{awsrules.TypeDistribution}, apply: set("viewerCertificate.minimumProtocolVersion", "TLSv1")},
+	{rule: "aws-cloudfront-tls", what: "HTTP allowed", types: []string{awsrules.TypeDistribution}, apply: set("defaultCacheBehavior.viewerProtocolPolicy", "allow-all")},
+	{rule: "aws-cloudfront-tls", what: "origin without access control", types: []string{awsrules.TypeDistribution}, apply: remove("origins[0].originAccessControlId")},
+	{rule: "aws-waf-on-public-entry-points", what: "distribution without a web ACL", types: []string{awsrules.TypeDistribution}, apply: remove("webAclId")},
+	{rule: "aws-cloudfront-logging", what: "access log delivery removed", types: []string{awsrules.TypeLogDeliverySource}, drop: true},
+	{rule: "aws-cloudfront-security-headers", what: "a day of HSTS", types: []string{awsrules.TypeResponseHeadersPolicy}, apply: set("securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec", 86400.0)},
+	{rule: "aws-delivery-over-tls", what: "pager over plain HTTP", types: []string{awsrules.TypeSnsSubscription}, apply: func(r *rules.Resource) bool {
 		return r.Inputs["protocol"] == "https" && setPath(r.Inputs, "protocol", "http")
 	}},
-	{rule: "aws-delivery-over-tls", what: "unsigned origin requests", types: []string{rules.TypeOriginAccessControl}, apply: set("signingBehavior", "never")},
-	{rule: "aws-cognito-client-hardened", what: "user existence revealed", types: []string{rules.TypeCognitoClient}, apply: set("preventUserExistenceErrors", "LEGACY")},
-	{rule: "aws-secret-values-secret", what: "secret value in clear text", types: []string{rules.TypeSecretVersion}, apply: set("secretString", "sk-live-123")},
-	{rule: "aws-alarms-notify", what: "alarm notifies no one", types: []string{rules.TypeMetricAlarm}, apply: remove("alarmActions")},
-	{rule: "phi-data-stores-have-dr-copy", what: "a cluster of the global database removed", types: []string{rules.TypeRdsCluster}, drop: true},
-	{rule: "phi-data-stores-have-dr-copy", what: "replication disabled", types: []string{rules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
-	{rule: "phi-data-stores-have-dr-copy", what: "replication removed", types: []string{rules.TypeBucketReplication}, drop: true},
+	{rule: "aws-delivery-over-tls", what: "unsigned origin requests", types: []string{awsrules.TypeOriginAccessControl}, apply: set("signingBehavior", "never")},
+	{rule: "aws-cognito-client-hardened", what: "user existence revealed", types: []string{awsrules.TypeCognitoClient}, apply: set("preventUserExistenceErrors", "LEGACY")},
+	{rule: "aws-secret-values-secret", what: "secret value in clear text", types: []string{awsrules.TypeSecretVersion}, apply: set("secretString", "sk-live-123")},
+	{rule: "aws-cloudwatch-alarms-notify", what: "alarm notifies no one", types: []string{awsrules.TypeMetricAlarm}, apply: remove("alarmActions")},
+	{rule: "estate-phi-dr-copy", what: "a cluster of the global database removed", types: []string{awsrules.TypeRdsCluster}, drop: true},
+	{rule: "estate-phi-dr-copy", what: "replication disabled", types: []string{awsrules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
+	{rule: "estate-phi-dr-copy", what: "replication removed", types: []string{awsrules.TypeBucketReplication}, drop: true},
 }
 
 func productionSubjects(t testing.TB) ([]rules.Resource, rules.Config) {
@@ -240,7 +242,7 @@ func productionSubjects(t testing.TB) ([]rules.Resource, rules.Config) {
 func TestMutationDetection(t *testing.T) {
 	base, cfg := productionSubjects(t)
 	before := map[string]bool{}
-	for _, v := range rules.Evaluate(rules.All, base, cfg) {
+	for _, v := range estate.Evaluate(base, cfg) {
 		require.Equal(t, rules.Advisory, v.Level, "the production plan must start with no mandatory violation: %v", v)
 		before[v.Policy+" "+v.URN+" "+v.Message] = true
 	}
@@ -273,7 +275,7 @@ func TestMutationDetection(t *testing.T) {
 			}
 			tried++
 			properties[m.rule+": "+m.what] = true
-			if flagged(rules.Evaluate(rules.All, mutated, cfg), m.rule) {
+			if flagged(estate.Evaluate(mutated, cfg), m.rule) {
 				caught++
 			} else {
 				missed = append(missed, fmt.Sprintf("%s on %s %s", m.what, base[i].Type, base[i].Name))

@@ -61,7 +61,7 @@ func TestTableDefaults(t *testing.T) {
 	})
 	r, _ := m.Find(table, "hh-appointments")
 	assert.True(t, r.Protect)
-	assert.Equal(t, []string{"aws-phi-stores-backed-up"}, kittest.Policies(kittest.Violations(m, "production")),
+	assert.Equal(t, []string{"aws-backup-phi-stores-selected"}, kittest.Policies(kittest.Violations(m, "production")),
 		"alone, the table passes every rule but the one a DisasterRecovery plan satisfies by selecting it")
 }
 

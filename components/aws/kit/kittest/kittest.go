@@ -13,6 +13,7 @@ import (
 
 	"github.com/healthhub/estate/internal/mockcloud"
 	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/estate"
 )
 
 // Tags is a complete tag set, as config.Config.Tags() returns it.
@@ -87,18 +88,7 @@ func Violations(m *mockcloud.Monitor, environment string) []rules.Violation {
 
 // ViolationsIn is Violations with another allow-list (a test that adds a us-east-1 provider).
 func ViolationsIn(m *mockcloud.Monitor, environment string, allowedRegions ...string) []rules.Violation {
-	var subjects []rules.Resource
-	for _, r := range m.Resources() {
-		region := m.Region(r.Provider)
-		if r.IsProvider() {
-			region = m.Region(r.URN)
-		}
-		subjects = append(subjects, rules.Resource{
-			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Region: region,
-			Dependencies: r.Dependencies, Protect: r.Protect, Inputs: rules.PlainMap(r.Inputs),
-		})
-	}
-	return rules.Evaluate(rules.All, subjects, rules.Config{
+	return estate.Evaluate(estate.Resources(m.Records()), rules.Config{
 		AllowedRegions: allowedRegions, RetentionFloorDays: 2190, Environment: environment,
 	})
 }

@@ -1,10 +1,9 @@
-package rules
+package aws
 
-// All is every rule of the pack, in the order they are reported.
-var All = []Rule{
-	regionAllowList,
-	statefulProtected,
-	requiredTags,
+import "github.com/healthhub/estate/policy/rules"
+
+// Rules are the AWS rules, in the order they are reported.
+var Rules = append([]rules.Rule{
 	kmsKeyRotation,
 	s3Encryption,
 	s3PublicAccess,
@@ -17,7 +16,6 @@ var All = []Rule{
 	defaultSecurityGroupClosed,
 	securityGroupWorldIngress,
 	snsTopicEncrypted,
-
 	rdsEncrypted,
 	databaseCredentials,
 	rdsNotPublic,
@@ -36,8 +34,6 @@ var All = []Rule{
 	backupPlanRetention,
 	backupVaultLocked,
 	phiStoresBackedUp,
-	drCopy,
-
 	eksSecretsEncrypted,
 	eksEndpointPrivate,
 	eksControlPlaneLogs,
@@ -48,7 +44,6 @@ var All = []Rule{
 	lambdaTracing,
 	lambdaNotPublic,
 	iamNoBroadPolicies,
-
 	listenerTLS,
 	loadBalancerHardened,
 	cloudFrontTLS,
@@ -65,17 +60,4 @@ var All = []Rule{
 	alarmsNotify,
 	wafOnEntryPoints,
 	wafLogging,
-
-	namespaceRestricted,
-	namespaceDefaultDeny,
-}
-
-// Find returns a rule by name.
-func Find(name string) (Rule, bool) {
-	for _, r := range All {
-		if r.Name == name {
-			return r, true
-		}
-	}
-	return Rule{}, false
-}
+}, guardRules...)

@@ -1,0 +1,5 @@
+package aws
+
+func guardCases() []ruleCase {
+	return []ruleCase{}
+}

@@ -1,0 +1,57 @@
+package kubernetes
+
+import (
+	"testing"
+
+	"github.com/healthhub/estate/policy/rules"
+	"github.com/healthhub/estate/policy/rules/rulestest"
+)
+
+func kubernetesCases() []ruleCase {
+	ns := func(level string) rules.Resource {
+		return res(TypeNamespace, "clinical", map[string]any{"metadata": map[string]any{
+			"name": "clinical", "labels": map[string]any{podSecurityEnforce: level},
+		}})
+	}
+	policy := func(namespace any, spec map[string]any) rules.Resource {
+		return res(TypeNetworkPolicy, "default-deny", map[string]any{"metadata": map[string]any{"namespace": namespace}, "spec": spec})
+	}
+	denyAll := map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Ingress", "Egress"}}
+
+	return []ruleCase{
+		{"kubernetes-namespace-restricted-pss", "restricted", []rules.Resource{ns("restricted")}, false, ""},
+		{"kubernetes-namespace-restricted-pss", "baseline", []rules.Resource{ns("baseline")}, true, `is "baseline"; must be restricted`},
+		{"kubernetes-namespace-restricted-pss", "unlabelled", []rules.Resource{res(TypeNamespace, "x", map[string]any{"metadata": map[string]any{}})}, true, "must be restricted"},
+
+		{"kubernetes-namespace-default-deny", "deny-all by name", []rules.Resource{ns("restricted"), policy("clinical", denyAll)}, false, ""},
+		{"kubernetes-namespace-default-deny", "deny-all in a namespace named at deployment", []rules.Resource{ns("restricted"), dependsOn(policy(rules.Unknown, denyAll), ns("restricted"))}, false, ""},
+		{"kubernetes-namespace-default-deny", "no policy", []rules.Resource{ns("restricted")}, true, "no default-deny NetworkPolicy"},
+		{"kubernetes-namespace-default-deny", "policy in another namespace", []rules.Resource{ns("restricted"), policy("other", denyAll)}, true, "no default-deny"},
+		{"kubernetes-namespace-default-deny", "ingress only", []rules.Resource{ns("restricted"), policy("clinical", with(denyAll, "policyTypes", []any{"Ingress"}))}, true, "no default-deny"},
+		{"kubernetes-namespace-default-deny", "selects some pods only", []rules.Resource{ns("restricted"), policy("clinical", with(denyAll, "podSelector", map[string]any{"matchLabels": map[string]any{"app": "api"}}))}, true, "no default-deny"},
+		{"kubernetes-namespace-default-deny", "allows ingress", []rules.Resource{ns("restricted"), policy("clinical", with(denyAll, "ingress", []any{map[string]any{}}))}, true, "no default-deny"},
+	}
+}
+
+type ruleCase struct {
+	rule, name string
+	resources  []rules.Resource
+	violates   bool
+	message    string
+}
+
+func res(typ, name string, inputs map[string]any) rules.Resource {
+	return rulestest.Res(typ, name, inputs)
+}
+
+func dependsOn(r, on rules.Resource) rules.Resource { return rulestest.DependsOn(r, on) }
+
+func with(base map[string]any, k string, v any) map[string]any { return rulestest.With(base, k, v) }
+
+func TestRules(t *testing.T) {
+	var cases []rulestest.Case
+	for _, c := range kubernetesCases() {
+		cases = append(cases, rulestest.Case{Rule: c.rule, Name: c.name, Resources: c.resources, Violates: c.violates, Message: c.message})
+	}
+	rulestest.Run(t, Rules, cases)
+}
