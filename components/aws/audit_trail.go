@@ -6,6 +6,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 )
 
 // AuditTrailArgs configures the account's audit trail (164.312(b) audit controls).
@@ -19,7 +22,7 @@ type AuditTrailArgs struct {
 	// LogRetentionDays keeps the CloudWatch copy of the trail.
 	LogRetentionDays int
 	// ObjectLock makes trail files immutable for RetentionDays: LockCompliance in production.
-	ObjectLock string
+	ObjectLock ObjectLockMode
 	// Protect keeps the trail bucket through destroys and config changes (production).
 	Protect bool
 	// Replica keeps a copy of the archive in the DR region; required in production by the
@@ -40,29 +43,30 @@ type AuditTrail struct {
 	ReplicaBucketName pulumi.StringOutput `pulumi:"replicaBucketName"`
 }
 
-func (a *AuditTrailArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *AuditTrailArgs) Validate() error {
 	const c = "AuditTrail"
 	switch {
 	case a.Prefix == "":
-		return argError(c, "Prefix", `""`, "required")
+		return kit.ArgError(c, "Prefix", `""`, "required")
 	case a.KmsKeyArn == nil:
-		return argError(c, "KmsKeyArn", nil, "required: trail files are always encrypted with a customer-managed key")
-	case a.RetentionDays < MinRetentionDays:
-		return argError(c, "RetentionDays", a.RetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
-	case a.LogRetentionDays < MinRetentionDays:
-		return argError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+		return kit.ArgError(c, "KmsKeyArn", nil, "required: trail files are always encrypted with a customer-managed key")
+	case a.RetentionDays < kit.MinRetentionDays:
+		return kit.RetentionError(c, "RetentionDays", a.RetentionDays)
+	case a.LogRetentionDays < kit.MinRetentionDays:
+		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewAuditTrail creates the trail and where it delivers.
 func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts ...pulumi.ResourceOption) (*AuditTrail, error) {
 	t := &AuditTrail{}
-	if err := register(ctx, "healthhub:aws:AuditTrail", name, args, t, opts); err != nil {
+	if err := kit.Register(ctx, TypeAuditTrail, name, args, t, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(t)
-	acct, err := lookupAccount(ctx, t)
+	acct, err := awskit.LookupAccount(ctx, t)
 	if err != nil {
 		return nil, err
 	}
@@ -107,13 +111,13 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 		Name:            pulumi.Sprintf("/healthhub/%s/cloudtrail", args.Prefix),
 		KmsKeyId:        args.KmsKeyArn,
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		Tags:            tags(args.Tags, args.Prefix),
-	}, stateful(t, args.Protect)...)
+		Tags:            awskit.Tags(args.Tags, args.Prefix),
+	}, kit.Stateful(t, args.Protect)...)
 	if err != nil {
 		return nil, err
 	}
-	role, err := serviceRole(ctx, args.Prefix+"-to-logs", "cloudtrail", acct, args.Tags, group.Arn.ApplyT(func(arn string) (string, error) {
-		return policyJSON(map[string]any{
+	role, err := awskit.ServiceRole(ctx, args.Prefix+"-to-logs", "cloudtrail", acct, args.Tags, group.Arn.ApplyT(func(arn string) (string, error) {
+		return awskit.PolicyJSON(map[string]any{
 			"Effect":   "Allow",
 			"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 			"Resource": arn + ":log-stream:*",
@@ -158,7 +162,7 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 				},
 			},
 		},
-		Tags: tags(args.Tags, args.Prefix),
+		Tags: awskit.Tags(args.Tags, args.Prefix),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket}))
 	if err != nil {
 		return nil, err

@@ -7,6 +7,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 const logsKey = "arn:aws:kms:eu-west-2:123456789012:key/logs"
@@ -14,7 +17,7 @@ const logsKey = "arn:aws:kms:eu-west-2:123456789012:key/logs"
 func trailArgs(mutate func(*AuditTrailArgs)) *AuditTrailArgs {
 	a := &AuditTrailArgs{
 		Prefix: "hh-audit", KmsKeyArn: pulumi.String(logsKey), RetentionDays: 2555,
-		LogRetentionDays: 2557, ObjectLock: LockCompliance, Protect: true, Tags: testTags,
+		LogRetentionDays: 2557, ObjectLock: LockCompliance, Protect: true, Tags: kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(a)
@@ -23,39 +26,39 @@ func trailArgs(mutate func(*AuditTrailArgs)) *AuditTrailArgs {
 }
 
 func TestAuditTrailDefaults(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewAuditTrail(ctx, "audit", trailArgs(nil), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewAuditTrail(ctx, "audit", trailArgs(nil), pulumi.Provider(p.Primary))
 		return err
 	})
 	const (
 		trail  = "aws:cloudtrail/trail:Trail"
 		bucket = "hh-audit-archive"
 	)
-	assertInputs(t, m, []expectation{
-		{trail, "hh-audit", "isMultiRegionTrail", true},
-		{trail, "hh-audit", "includeGlobalServiceEvents", true},
-		{trail, "hh-audit", "enableLogFileValidation", true},
-		{trail, "hh-audit", "enableLogging", true},
-		{trail, "hh-audit", "kmsKeyId", logsKey},
-		{trail, "hh-audit", "advancedEventSelectors[1].fieldSelectors[1].equals", []any{"AWS::S3::Object"}},
-		{trail, "hh-audit", "advancedEventSelectors[2].fieldSelectors[1].equals", []any{"AWS::DynamoDB::Table"}},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-audit", "kmsKeyId", logsKey},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-audit", "retentionInDays", int64(2557)},
-		{"aws:s3/bucketV2:BucketV2", bucket, "forceDestroy", false},
-		{"aws:s3/bucketV2:BucketV2", bucket, "objectLockEnabled", true},
-		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket, "blockPublicAcls", true},
-		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket, "blockPublicPolicy", true},
-		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket, "ignorePublicAcls", true},
-		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket, "restrictPublicBuckets", true},
-		{"aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket, "rule.objectOwnership", "BucketOwnerEnforced"},
-		{"aws:s3/bucketVersioningV2:BucketVersioningV2", bucket, "versioningConfiguration.status", "Enabled"},
-		{"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", bucket, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"},
-		{"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", bucket, "rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId", logsKey},
-		{"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", bucket, "rules[0].expiration.days", int64(2555)},
-		{"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", bucket, "rules[0].noncurrentVersionExpiration.noncurrentDays", int64(2555)},
-		{"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", bucket, "rules[0].transitions[0].storageClass", "GLACIER"},
-		{"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", bucket, "rule.defaultRetention.mode", "COMPLIANCE"},
-		{"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", bucket, "rule.defaultRetention.days", int64(2555)},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: trail, Name: "hh-audit", Path: "isMultiRegionTrail", Want: true},
+		{Type: trail, Name: "hh-audit", Path: "includeGlobalServiceEvents", Want: true},
+		{Type: trail, Name: "hh-audit", Path: "enableLogFileValidation", Want: true},
+		{Type: trail, Name: "hh-audit", Path: "enableLogging", Want: true},
+		{Type: trail, Name: "hh-audit", Path: "kmsKeyId", Want: logsKey},
+		{Type: trail, Name: "hh-audit", Path: "advancedEventSelectors[1].fieldSelectors[1].equals", Want: []any{"AWS::S3::Object"}},
+		{Type: trail, Name: "hh-audit", Path: "advancedEventSelectors[2].fieldSelectors[1].equals", Want: []any{"AWS::DynamoDB::Table"}},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-audit", Path: "kmsKeyId", Want: logsKey},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-audit", Path: "retentionInDays", Want: int64(2557)},
+		{Type: "aws:s3/bucketV2:BucketV2", Name: bucket, Path: "forceDestroy", Want: false},
+		{Type: "aws:s3/bucketV2:BucketV2", Name: bucket, Path: "objectLockEnabled", Want: true},
+		{Type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", Name: bucket, Path: "blockPublicAcls", Want: true},
+		{Type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", Name: bucket, Path: "blockPublicPolicy", Want: true},
+		{Type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", Name: bucket, Path: "ignorePublicAcls", Want: true},
+		{Type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", Name: bucket, Path: "restrictPublicBuckets", Want: true},
+		{Type: "aws:s3/bucketOwnershipControls:BucketOwnershipControls", Name: bucket, Path: "rule.objectOwnership", Want: "BucketOwnerEnforced"},
+		{Type: "aws:s3/bucketVersioningV2:BucketVersioningV2", Name: bucket, Path: "versioningConfiguration.status", Want: "Enabled"},
+		{Type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", Name: bucket, Path: "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", Want: "aws:kms"},
+		{Type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", Name: bucket, Path: "rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId", Want: logsKey},
+		{Type: "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", Name: bucket, Path: "rules[0].expiration.days", Want: int64(2555)},
+		{Type: "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", Name: bucket, Path: "rules[0].noncurrentVersionExpiration.noncurrentDays", Want: int64(2555)},
+		{Type: "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", Name: bucket, Path: "rules[0].transitions[0].storageClass", Want: "GLACIER"},
+		{Type: "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", Name: bucket, Path: "rule.defaultRetention.mode", Want: "COMPLIANCE"},
+		{Type: "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", Name: bucket, Path: "rule.defaultRetention.days", Want: int64(2555)},
 	})
 
 	b, ok := m.Find("aws:s3/bucketV2:BucketV2", bucket)
@@ -94,13 +97,13 @@ func TestAuditTrailArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewAuditTrail(ctx, "audit", trailArgs(tt.mutate), pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewAuditTrail(ctx, "audit", trailArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
 			if tt.name != "unknown lock mode" {
-				assertNothingRegistered(t, m)
+				kittest.AssertNothingRegistered(t, m)
 			}
 		})
 	}
@@ -108,7 +111,7 @@ func TestAuditTrailArgErrors(t *testing.T) {
 
 func TestSecureBucketArgErrors(t *testing.T) {
 	base := func() *SecureBucketArgs {
-		return &SecureBucketArgs{Prefix: "b", KmsKeyArn: pulumi.String(logsKey), RetentionDays: 2190, Tags: testTags}
+		return &SecureBucketArgs{Prefix: "b", KmsKeyArn: pulumi.String(logsKey), RetentionDays: 2190, Tags: kittest.Tags}
 	}
 	tests := []struct {
 		name   string
@@ -124,12 +127,12 @@ func TestSecureBucketArgErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			args := base()
 			tt.mutate(args)
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewSecureBucket(ctx, "b", args, pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewSecureBucket(ctx, "b", args, pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

@@ -3,6 +3,8 @@ package aws
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/aws/awskit"
 )
 
 // replicate builds the DR copy of a SecureBucket: a bucket with the same controls in the DR
@@ -25,13 +27,13 @@ func replicate(ctx *pulumi.Context, b *SecureBucket, args *SecureBucketArgs, buc
 	}
 	b.Replica = replica
 
-	acct, err := lookupAccount(ctx, b)
+	acct, err := awskit.LookupAccount(ctx, b)
 	if err != nil {
 		return err
 	}
 	policy := pulumi.All(bucket.Arn, replica.BucketArn, args.KmsKeyArn, args.Replica.KmsKeyArn).ApplyT(func(v []any) (string, error) {
 		source, dest, sourceKey, destKey := v[0].(string), v[1].(string), v[2].(string), v[3].(string)
-		return policyJSON(map[string]any{
+		return awskit.PolicyJSON(map[string]any{
 			"Sid":      "ReadSource",
 			"Effect":   "Allow",
 			"Action":   []string{"s3:GetReplicationConfiguration", "s3:ListBucket"},
@@ -63,7 +65,7 @@ func replicate(ctx *pulumi.Context, b *SecureBucket, args *SecureBucketArgs, buc
 			"Condition": map[string]any{"StringLike": map[string]any{"kms:ViaService": "s3.*.amazonaws.com"}},
 		})
 	}).(pulumi.StringOutput)
-	role, err := serviceRole(ctx, args.Prefix+"-replication", "s3", acct, args.Tags, policy, parent)
+	role, err := awskit.ServiceRole(ctx, args.Prefix+"-replication", "s3", acct, args.Tags, policy, parent)
 	if err != nil {
 		return err
 	}

@@ -7,33 +7,36 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 const drLogsKey = "arn:aws:kms:eu-west-1:123456789012:key/logs"
 
 func TestSecureBucketReplica(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewSecureBucket(ctx, "records", &SecureBucketArgs{
 			Prefix: "hh-records", KmsKeyArn: pulumi.String(logsKey), RetentionDays: 2555,
-			ObjectLock: LockCompliance, Protect: true, Tags: testTags,
-			Replica: &BucketReplica{Provider: p.dr, KmsKeyArn: pulumi.String(drLogsKey)},
-		}, pulumi.Provider(p.primary))
+			ObjectLock: LockCompliance, Protect: true, Tags: kittest.Tags,
+			Replica: &BucketReplica{Provider: p.DR, KmsKeyArn: pulumi.String(drLogsKey)},
+		}, pulumi.Provider(p.Primary))
 		return err
 	})
 	const (
 		replication = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 		copyName    = "hh-records-dr"
 	)
-	assertInputs(t, m, []expectation{
-		{replication, "hh-records", "rules[0].status", "Enabled"},
-		{replication, "hh-records", "rules[0].deleteMarkerReplication.status", "Disabled"},
-		{replication, "hh-records", "rules[0].sourceSelectionCriteria.sseKmsEncryptedObjects.status", "Enabled"},
-		{replication, "hh-records", "rules[0].destination.encryptionConfiguration.replicaKmsKeyId", drLogsKey},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: replication, Name: "hh-records", Path: "rules[0].status", Want: "Enabled"},
+		{Type: replication, Name: "hh-records", Path: "rules[0].deleteMarkerReplication.status", Want: "Disabled"},
+		{Type: replication, Name: "hh-records", Path: "rules[0].sourceSelectionCriteria.sseKmsEncryptedObjects.status", Want: "Enabled"},
+		{Type: replication, Name: "hh-records", Path: "rules[0].destination.encryptionConfiguration.replicaKmsKeyId", Want: drLogsKey},
 		// The copy carries every control of the source, under the DR key.
-		{"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", copyName, "rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId", drLogsKey},
-		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", copyName, "restrictPublicBuckets", true},
-		{"aws:s3/bucketVersioningV2:BucketVersioningV2", copyName, "versioningConfiguration.status", "Enabled"},
-		{"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", copyName, "rule.defaultRetention.mode", "COMPLIANCE"},
+		{Type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", Name: copyName, Path: "rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId", Want: drLogsKey},
+		{Type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", Name: copyName, Path: "restrictPublicBuckets", Want: true},
+		{Type: "aws:s3/bucketVersioningV2:BucketVersioningV2", Name: copyName, Path: "versioningConfiguration.status", Want: "Enabled"},
+		{Type: "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", Name: copyName, Path: "rule.defaultRetention.mode", Want: "COMPLIANCE"},
 	})
 
 	source, ok := m.Find("aws:s3/bucketV2:BucketV2", "hh-records")
@@ -66,22 +69,22 @@ func TestSecureBucketReplica(t *testing.T) {
 func TestSecureBucketReplicaArgErrors(t *testing.T) {
 	tests := []struct {
 		name    string
-		replica func(p providers) *BucketReplica
+		replica func(p awskittest.Providers) *BucketReplica
 		want    string
 	}{
-		{"no provider", func(providers) *BucketReplica { return &BucketReplica{KmsKeyArn: pulumi.String(drLogsKey)} }, "SecureBucket: Replica.Provider = <nil>: required"},
-		{"no key", func(p providers) *BucketReplica { return &BucketReplica{Provider: p.dr} }, "SecureBucket: Replica.KmsKeyArn = <nil>: required"},
+		{"no provider", func(awskittest.Providers) *BucketReplica { return &BucketReplica{KmsKeyArn: pulumi.String(drLogsKey)} }, "SecureBucket: Replica.Provider = <nil>: required"},
+		{"no key", func(p awskittest.Providers) *BucketReplica { return &BucketReplica{Provider: p.DR} }, "SecureBucket: Replica.KmsKeyArn = <nil>: required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 				_, err := NewSecureBucket(ctx, "b", &SecureBucketArgs{
-					Prefix: "b", KmsKeyArn: pulumi.String(logsKey), RetentionDays: 2190, Tags: testTags, Replica: tt.replica(p),
-				}, pulumi.Provider(p.primary))
+					Prefix: "b", KmsKeyArn: pulumi.String(logsKey), RetentionDays: 2190, Tags: kittest.Tags, Replica: tt.replica(p),
+				}, pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

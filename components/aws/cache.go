@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/awsformat"
 )
 
@@ -34,13 +36,18 @@ type CacheArgs struct {
 	NodeType      string
 	// Nodes is the primary plus its replicas, one per AZ (2+ in production).
 	Nodes int
-	// Production requires two nodes or more, with Multi-AZ and automatic failover.
+	// Production requires two nodes or more, with Multi-AZ and automatic failover, and takes
+	// a final snapshot when the group is deleted or replaced.
 	Production bool
-	Tags       map[string]string
+	// Protect keeps the replication group and its engine log through destroys and config
+	// changes (production): ElastiCache has no deletion protection of its own.
+	Protect bool
+	Tags    map[string]string
 }
 
 // Cache is an ElastiCache Redis replication group reachable only from the private tier, with
-// TLS required in transit, KMS at rest, an auth token, daily snapshots and encrypted logs.
+// TLS required in transit, KMS at rest, an auth token, daily snapshots and encrypted logs; in
+// production it is protected and leaves a final snapshot behind.
 type Cache struct {
 	pulumi.ResourceState
 
@@ -56,42 +63,43 @@ var (
 	replicationGroupID = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 )
 
-func (a *CacheArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *CacheArgs) Validate() error {
 	const c = "Cache"
 	switch {
 	case !replicationGroupID.MatchString(a.Prefix):
-		return argError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 40 lowercase letters, digits or hyphens")
+		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 40 lowercase letters, digits or hyphens")
 	case a.VpcId == nil:
-		return argError(c, "VpcId", nil, "required")
+		return kit.ArgError(c, "VpcId", nil, "required")
 	case a.SubnetIds == nil:
-		return argError(c, "SubnetIds", nil, "required: the isolated subnets")
+		return kit.ArgError(c, "SubnetIds", nil, "required: the isolated subnets")
 	case a.KmsKeyArn == nil:
-		return argError(c, "KmsKeyArn", nil, "required: data at rest is always encrypted with a customer-managed key")
+		return kit.ArgError(c, "KmsKeyArn", nil, "required: data at rest is always encrypted with a customer-managed key")
 	case a.AuthToken == nil:
-		return argError(c, "AuthToken", nil, "required: pass a Pulumi secret; Redis without auth trusts the whole network")
+		return kit.ArgError(c, "AuthToken", nil, "required: pass a Pulumi secret; Redis without auth trusts the whole network")
 	case a.LogKmsKeyArn == nil:
-		return argError(c, "LogKmsKeyArn", nil, "required: the engine log is encrypted")
-	case a.LogRetentionDays < MinRetentionDays:
-		return argError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+		return kit.ArgError(c, "LogKmsKeyArn", nil, "required: the engine log is encrypted")
+	case a.LogRetentionDays < kit.MinRetentionDays:
+		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	case !awsformat.RedisVersion.MatchString(a.EngineVersion):
-		return argError(c, "EngineVersion", fmt.Sprintf("%q", a.EngineVersion), "must be a pinned Redis version such as \"7.1\"")
+		return kit.ArgError(c, "EngineVersion", fmt.Sprintf("%q", a.EngineVersion), "must be a pinned Redis version such as \"7.1\"")
 	case !awsformat.CacheNodeType.MatchString(a.NodeType):
-		return argError(c, "NodeType", fmt.Sprintf("%q", a.NodeType), "must be an ElastiCache node type such as \"cache.r7g.large\"")
+		return kit.ArgError(c, "NodeType", fmt.Sprintf("%q", a.NodeType), "must be an ElastiCache node type such as \"cache.r7g.large\"")
 	case a.Nodes < 1 || a.Nodes > 6:
-		return argError(c, "Nodes", a.Nodes, "must be 1 to 6")
+		return kit.ArgError(c, "Nodes", a.Nodes, "must be 1 to 6")
 	case a.Production && a.Nodes < 2:
-		return argError(c, "Nodes", a.Nodes, "must be at least 2 in production, for Multi-AZ failover")
+		return kit.ArgError(c, "Nodes", a.Nodes, "must be at least 2 in production, for Multi-AZ failover")
 	}
-	if err := clientCidrs(c, "ClientCidrBlocks", a.ClientCidrBlocks); err != nil {
+	if err := kit.ClientCidrs(c, "ClientCidrBlocks", a.ClientCidrBlocks); err != nil {
 		return err
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewCache creates the replication group and its network, log and subnet pieces.
 func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.ResourceOption) (*Cache, error) {
 	c := &Cache{}
-	if err := register(ctx, "healthhub:aws:Cache", name, args, c, opts); err != nil {
+	if err := kit.Register(ctx, TypeCache, name, args, c, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
@@ -101,7 +109,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		Name:        pulumi.String(id),
 		Description: pulumi.String("Isolated subnets of " + id),
 		SubnetIds:   args.SubnetIds,
-		Tags:        tags(args.Tags, id),
+		Tags:        awskit.Tags(args.Tags, id),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -114,7 +122,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 			Protocol:    pulumi.String("tcp"), FromPort: pulumi.Int(cachePort), ToPort: pulumi.Int(cachePort),
 			CidrBlocks: pulumi.ToStringArray(args.ClientCidrBlocks),
 		}},
-		Tags: tags(args.Tags, id),
+		Tags: awskit.Tags(args.Tags, id),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -123,12 +131,18 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		Name:            pulumi.Sprintf("/healthhub/elasticache/%s/engine", id),
 		KmsKeyId:        args.LogKmsKeyArn,
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		Tags:            tags(args.Tags, id+"-engine"),
-	}, stateful(c, args.Production)...)
+		Tags:            awskit.Tags(args.Tags, id+"-engine"),
+	}, kit.Stateful(c, args.Protect)...)
 	if err != nil {
 		return nil, err
 	}
 
+	// The final snapshot is what a deletion or a replacement leaves of the data; it is
+	// encrypted with the group's key. Outside production the data is disposable.
+	var finalSnapshot pulumi.StringPtrInput
+	if args.Production {
+		finalSnapshot = pulumi.String(id + "-final")
+	}
 	group, err := elasticache.NewReplicationGroup(ctx, id, &elasticache.ReplicationGroupArgs{
 		ReplicationGroupId:       pulumi.String(id),
 		Description:              pulumi.String("Sessions and derived data for " + id),
@@ -148,6 +162,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		MultiAzEnabled:           pulumi.Bool(args.Nodes > 1),
 		SnapshotRetentionLimit:   pulumi.Int(7),
 		SnapshotWindow:           pulumi.String("03:00-04:00"),
+		FinalSnapshotIdentifier:  finalSnapshot,
 		MaintenanceWindow:        pulumi.String("sun:05:00-sun:06:00"),
 		AutoMinorVersionUpgrade:  pulumi.Bool(true),
 		LogDeliveryConfigurations: elasticache.ReplicationGroupLogDeliveryConfigurationArray{
@@ -156,8 +171,8 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 				LogFormat: pulumi.String("json"), LogType: pulumi.String("engine-log"),
 			},
 		},
-		Tags: tags(args.Tags, id),
-	}, parent)
+		Tags: awskit.Tags(args.Tags, id),
+	}, kit.Stateful(c, args.Protect)...)
 	if err != nil {
 		return nil, err
 	}

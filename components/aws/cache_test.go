@@ -6,6 +6,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 func cacheArgs(mutate func(*CacheArgs)) *CacheArgs {
@@ -14,7 +17,7 @@ func cacheArgs(mutate func(*CacheArgs)) *CacheArgs {
 		ClientCidrBlocks: []string{"10.20.0.0/18"}, KmsKeyArn: pulumi.String(databaseKey),
 		AuthToken:    pulumi.ToSecret(pulumi.String("a-long-redis-auth-token")).(pulumi.StringOutput),
 		LogKmsKeyArn: pulumi.String(logsKey), LogRetentionDays: 2557,
-		EngineVersion: "7.1", NodeType: "cache.r7g.large", Nodes: 2, Production: true, Tags: testTags,
+		EngineVersion: "7.1", NodeType: "cache.r7g.large", Nodes: 2, Production: true, Protect: true, Tags: kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(a)
@@ -23,46 +26,58 @@ func cacheArgs(mutate func(*CacheArgs)) *CacheArgs {
 }
 
 func TestCacheDefaults(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewCache(ctx, "cache", cacheArgs(nil), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewCache(ctx, "cache", cacheArgs(nil), pulumi.Provider(p.Primary))
 		return err
 	})
 	const group = "aws:elasticache/replicationGroup:ReplicationGroup"
-	assertInputs(t, m, []expectation{
-		{group, "hh-cache", "atRestEncryptionEnabled", true},
-		{group, "hh-cache", "kmsKeyId", databaseKey},
-		{group, "hh-cache", "transitEncryptionEnabled", true},
-		{group, "hh-cache", "transitEncryptionMode", "required"},
-		{group, "hh-cache", "authToken", "[secret]"},
-		{group, "hh-cache", "automaticFailoverEnabled", true},
-		{group, "hh-cache", "multiAzEnabled", true},
-		{group, "hh-cache", "numCacheClusters", int64(2)},
-		{group, "hh-cache", "snapshotRetentionLimit", int64(7)},
-		{group, "hh-cache", "engineVersion", "7.1"},
-		{group, "hh-cache", "logDeliveryConfigurations[0].logType", "engine-log"},
-		{group, "hh-cache", "logDeliveryConfigurations[0].destinationType", "cloudwatch-logs"},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-cache-engine", "kmsKeyId", logsKey},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-cache-engine", "retentionInDays", int64(2557)},
-		{"aws:ec2/securityGroup:SecurityGroup", "hh-cache", "ingress[0].fromPort", int64(6379)},
-		{"aws:ec2/securityGroup:SecurityGroup", "hh-cache", "ingress[0].cidrBlocks", []any{"10.20.0.0/18"}},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: group, Name: "hh-cache", Path: "atRestEncryptionEnabled", Want: true},
+		{Type: group, Name: "hh-cache", Path: "kmsKeyId", Want: databaseKey},
+		{Type: group, Name: "hh-cache", Path: "transitEncryptionEnabled", Want: true},
+		{Type: group, Name: "hh-cache", Path: "transitEncryptionMode", Want: "required"},
+		{Type: group, Name: "hh-cache", Path: "authToken", Want: "[secret]"},
+		{Type: group, Name: "hh-cache", Path: "automaticFailoverEnabled", Want: true},
+		{Type: group, Name: "hh-cache", Path: "multiAzEnabled", Want: true},
+		{Type: group, Name: "hh-cache", Path: "numCacheClusters", Want: int64(2)},
+		{Type: group, Name: "hh-cache", Path: "snapshotRetentionLimit", Want: int64(7)},
+		{Type: group, Name: "hh-cache", Path: "finalSnapshotIdentifier", Want: "hh-cache-final"},
+		{Type: group, Name: "hh-cache", Path: "engineVersion", Want: "7.1"},
+		{Type: group, Name: "hh-cache", Path: "logDeliveryConfigurations[0].logType", Want: "engine-log"},
+		{Type: group, Name: "hh-cache", Path: "logDeliveryConfigurations[0].destinationType", Want: "cloudwatch-logs"},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-cache-engine", Path: "kmsKeyId", Want: logsKey},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-cache-engine", Path: "retentionInDays", Want: int64(2557)},
+		{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "hh-cache", Path: "ingress[0].fromPort", Want: int64(6379)},
+		{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "hh-cache", Path: "ingress[0].cidrBlocks", Want: []any{"10.20.0.0/18"}},
 	})
 	sg, _ := m.Find("aws:ec2/securityGroup:SecurityGroup", "hh-cache")
 	_, egress := sg.Get("egress")
 	assert.False(t, egress, "the cache starts no connection")
-	assert.Empty(t, violations(m, "production"), "the component passes the whole policy pack")
+	for _, kept := range []struct{ typ, name string }{{group, "hh-cache"}, {"aws:cloudwatch/logGroup:LogGroup", "hh-cache-engine"}} {
+		r, ok := m.Find(kept.typ, kept.name)
+		require.True(t, ok, kept.name)
+		assert.True(t, r.Protect, "%s survives a destroy", kept.name)
+		assert.True(t, r.RetainOnDelete, "%s stays in the account if it leaves the program", kept.name)
+	}
+	assert.Empty(t, awskittest.Violations(m, "production"), "the component passes the whole policy pack")
 }
 
 func TestCacheSingleNodeOutsideProduction(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewCache(ctx, "cache", cacheArgs(func(a *CacheArgs) { a.Production, a.Nodes = false, 1 }), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewCache(ctx, "cache", cacheArgs(func(a *CacheArgs) { a.Production, a.Protect, a.Nodes = false, false, 1 }), pulumi.Provider(p.Primary))
 		return err
 	})
-	assertInputs(t, m, []expectation{
-		{"aws:elasticache/replicationGroup:ReplicationGroup", "hh-cache", "automaticFailoverEnabled", false},
-		{"aws:elasticache/replicationGroup:ReplicationGroup", "hh-cache", "transitEncryptionEnabled", true},
-		{"aws:elasticache/replicationGroup:ReplicationGroup", "hh-cache", "atRestEncryptionEnabled", true},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: "aws:elasticache/replicationGroup:ReplicationGroup", Name: "hh-cache", Path: "automaticFailoverEnabled", Want: false},
+		{Type: "aws:elasticache/replicationGroup:ReplicationGroup", Name: "hh-cache", Path: "transitEncryptionEnabled", Want: true},
+		{Type: "aws:elasticache/replicationGroup:ReplicationGroup", Name: "hh-cache", Path: "atRestEncryptionEnabled", Want: true},
 	})
-	assert.Empty(t, violations(m, "dev"), "smaller, not weaker")
+	r, _ := m.Find("aws:elasticache/replicationGroup:ReplicationGroup", "hh-cache")
+	assert.False(t, r.Protect, "dev caches can be torn down")
+	assert.False(t, r.RetainOnDelete)
+	_, snapshot := r.Get("finalSnapshotIdentifier")
+	assert.False(t, snapshot, "dev data is disposable: no final snapshot")
+	assert.Empty(t, awskittest.Violations(m, "dev"), "smaller, not weaker")
 }
 
 func TestCacheArgErrors(t *testing.T) {
@@ -82,12 +97,12 @@ func TestCacheArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewCache(ctx, "cache", cacheArgs(tt.mutate), pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewCache(ctx, "cache", cacheArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/awsformat"
 )
 
@@ -86,69 +88,70 @@ var (
 	clusterIdentifier = regexp.MustCompile(`^[a-z][a-z0-9-]{0,49}$`)
 )
 
-func (a *DatabaseArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *DatabaseArgs) Validate() error {
 	const c = "Database"
 	switch {
 	case !clusterIdentifier.MatchString(a.Prefix):
-		return argError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 50 lowercase letters, digits or hyphens (it names the cluster)")
+		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 50 lowercase letters, digits or hyphens (it names the cluster)")
 	case a.VpcId == nil:
-		return argError(c, "VpcId", nil, "required")
+		return kit.ArgError(c, "VpcId", nil, "required")
 	case a.SubnetIds == nil:
-		return argError(c, "SubnetIds", nil, "required: the isolated subnets")
+		return kit.ArgError(c, "SubnetIds", nil, "required: the isolated subnets")
 	case a.KmsKeyArn == nil:
-		return argError(c, "KmsKeyArn", nil, "required: storage is always encrypted with a customer-managed key")
+		return kit.ArgError(c, "KmsKeyArn", nil, "required: storage is always encrypted with a customer-managed key")
 	case a.LogKmsKeyArn == nil:
-		return argError(c, "LogKmsKeyArn", nil, "required: the exported log is encrypted")
-	case a.LogRetentionDays < MinRetentionDays:
-		return argError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+		return kit.ArgError(c, "LogKmsKeyArn", nil, "required: the exported log is encrypted")
+	case a.LogRetentionDays < kit.MinRetentionDays:
+		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	case !awsformat.AuroraPostgresVersion.MatchString(a.EngineVersion):
-		return argError(c, "EngineVersion", fmt.Sprintf("%q", a.EngineVersion), "must be a pinned Aurora PostgreSQL version, major 14 to 16, such as \"16.4\"")
+		return kit.ArgError(c, "EngineVersion", fmt.Sprintf("%q", a.EngineVersion), "must be a pinned Aurora PostgreSQL version, major 14 to 16, such as \"16.4\"")
 	case !awsformat.RDSInstanceClass.MatchString(a.InstanceClass):
-		return argError(c, "InstanceClass", fmt.Sprintf("%q", a.InstanceClass), "must be an RDS instance class such as \"db.r6g.large\"")
+		return kit.ArgError(c, "InstanceClass", fmt.Sprintf("%q", a.InstanceClass), "must be an RDS instance class such as \"db.r6g.large\"")
 	case a.Instances < 1 || a.Instances > 15:
-		return argError(c, "Instances", a.Instances, "must be 1 to 15")
+		return kit.ArgError(c, "Instances", a.Instances, "must be 1 to 15")
 	case a.Production && a.Instances < 2:
-		return argError(c, "Instances", a.Instances, "must be at least 2 in production, so a reader in another AZ can take over")
+		return kit.ArgError(c, "Instances", a.Instances, "must be at least 2 in production, so a reader in another AZ can take over")
 	case a.BackupRetentionDays < 7 || a.BackupRetentionDays > 35:
-		return argError(c, "BackupRetentionDays", a.BackupRetentionDays, "must be 7 to 35")
+		return kit.ArgError(c, "BackupRetentionDays", a.BackupRetentionDays, "must be 7 to 35")
 	case a.Production && a.BackupRetentionDays != 35:
-		return argError(c, "BackupRetentionDays", a.BackupRetentionDays, "must be 35 in production")
+		return kit.ArgError(c, "BackupRetentionDays", a.BackupRetentionDays, "must be 35 in production")
 	case a.DR != nil && a.MasterPassword == nil:
-		return argError(c, "MasterPassword", nil, "required with DR: Aurora cannot manage the password of a global database member; pass a Pulumi secret")
+		return kit.ArgError(c, "MasterPassword", nil, "required with DR: Aurora cannot manage the password of a global database member; pass a Pulumi secret")
 	case a.MasterPassword == nil && a.SecretsKmsKeyArn == nil:
-		return argError(c, "SecretsKmsKeyArn", nil, "required when Secrets Manager manages the master password")
+		return kit.ArgError(c, "SecretsKmsKeyArn", nil, "required when Secrets Manager manages the master password")
 	}
-	if err := clientCidrs(c, "ClientCidrBlocks", a.ClientCidrBlocks); err != nil {
+	if err := kit.ClientCidrs(c, "ClientCidrBlocks", a.ClientCidrBlocks); err != nil {
 		return err
 	}
 	if a.DR != nil {
 		switch {
 		case a.DR.Provider == nil:
-			return argError(c, "DR.Provider", nil, "required: the provider of the DR region")
+			return kit.ArgError(c, "DR.Provider", nil, "required: the provider of the DR region")
 		case a.DR.VpcId == nil || a.DR.SubnetIds == nil:
-			return argError(c, "DR.VpcId/DR.SubnetIds", nil, "required: the DR network's isolated subnets")
+			return kit.ArgError(c, "DR.VpcId/DR.SubnetIds", nil, "required: the DR network's isolated subnets")
 		case a.DR.KmsKeyArn == nil || a.DR.LogKmsKeyArn == nil:
-			return argError(c, "DR.KmsKeyArn/DR.LogKmsKeyArn", nil, "required: keys in the DR region")
+			return kit.ArgError(c, "DR.KmsKeyArn/DR.LogKmsKeyArn", nil, "required: keys in the DR region")
 		}
-		if err := clientCidrs(c, "DR.ClientCidrBlocks", a.DR.ClientCidrBlocks); err != nil {
+		if err := kit.ClientCidrs(c, "DR.ClientCidrBlocks", a.DR.ClientCidrBlocks); err != nil {
 			return err
 		}
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewDatabase creates the cluster, its instances and, with DR, the global database and the
 // secondary cluster.
 func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {
 	d := &Database{}
-	if err := register(ctx, "healthhub:aws:Database", name, args, d, opts); err != nil {
+	if err := kit.Register(ctx, TypeDatabase, name, args, d, opts...); err != nil {
 		return nil, err
 	}
-	acct, err := lookupAccount(ctx, d)
+	acct, err := awskit.LookupAccount(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	monitoring, err := serviceRole(ctx, args.Prefix+"-monitoring", "monitoring.rds", acct, args.Tags,
+	monitoring, err := awskit.ServiceRole(ctx, args.Prefix+"-monitoring", "monitoring.rds", acct, args.Tags,
 		pulumi.String(enhancedMonitoringPolicy(acct)), pulumi.Parent(d))
 	if err != nil {
 		return nil, err
@@ -163,8 +166,8 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 			DatabaseName:            pulumi.String(databaseName),
 			StorageEncrypted:        pulumi.Bool(true),
 			DeletionProtection:      pulumi.Bool(args.Production),
-			Tags:                    tags(args.Tags, args.Prefix),
-		}, stateful(d, args.Protect)...)
+			Tags:                    awskit.Tags(args.Tags, args.Prefix),
+		}, kit.Stateful(d, args.Protect)...)
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +234,7 @@ type builtCluster struct {
 func newRegionalCluster(ctx *pulumi.Context, d *Database, args *DatabaseArgs, rc regionalCluster) (builtCluster, error) {
 	var out builtCluster
 	parent := []pulumi.ResourceOption{pulumi.Parent(d)}
-	keep := stateful(d, args.Protect)
+	keep := kit.Stateful(d, args.Protect)
 	if rc.provider != nil {
 		parent = append(parent, pulumi.Provider(rc.provider))
 		keep = append(keep, pulumi.Provider(rc.provider))
@@ -242,7 +245,7 @@ func newRegionalCluster(ctx *pulumi.Context, d *Database, args *DatabaseArgs, rc
 		Name:        pulumi.String(id),
 		Description: pulumi.String("Isolated subnets of " + id),
 		SubnetIds:   rc.subnetIDs,
-		Tags:        tags(args.Tags, id),
+		Tags:        awskit.Tags(args.Tags, id),
 	}, parent...)
 	if err != nil {
 		return out, err
@@ -259,7 +262,7 @@ func newRegionalCluster(ctx *pulumi.Context, d *Database, args *DatabaseArgs, rc
 			Protocol:    pulumi.String("tcp"), FromPort: pulumi.Int(databasePort), ToPort: pulumi.Int(databasePort),
 			CidrBlocks: cidrs,
 		}},
-		Tags: tags(args.Tags, id),
+		Tags: awskit.Tags(args.Tags, id),
 	}, parent...)
 	if err != nil {
 		return out, err
@@ -280,7 +283,7 @@ func newRegionalCluster(ctx *pulumi.Context, d *Database, args *DatabaseArgs, rc
 			param("pgaudit.log", "ddl,role", ""),
 			param("pgaudit.log_parameter", "0", ""),
 		},
-		Tags: tags(args.Tags, id),
+		Tags: awskit.Tags(args.Tags, id),
 	}, parent...)
 	if err != nil {
 		return out, err
@@ -292,7 +295,7 @@ func newRegionalCluster(ctx *pulumi.Context, d *Database, args *DatabaseArgs, rc
 		Name:            pulumi.Sprintf("/aws/rds/cluster/%s/postgresql", id),
 		KmsKeyId:        rc.logKeyArn,
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		Tags:            tags(args.Tags, id+"-postgresql"),
+		Tags:            awskit.Tags(args.Tags, id+"-postgresql"),
 	}, keep...)
 	if err != nil {
 		return out, err
@@ -317,7 +320,7 @@ func newRegionalCluster(ctx *pulumi.Context, d *Database, args *DatabaseArgs, rc
 		SkipFinalSnapshot:                pulumi.Bool(false),
 		FinalSnapshotIdentifier:          pulumi.String(id + "-final"),
 		EnabledCloudwatchLogsExports:     pulumi.StringArray{pulumi.String("postgresql")},
-		Tags:                             tags(args.Tags, id),
+		Tags:                             awskit.Tags(args.Tags, id),
 	}
 	if rc.global != nil {
 		cluster.GlobalClusterIdentifier = rc.global.ID()
@@ -359,7 +362,7 @@ func newRegionalCluster(ctx *pulumi.Context, d *Database, args *DatabaseArgs, rc
 			MonitoringRoleArn:                  rc.monitoringRole,
 			AutoMinorVersionUpgrade:            pulumi.Bool(true),
 			CaCertIdentifier:                   pulumi.String("rds-ca-rsa2048-g1"),
-			Tags:                               tags(args.Tags, fmt.Sprintf("%s-%d", id, i+1)),
+			Tags:                               awskit.Tags(args.Tags, fmt.Sprintf("%s-%d", id, i+1)),
 		}, parent...)
 		if err != nil {
 			return out, err
@@ -383,9 +386,9 @@ func majorOf(version string) string {
 
 // enhancedMonitoringPolicy is AWS's AmazonRDSEnhancedMonitoringRole, written out so the role
 // carries only what RDS needs to write OS metrics.
-func enhancedMonitoringPolicy(acct account) string {
+func enhancedMonitoringPolicy(acct awskit.Account) string {
 	group := fmt.Sprintf("arn:%s:logs:*:%s:log-group:RDS*", acct.Partition, acct.ID)
-	doc, _ := policyJSON(map[string]any{
+	doc, _ := awskit.PolicyJSON(map[string]any{
 		"Sid":      "CreateMetricGroups",
 		"Effect":   "Allow",
 		"Action":   []string{"logs:CreateLogGroup", "logs:PutRetentionPolicy"},

@@ -6,6 +6,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 const (
@@ -14,15 +17,15 @@ const (
 	secretsKey    = "arn:aws:kms:eu-west-2:123456789012:key/secrets"
 )
 
-func databaseArgs(p providers, mutate func(*DatabaseArgs)) *DatabaseArgs {
+func databaseArgs(p awskittest.Providers, mutate func(*DatabaseArgs)) *DatabaseArgs {
 	a := &DatabaseArgs{
 		Prefix: "hh-db", VpcId: pulumi.String("vpc-1"), SubnetIds: pulumi.ToStringArray([]string{"subnet-1", "subnet-2", "subnet-3"}),
 		ClientCidrBlocks: []string{"10.20.0.0/18", "10.20.64.0/18"}, KmsKeyArn: pulumi.String(databaseKey),
 		LogKmsKeyArn: pulumi.String(logsKey), LogRetentionDays: 2557, MasterPassword: pulumi.ToSecret(pulumi.String("correct-horse-battery")).(pulumi.StringOutput),
 		EngineVersion: "16.4", InstanceClass: "db.r6g.large", Instances: 2, BackupRetentionDays: 35,
-		Production: true, Protect: true, Tags: testTags,
+		Production: true, Protect: true, Tags: kittest.Tags,
 		DR: &DatabaseDR{
-			Provider: p.dr, VpcId: pulumi.String("vpc-dr"), SubnetIds: pulumi.ToStringArray([]string{"subnet-dr-1"}),
+			Provider: p.DR, VpcId: pulumi.String("vpc-dr"), SubnetIds: pulumi.ToStringArray([]string{"subnet-dr-1"}),
 			ClientCidrBlocks: []string{"10.21.0.0/18"}, KmsKeyArn: pulumi.String(drDatabaseKey), LogKmsKeyArn: pulumi.String(drLogsKey),
 		},
 	}
@@ -33,15 +36,15 @@ func databaseArgs(p providers, mutate func(*DatabaseArgs)) *DatabaseArgs {
 }
 
 func TestDatabaseDefaults(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		db, err := NewDatabase(ctx, "db", databaseArgs(p, nil), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		db, err := NewDatabase(ctx, "db", databaseArgs(p, nil), pulumi.Provider(p.Primary))
 		if err != nil {
 			return err
 		}
 		// In production the pack also asks for recovery points, which DisasterRecovery takes.
 		_, err = NewDisasterRecovery(ctx, "dr", recoveryArgs(p, func(a *DisasterRecoveryArgs) {
 			a.Resources = pulumi.StringArray{db.ClusterArn}
-		}), pulumi.Provider(p.primary))
+		}), pulumi.Provider(p.Primary))
 		return err
 	})
 	const (
@@ -49,40 +52,40 @@ func TestDatabaseDefaults(t *testing.T) {
 		instance = "aws:rds/clusterInstance:ClusterInstance"
 		params   = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
 	)
-	assertInputs(t, m, []expectation{
-		{cluster, "hh-db", "engine", "aurora-postgresql"},
-		{cluster, "hh-db", "engineVersion", "16.4"},
-		{cluster, "hh-db", "storageEncrypted", true},
-		{cluster, "hh-db", "kmsKeyId", databaseKey},
-		{cluster, "hh-db", "iamDatabaseAuthenticationEnabled", true},
-		{cluster, "hh-db", "backupRetentionPeriod", int64(35)},
-		{cluster, "hh-db", "deletionProtection", true},
-		{cluster, "hh-db", "skipFinalSnapshot", false},
-		{cluster, "hh-db", "finalSnapshotIdentifier", "hh-db-final"},
-		{cluster, "hh-db", "enabledCloudwatchLogsExports", []any{"postgresql"}},
-		{cluster, "hh-db", "masterUsername", "healthhub_admin"},
-		{cluster, "hh-db", "dbClusterParameterGroupName", "hh-db"},
-		{instance, "hh-db-1", "publiclyAccessible", false},
-		{instance, "hh-db-1", "performanceInsightsEnabled", true},
-		{instance, "hh-db-1", "performanceInsightsKmsKeyId", databaseKey},
-		{instance, "hh-db-1", "monitoringInterval", int64(60)},
-		{instance, "hh-db-2", "instanceClass", "db.r6g.large"},
-		{params, "hh-db", "family", "aurora-postgresql16"},
-		{params, "hh-db", "parameters[0]", map[string]any{"name": "rds.force_ssl", "value": "1"}},
-		{params, "hh-db", "parameters[1]", map[string]any{"name": "ssl_min_protocol_version", "value": "TLSv1.2"}},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-db-postgresql", "name", "/aws/rds/cluster/hh-db/postgresql"},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-db-postgresql", "kmsKeyId", logsKey},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-db-postgresql", "retentionInDays", int64(2557)},
-		{"aws:ec2/securityGroup:SecurityGroup", "hh-db", "ingress[0].cidrBlocks", []any{"10.20.0.0/18", "10.20.64.0/18"}},
-		{"aws:ec2/securityGroup:SecurityGroup", "hh-db", "ingress[0].fromPort", int64(5432)},
-		{"aws:rds/globalCluster:GlobalCluster", "hh-db", "storageEncrypted", true},
-		{"aws:rds/globalCluster:GlobalCluster", "hh-db", "deletionProtection", true},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: cluster, Name: "hh-db", Path: "engine", Want: "aurora-postgresql"},
+		{Type: cluster, Name: "hh-db", Path: "engineVersion", Want: "16.4"},
+		{Type: cluster, Name: "hh-db", Path: "storageEncrypted", Want: true},
+		{Type: cluster, Name: "hh-db", Path: "kmsKeyId", Want: databaseKey},
+		{Type: cluster, Name: "hh-db", Path: "iamDatabaseAuthenticationEnabled", Want: true},
+		{Type: cluster, Name: "hh-db", Path: "backupRetentionPeriod", Want: int64(35)},
+		{Type: cluster, Name: "hh-db", Path: "deletionProtection", Want: true},
+		{Type: cluster, Name: "hh-db", Path: "skipFinalSnapshot", Want: false},
+		{Type: cluster, Name: "hh-db", Path: "finalSnapshotIdentifier", Want: "hh-db-final"},
+		{Type: cluster, Name: "hh-db", Path: "enabledCloudwatchLogsExports", Want: []any{"postgresql"}},
+		{Type: cluster, Name: "hh-db", Path: "masterUsername", Want: "healthhub_admin"},
+		{Type: cluster, Name: "hh-db", Path: "dbClusterParameterGroupName", Want: "hh-db"},
+		{Type: instance, Name: "hh-db-1", Path: "publiclyAccessible", Want: false},
+		{Type: instance, Name: "hh-db-1", Path: "performanceInsightsEnabled", Want: true},
+		{Type: instance, Name: "hh-db-1", Path: "performanceInsightsKmsKeyId", Want: databaseKey},
+		{Type: instance, Name: "hh-db-1", Path: "monitoringInterval", Want: int64(60)},
+		{Type: instance, Name: "hh-db-2", Path: "instanceClass", Want: "db.r6g.large"},
+		{Type: params, Name: "hh-db", Path: "family", Want: "aurora-postgresql16"},
+		{Type: params, Name: "hh-db", Path: "parameters[0]", Want: map[string]any{"name": "rds.force_ssl", "value": "1"}},
+		{Type: params, Name: "hh-db", Path: "parameters[1]", Want: map[string]any{"name": "ssl_min_protocol_version", "value": "TLSv1.2"}},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-db-postgresql", Path: "name", Want: "/aws/rds/cluster/hh-db/postgresql"},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-db-postgresql", Path: "kmsKeyId", Want: logsKey},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-db-postgresql", Path: "retentionInDays", Want: int64(2557)},
+		{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "hh-db", Path: "ingress[0].cidrBlocks", Want: []any{"10.20.0.0/18", "10.20.64.0/18"}},
+		{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "hh-db", Path: "ingress[0].fromPort", Want: int64(5432)},
+		{Type: "aws:rds/globalCluster:GlobalCluster", Name: "hh-db", Path: "storageEncrypted", Want: true},
+		{Type: "aws:rds/globalCluster:GlobalCluster", Name: "hh-db", Path: "deletionProtection", Want: true},
 		// The secondary: same controls, the DR key, no credentials of its own.
-		{cluster, "hh-db-dr", "kmsKeyId", drDatabaseKey},
-		{cluster, "hh-db-dr", "storageEncrypted", true},
-		{cluster, "hh-db-dr", "backupRetentionPeriod", int64(35)},
-		{cluster, "hh-db-dr", "deletionProtection", true},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-db-dr-postgresql", "kmsKeyId", drLogsKey},
+		{Type: cluster, Name: "hh-db-dr", Path: "kmsKeyId", Want: drDatabaseKey},
+		{Type: cluster, Name: "hh-db-dr", Path: "storageEncrypted", Want: true},
+		{Type: cluster, Name: "hh-db-dr", Path: "backupRetentionPeriod", Want: int64(35)},
+		{Type: cluster, Name: "hh-db-dr", Path: "deletionProtection", Want: true},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-db-dr-postgresql", Path: "kmsKeyId", Want: drLogsKey},
 	})
 
 	primary, _ := m.Find(cluster, "hh-db")
@@ -108,25 +111,25 @@ func TestDatabaseDefaults(t *testing.T) {
 	_, sgEgress := sg.Get("egress")
 	assert.False(t, sgEgress, "the database starts no connection")
 
-	assert.Empty(t, violations(m, "production"), "the database, backed up, passes the whole policy pack")
+	assert.Empty(t, awskittest.Violations(m, "production"), "the database, backed up, passes the whole policy pack")
 }
 
 func TestDatabaseWithoutDRManagesItsPassword(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewDatabase(ctx, "db", databaseArgs(p, func(a *DatabaseArgs) {
 			a.DR, a.MasterPassword, a.SecretsKmsKeyArn = nil, nil, pulumi.String(secretsKey)
 			a.Production, a.Protect, a.Instances, a.BackupRetentionDays = false, false, 1, 7
-		}), pulumi.Provider(p.primary))
+		}), pulumi.Provider(p.Primary))
 		return err
 	})
-	assertInputs(t, m, []expectation{
-		{"aws:rds/cluster:Cluster", "hh-db", "manageMasterUserPassword", true},
-		{"aws:rds/cluster:Cluster", "hh-db", "masterUserSecretKmsKeyId", secretsKey},
-		{"aws:rds/cluster:Cluster", "hh-db", "deletionProtection", false},
-		{"aws:rds/cluster:Cluster", "hh-db", "storageEncrypted", true},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: "aws:rds/cluster:Cluster", Name: "hh-db", Path: "manageMasterUserPassword", Want: true},
+		{Type: "aws:rds/cluster:Cluster", Name: "hh-db", Path: "masterUserSecretKmsKeyId", Want: secretsKey},
+		{Type: "aws:rds/cluster:Cluster", Name: "hh-db", Path: "deletionProtection", Want: false},
+		{Type: "aws:rds/cluster:Cluster", Name: "hh-db", Path: "storageEncrypted", Want: true},
 	})
 	assert.Empty(t, m.ByType("aws:rds/globalCluster:GlobalCluster"))
-	assert.Empty(t, violations(m, "dev"), "dev is smaller, not weaker")
+	assert.Empty(t, awskittest.Violations(m, "dev"), "dev is smaller, not weaker")
 }
 
 func TestDatabaseArgErrors(t *testing.T) {
@@ -151,12 +154,12 @@ func TestDatabaseArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewDatabase(ctx, "db", databaseArgs(p, tt.mutate), pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewDatabase(ctx, "db", databaseArgs(p, tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 )
 
 // DisasterRecoveryArgs configures AWS Backup for the estate's data stores: recovery points
@@ -49,30 +52,31 @@ type DisasterRecovery struct {
 // vaultLockGraceDays is how long a compliance-mode lock can still be removed after it is set.
 const vaultLockGraceDays = 3
 
-func (a *DisasterRecoveryArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *DisasterRecoveryArgs) Validate() error {
 	const c = "DisasterRecovery"
 	switch {
 	case !aclName.MatchString(a.Prefix):
-		return argError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold lowercase letters, digits or hyphens")
+		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold lowercase letters, digits or hyphens")
 	case a.KmsKeyArn == nil:
-		return argError(c, "KmsKeyArn", nil, "required: recovery points are encrypted with a customer-managed key")
+		return kit.ArgError(c, "KmsKeyArn", nil, "required: recovery points are encrypted with a customer-managed key")
 	case a.DR.Provider == nil || a.DR.KmsKeyArn == nil:
-		return argError(c, "DR", nil, "required: the DR region's provider and key; a backup in one region is no disaster recovery")
+		return kit.ArgError(c, "DR", nil, "required: the DR region's provider and key; a backup in one region is no disaster recovery")
 	case a.Resources == nil:
-		return argError(c, "Resources", nil, "required: the ARNs to back up")
+		return kit.ArgError(c, "Resources", nil, "required: the ARNs to back up")
 	case a.DailyRetentionDays < 7 || a.DailyRetentionDays > 35:
-		return argError(c, "DailyRetentionDays", a.DailyRetentionDays, "must be 7 to 35")
-	case a.RetentionDays < MinRetentionDays:
-		return argError(c, "RetentionDays", a.RetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+		return kit.ArgError(c, "DailyRetentionDays", a.DailyRetentionDays, "must be 7 to 35")
+	case a.RetentionDays < kit.MinRetentionDays:
+		return kit.RetentionError(c, "RetentionDays", a.RetentionDays)
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewDisasterRecovery creates the vaults, their locks, the plan, its selection and the role
 // AWS Backup works with.
 func NewDisasterRecovery(ctx *pulumi.Context, name string, args *DisasterRecoveryArgs, opts ...pulumi.ResourceOption) (*DisasterRecovery, error) {
 	d := &DisasterRecovery{}
-	if err := register(ctx, "healthhub:aws:DisasterRecovery", name, args, d, opts); err != nil {
+	if err := kit.Register(ctx, TypeDisasterRecovery, name, args, d, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(d)
@@ -106,25 +110,25 @@ func NewDisasterRecovery(ctx *pulumi.Context, name string, args *DisasterRecover
 			rule("daily", "cron(0 3 * * ? *)", args.DailyRetentionDays),
 			rule("monthly", "cron(0 4 1 * ? *)", args.RetentionDays),
 		},
-		Tags: tags(args.Tags, args.Prefix),
+		Tags: awskit.Tags(args.Tags, args.Prefix),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 
-	acct, err := lookupAccount(ctx, d)
+	acct, err := awskit.LookupAccount(ctx, d)
 	if err != nil {
 		return nil, err
 	}
 	keys := pulumi.All(args.KmsKeyArn, args.DR.KmsKeyArn).ApplyT(func(v []any) (string, error) {
-		return policyJSON(map[string]any{
+		return awskit.PolicyJSON(map[string]any{
 			"Sid":      "UseVaultKeys",
 			"Effect":   "Allow",
 			"Action":   []string{"kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"},
 			"Resource": []string{v[0].(string), v[1].(string)},
 		})
 	}).(pulumi.StringOutput)
-	role, err := serviceRole(ctx, args.Prefix+"-backup", "backup", acct, args.Tags, keys, parent)
+	role, err := awskit.ServiceRole(ctx, args.Prefix+"-backup", "backup", acct, args.Tags, keys, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -158,8 +162,8 @@ func lockedVault(ctx *pulumi.Context, d *DisasterRecovery, args *DisasterRecover
 		Name:         pulumi.String(name),
 		KmsKeyArn:    key,
 		ForceDestroy: pulumi.Bool(false),
-		Tags:         tags(args.Tags, name),
-	}, append(stateful(d, args.Protect), extra...)...)
+		Tags:         awskit.Tags(args.Tags, name),
+	}, append(kit.Stateful(d, args.Protect), extra...)...)
 	if err != nil {
 		return nil, err
 	}

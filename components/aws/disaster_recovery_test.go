@@ -6,6 +6,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 const (
@@ -14,12 +17,12 @@ const (
 	clusterArn   = "arn:aws:rds:eu-west-2:123456789012:cluster:hh-db"
 )
 
-func recoveryArgs(p providers, mutate func(*DisasterRecoveryArgs)) *DisasterRecoveryArgs {
+func recoveryArgs(p awskittest.Providers, mutate func(*DisasterRecoveryArgs)) *DisasterRecoveryArgs {
 	a := &DisasterRecoveryArgs{
 		Prefix: "hh-backup", KmsKeyArn: pulumi.String(storageKey),
-		DR:                 DisasterRecoveryRegion{Provider: p.dr, KmsKeyArn: pulumi.String(drStorageKey)},
+		DR:                 DisasterRecoveryRegion{Provider: p.DR, KmsKeyArn: pulumi.String(drStorageKey)},
 		Resources:          pulumi.ToStringArray([]string{clusterArn}),
-		DailyRetentionDays: 35, RetentionDays: 2555, Production: true, Protect: true, Tags: testTags,
+		DailyRetentionDays: 35, RetentionDays: 2555, Production: true, Protect: true, Tags: kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(a)
@@ -28,8 +31,8 @@ func recoveryArgs(p providers, mutate func(*DisasterRecoveryArgs)) *DisasterReco
 }
 
 func TestDisasterRecoveryDefaults(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewDisasterRecovery(ctx, "dr", recoveryArgs(p, nil), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewDisasterRecovery(ctx, "dr", recoveryArgs(p, nil), pulumi.Provider(p.Primary))
 		return err
 	})
 	const (
@@ -37,21 +40,21 @@ func TestDisasterRecoveryDefaults(t *testing.T) {
 		lock  = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 		plan  = "aws:backup/plan:Plan"
 	)
-	assertInputs(t, m, []expectation{
-		{vault, "hh-backup", "kmsKeyArn", storageKey},
-		{vault, "hh-backup", "forceDestroy", false},
-		{vault, "hh-backup-dr", "kmsKeyArn", drStorageKey},
-		{lock, "hh-backup", "changeableForDays", int64(3)},
-		{lock, "hh-backup", "minRetentionDays", int64(35)},
-		{lock, "hh-backup", "maxRetentionDays", int64(2555)},
-		{lock, "hh-backup-dr", "changeableForDays", int64(3)},
-		{plan, "hh-backup", "rules[0].ruleName", "daily"},
-		{plan, "hh-backup", "rules[0].lifecycle.deleteAfter", int64(35)},
-		{plan, "hh-backup", "rules[1].ruleName", "monthly"},
-		{plan, "hh-backup", "rules[1].schedule", "cron(0 4 1 * ? *)"},
-		{plan, "hh-backup", "rules[1].lifecycle.deleteAfter", int64(2555)},
-		{plan, "hh-backup", "rules[1].copyActions[0].lifecycle.deleteAfter", int64(2555)},
-		{"aws:backup/selection:Selection", "hh-backup", "resources", []any{clusterArn}},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: vault, Name: "hh-backup", Path: "kmsKeyArn", Want: storageKey},
+		{Type: vault, Name: "hh-backup", Path: "forceDestroy", Want: false},
+		{Type: vault, Name: "hh-backup-dr", Path: "kmsKeyArn", Want: drStorageKey},
+		{Type: lock, Name: "hh-backup", Path: "changeableForDays", Want: int64(3)},
+		{Type: lock, Name: "hh-backup", Path: "minRetentionDays", Want: int64(35)},
+		{Type: lock, Name: "hh-backup", Path: "maxRetentionDays", Want: int64(2555)},
+		{Type: lock, Name: "hh-backup-dr", Path: "changeableForDays", Want: int64(3)},
+		{Type: plan, Name: "hh-backup", Path: "rules[0].ruleName", Want: "daily"},
+		{Type: plan, Name: "hh-backup", Path: "rules[0].lifecycle.deleteAfter", Want: int64(35)},
+		{Type: plan, Name: "hh-backup", Path: "rules[1].ruleName", Want: "monthly"},
+		{Type: plan, Name: "hh-backup", Path: "rules[1].schedule", Want: "cron(0 4 1 * ? *)"},
+		{Type: plan, Name: "hh-backup", Path: "rules[1].lifecycle.deleteAfter", Want: int64(2555)},
+		{Type: plan, Name: "hh-backup", Path: "rules[1].copyActions[0].lifecycle.deleteAfter", Want: int64(2555)},
+		{Type: "aws:backup/selection:Selection", Name: "hh-backup", Path: "resources", Want: []any{clusterArn}},
 	})
 
 	primary, _ := m.Find(vault, "hh-backup")
@@ -63,12 +66,12 @@ func TestDisasterRecoveryDefaults(t *testing.T) {
 	p, _ := m.Find(plan, "hh-backup")
 	assert.Contains(t, p.Dependencies, dr.URN, "every rule copies to the DR vault")
 
-	assert.Empty(t, violations(m, "production"), "the component passes the whole policy pack")
+	assert.Empty(t, awskittest.Violations(m, "production"), "the component passes the whole policy pack")
 }
 
 func TestDisasterRecoveryGovernanceLockOutsideProduction(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewDisasterRecovery(ctx, "dr", recoveryArgs(p, func(a *DisasterRecoveryArgs) { a.Production, a.Protect = false, false }), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewDisasterRecovery(ctx, "dr", recoveryArgs(p, func(a *DisasterRecoveryArgs) { a.Production, a.Protect = false, false }), pulumi.Provider(p.Primary))
 		return err
 	})
 	lock, ok := m.Find("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "hh-backup")
@@ -91,12 +94,12 @@ func TestDisasterRecoveryArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewDisasterRecovery(ctx, "dr", recoveryArgs(p, tt.mutate), pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewDisasterRecovery(ctx, "dr", recoveryArgs(p, tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

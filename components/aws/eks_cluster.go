@@ -12,6 +12,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/awsformat"
 )
 
@@ -73,57 +75,58 @@ var (
 // in the cluster (164.312(b)).
 var controlPlaneLogs = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
-func (a *EksClusterArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *EksClusterArgs) Validate() error {
 	const c = "EksCluster"
 	switch {
 	case !eksName.MatchString(a.Prefix):
-		return argError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 40 lowercase letters, digits or hyphens")
+		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 40 lowercase letters, digits or hyphens")
 	case a.SubnetIds == nil:
-		return argError(c, "SubnetIds", nil, "required: the private subnets")
+		return kit.ArgError(c, "SubnetIds", nil, "required: the private subnets")
 	case !awsformat.EKSVersion.MatchString(a.KubernetesVersion):
-		return argError(c, "KubernetesVersion", fmt.Sprintf("%q", a.KubernetesVersion), "must be a pinned EKS version from 1.29 to 1.33")
+		return kit.ArgError(c, "KubernetesVersion", fmt.Sprintf("%q", a.KubernetesVersion), "must be a pinned EKS version from 1.29 to 1.33")
 	case a.KmsKeyArn == nil:
-		return argError(c, "KmsKeyArn", nil, "required: Kubernetes secrets are always envelope-encrypted")
+		return kit.ArgError(c, "KmsKeyArn", nil, "required: Kubernetes secrets are always envelope-encrypted")
 	case a.LogKmsKeyArn == nil:
-		return argError(c, "LogKmsKeyArn", nil, "required: the control-plane log is encrypted")
-	case a.LogRetentionDays < MinRetentionDays:
-		return argError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+		return kit.ArgError(c, "LogKmsKeyArn", nil, "required: the control-plane log is encrypted")
+	case a.LogRetentionDays < kit.MinRetentionDays:
+		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	case a.Production && len(a.PublicAccessCidrs) > 0:
-		return argError(c, "PublicAccessCidrs", a.PublicAccessCidrs, "must be empty in production: the API endpoint is private")
+		return kit.ArgError(c, "PublicAccessCidrs", a.PublicAccessCidrs, "must be empty in production: the API endpoint is private")
 	case len(a.NodeGroups) == 0:
-		return argError(c, "NodeGroups", a.NodeGroups, "required: at least one pool")
+		return kit.ArgError(c, "NodeGroups", a.NodeGroups, "required: at least one pool")
 	}
 	for _, cidr := range a.PublicAccessCidrs {
 		if _, n, err := net.ParseCIDR(cidr); err != nil || n.String() == "0.0.0.0/0" {
-			return argError(c, "PublicAccessCidrs", cidr, "must be IPv4 networks narrower than 0.0.0.0/0")
+			return kit.ArgError(c, "PublicAccessCidrs", cidr, "must be IPv4 networks narrower than 0.0.0.0/0")
 		}
 	}
 	for _, g := range a.NodeGroups {
 		arg := "NodeGroups[" + g.Name + "]"
 		switch {
 		case !eksName.MatchString(g.Name):
-			return argError(c, "NodeGroups.Name", fmt.Sprintf("%q", g.Name), "must be a short lowercase name")
+			return kit.ArgError(c, "NodeGroups.Name", fmt.Sprintf("%q", g.Name), "must be a short lowercase name")
 		case !awsformat.EC2InstanceType.MatchString(g.InstanceType):
-			return argError(c, arg+".InstanceType", fmt.Sprintf("%q", g.InstanceType), "must be an EC2 instance type such as \"m7i.large\"")
+			return kit.ArgError(c, arg+".InstanceType", fmt.Sprintf("%q", g.InstanceType), "must be an EC2 instance type such as \"m7i.large\"")
 		case g.Min < 0 || g.Max < 1 || g.Min > g.Max:
-			return argError(c, arg, fmt.Sprintf("min %d, max %d", g.Min, g.Max), "must have 0 <= min <= max and max >= 1")
+			return kit.ArgError(c, arg, fmt.Sprintf("min %d, max %d", g.Min, g.Max), "must have 0 <= min <= max and max >= 1")
 		case a.Production && !g.GPU && g.Min < 2:
-			return argError(c, arg+".Min", g.Min, "must be at least 2 in production")
+			return kit.ArgError(c, arg+".Min", g.Min, "must be at least 2 in production")
 		}
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewEksCluster creates the cluster, its roles, log group, OIDC provider, add-ons, launch
 // templates and node groups.
 func NewEksCluster(ctx *pulumi.Context, name string, args *EksClusterArgs, opts ...pulumi.ResourceOption) (*EksCluster, error) {
 	k := &EksCluster{}
-	if err := register(ctx, "healthhub:aws:EksCluster", name, args, k, opts); err != nil {
+	if err := kit.Register(ctx, TypeEksCluster, name, args, k, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(k)
 	id := args.Prefix
-	acct, err := lookupAccount(ctx, k)
+	acct, err := awskit.LookupAccount(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -136,8 +139,8 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksClusterArgs, opts 
 		Name:            pulumi.Sprintf("/aws/eks/%s/cluster", id),
 		KmsKeyId:        args.LogKmsKeyArn,
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		Tags:            tags(args.Tags, id+"-control-plane"),
-	}, stateful(k, args.Protect)...)
+		Tags:            awskit.Tags(args.Tags, id+"-control-plane"),
+	}, kit.Stateful(k, args.Protect)...)
 	if err != nil {
 		return nil, err
 	}
@@ -168,8 +171,8 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksClusterArgs, opts 
 			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(true),
 		},
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
-		Tags:                       tags(args.Tags, id),
-	}, append(stateful(k, args.Protect), pulumi.DependsOn([]pulumi.Resource{logs}))...)
+		Tags:                       awskit.Tags(args.Tags, id),
+	}, append(kit.Stateful(k, args.Protect), pulumi.DependsOn([]pulumi.Resource{logs}))...)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +181,7 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksClusterArgs, opts 
 	oidc, err := iam.NewOpenIdConnectProvider(ctx, id, &iam.OpenIdConnectProviderArgs{
 		Url:           issuer,
 		ClientIdLists: pulumi.StringArray{pulumi.String("sts.amazonaws.com")},
-		Tags:          tags(args.Tags, id+"-oidc"),
+		Tags:          awskit.Tags(args.Tags, id+"-oidc"),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -238,7 +241,7 @@ func nodeGroup(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, cluster
 		}},
 		Monitoring:           ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
 		UpdateDefaultVersion: pulumi.Bool(true),
-		Tags:                 tags(args.Tags, name),
+		Tags:                 awskit.Tags(args.Tags, name),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -268,14 +271,14 @@ func nodeGroup(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, cluster
 		UpdateConfig: eks.NodeGroupUpdateConfigArgs{MaxUnavailablePercentage: pulumi.Int(33)},
 		Labels:       pulumi.StringMap{"healthhub.io/pool": pulumi.String(g.Name)},
 		Taints:       taints,
-		Tags:         tags(args.Tags, name),
+		Tags:         awskit.Tags(args.Tags, name),
 	}, parent, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
 }
 
 // addons installs the core add-ons after the nodes exist: the VPC CNI with network policy
 // enforcement (so the namespaces' default-deny policies bite), CoreDNS, kube-proxy, and the
 // EBS CSI driver, which encrypts every volume it creates with the cluster key.
-func addons(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, acct account, cluster *eks.Cluster, oidc *iam.OpenIdConnectProvider, issuer pulumi.StringOutput, after []pulumi.Resource) error {
+func addons(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, acct awskit.Account, cluster *eks.Cluster, oidc *iam.OpenIdConnectProvider, issuer pulumi.StringOutput, after []pulumi.Resource) error {
 	parent := pulumi.Parent(k)
 	ebsRole, err := irsaRole(ctx, k, args.Prefix+"-ebs-csi", acct, oidc, issuer, "kube-system", "ebs-csi-controller-sa", args.Tags)
 	if err != nil {
@@ -287,7 +290,7 @@ func addons(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, acct accou
 		return err
 	}
 	kmsPolicy := pulumi.All(args.KmsKeyArn).ApplyT(func(v []any) (string, error) {
-		return policyJSON(map[string]any{
+		return awskit.PolicyJSON(map[string]any{
 			"Sid":       "EncryptVolumesWithTheClusterKey",
 			"Effect":    "Allow",
 			"Action":    []string{"kms:CreateGrant", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
@@ -315,7 +318,7 @@ func addons(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, acct accou
 			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
 			ResolveConflictsOnUpdate: pulumi.String("PRESERVE"),
 			ServiceAccountRoleArn:    a.role,
-			Tags:                     tags(args.Tags, args.Prefix+"-"+a.name),
+			Tags:                     awskit.Tags(args.Tags, args.Prefix+"-"+a.name),
 		}
 		if a.config != "" {
 			addonArgs.ConfigurationValues = pulumi.String(a.config)
@@ -329,11 +332,11 @@ func addons(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, acct accou
 
 // managedRole is a role a service assumes, with AWS managed policies attached. EC2 and EKS
 // pass no source account when they assume a role, so the trust names the service alone.
-func managedRole(ctx *pulumi.Context, k *EksCluster, name, service string, acct account, baseTags map[string]string, policies ...string) (*iam.Role, error) {
+func managedRole(ctx *pulumi.Context, k *EksCluster, name, service string, acct awskit.Account, baseTags map[string]string, policies ...string) (*iam.Role, error) {
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		AssumeRolePolicy:   trustPolicy(service, ""),
+		AssumeRolePolicy:   awskit.TrustPolicy(service, ""),
 		MaxSessionDuration: pulumi.Int(3600),
-		Tags:               tags(baseTags, name),
+		Tags:               awskit.Tags(baseTags, name),
 	}, pulumi.Parent(k))
 	if err != nil {
 		return nil, err
@@ -350,7 +353,7 @@ func managedRole(ctx *pulumi.Context, k *EksCluster, name, service string, acct 
 
 // irsaRole is a role one Kubernetes service account assumes through the cluster's OIDC
 // provider, and no other.
-func irsaRole(ctx *pulumi.Context, k *EksCluster, name string, acct account, oidc *iam.OpenIdConnectProvider, issuer pulumi.StringOutput, namespace, serviceAccount string, baseTags map[string]string) (*iam.Role, error) {
+func irsaRole(ctx *pulumi.Context, k *EksCluster, name string, acct awskit.Account, oidc *iam.OpenIdConnectProvider, issuer pulumi.StringOutput, namespace, serviceAccount string, baseTags map[string]string) (*iam.Role, error) {
 	trust := pulumi.All(oidc.Arn, issuer).ApplyT(func(v []any) (string, error) {
 		host := v[1].(string)
 		if len(host) > len("https://") {
@@ -373,7 +376,7 @@ func irsaRole(ctx *pulumi.Context, k *EksCluster, name string, acct account, oid
 	return iam.NewRole(ctx, name, &iam.RoleArgs{
 		AssumeRolePolicy:   trust,
 		MaxSessionDuration: pulumi.Int(3600),
-		Tags:               tags(baseTags, name),
+		Tags:               awskit.Tags(baseTags, name),
 	}, pulumi.Parent(k))
 }
 

@@ -8,6 +8,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 const clusterKey = "arn:aws:kms:eu-west-2:123456789012:key/cluster"
@@ -21,7 +24,7 @@ func eksArgs(mutate func(*EksClusterArgs)) *EksClusterArgs {
 			{Name: "app", InstanceType: "m7i.xlarge", Min: 3, Max: 12},
 			{Name: "gpu", InstanceType: "g5.xlarge", Min: 0, Max: 4, GPU: true},
 		},
-		Production: true, Protect: true, Tags: testTags,
+		Production: true, Protect: true, Tags: kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(a)
@@ -31,8 +34,8 @@ func eksArgs(mutate func(*EksClusterArgs)) *EksClusterArgs {
 
 func TestEksClusterDefaults(t *testing.T) {
 	var kubeconfig pulumi.StringOutput
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		k, err := NewEksCluster(ctx, "eks", eksArgs(nil), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		k, err := NewEksCluster(ctx, "eks", eksArgs(nil), pulumi.Provider(p.Primary))
 		if err == nil {
 			kubeconfig = k.Kubeconfig
 		}
@@ -44,32 +47,32 @@ func TestEksClusterDefaults(t *testing.T) {
 		group    = "aws:eks/nodeGroup:NodeGroup"
 		addon    = "aws:eks/addon:Addon"
 	)
-	assertInputs(t, m, []expectation{
-		{cluster, "hh-eks", "version", "1.31"},
-		{cluster, "hh-eks", "vpcConfig.endpointPrivateAccess", true},
-		{cluster, "hh-eks", "vpcConfig.endpointPublicAccess", false},
-		{cluster, "hh-eks", "encryptionConfig.provider.keyArn", clusterKey},
-		{cluster, "hh-eks", "encryptionConfig.resources", []any{"secrets"}},
-		{cluster, "hh-eks", "enabledClusterLogTypes", []any{"api", "audit", "authenticator", "controllerManager", "scheduler"}},
-		{cluster, "hh-eks", "accessConfig.authenticationMode", "API"},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-eks-control-plane", "name", "/aws/eks/hh-eks/cluster"},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-eks-control-plane", "kmsKeyId", logsKey},
-		{"aws:iam/openIdConnectProvider:OpenIdConnectProvider", "hh-eks", "clientIdLists", []any{"sts.amazonaws.com"}},
-		{template, "hh-eks-app", "metadataOptions.httpTokens", "required"},
-		{template, "hh-eks-app", "metadataOptions.httpPutResponseHopLimit", int64(1)},
-		{template, "hh-eks-app", "blockDeviceMappings[0].ebs.encrypted", "true"},
-		{template, "hh-eks-app", "blockDeviceMappings[0].ebs.kmsKeyId", clusterKey},
-		{template, "hh-eks-app", "blockDeviceMappings[0].ebs.volumeType", "gp3"},
-		{group, "hh-eks-system", "scalingConfig.minSize", int64(2)},
-		{group, "hh-eks-app", "scalingConfig.maxSize", int64(12)},
-		{group, "hh-eks-app", "labels", map[string]any{"healthhub.io/pool": "app"}},
-		{group, "hh-eks-gpu", "amiType", "AL2023_x86_64_NVIDIA"},
-		{group, "hh-eks-gpu", "taints[0]", map[string]any{"key": "nvidia.com/gpu", "value": "true", "effect": "NO_SCHEDULE"}},
-		{group, "hh-eks-gpu", "scalingConfig.desiredSize", int64(1)},
-		{addon, "hh-eks-vpc-cni", "configurationValues", `{"enableNetworkPolicy":"true"}`},
-		{addon, "hh-eks-coredns", "addonName", "coredns"},
-		{addon, "hh-eks-kube-proxy", "addonName", "kube-proxy"},
-		{addon, "hh-eks-aws-ebs-csi-driver", "addonName", "aws-ebs-csi-driver"},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: cluster, Name: "hh-eks", Path: "version", Want: "1.31"},
+		{Type: cluster, Name: "hh-eks", Path: "vpcConfig.endpointPrivateAccess", Want: true},
+		{Type: cluster, Name: "hh-eks", Path: "vpcConfig.endpointPublicAccess", Want: false},
+		{Type: cluster, Name: "hh-eks", Path: "encryptionConfig.provider.keyArn", Want: clusterKey},
+		{Type: cluster, Name: "hh-eks", Path: "encryptionConfig.resources", Want: []any{"secrets"}},
+		{Type: cluster, Name: "hh-eks", Path: "enabledClusterLogTypes", Want: []any{"api", "audit", "authenticator", "controllerManager", "scheduler"}},
+		{Type: cluster, Name: "hh-eks", Path: "accessConfig.authenticationMode", Want: "API"},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-eks-control-plane", Path: "name", Want: "/aws/eks/hh-eks/cluster"},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-eks-control-plane", Path: "kmsKeyId", Want: logsKey},
+		{Type: "aws:iam/openIdConnectProvider:OpenIdConnectProvider", Name: "hh-eks", Path: "clientIdLists", Want: []any{"sts.amazonaws.com"}},
+		{Type: template, Name: "hh-eks-app", Path: "metadataOptions.httpTokens", Want: "required"},
+		{Type: template, Name: "hh-eks-app", Path: "metadataOptions.httpPutResponseHopLimit", Want: int64(1)},
+		{Type: template, Name: "hh-eks-app", Path: "blockDeviceMappings[0].ebs.encrypted", Want: "true"},
+		{Type: template, Name: "hh-eks-app", Path: "blockDeviceMappings[0].ebs.kmsKeyId", Want: clusterKey},
+		{Type: template, Name: "hh-eks-app", Path: "blockDeviceMappings[0].ebs.volumeType", Want: "gp3"},
+		{Type: group, Name: "hh-eks-system", Path: "scalingConfig.minSize", Want: int64(2)},
+		{Type: group, Name: "hh-eks-app", Path: "scalingConfig.maxSize", Want: int64(12)},
+		{Type: group, Name: "hh-eks-app", Path: "labels", Want: map[string]any{"healthhub.io/pool": "app"}},
+		{Type: group, Name: "hh-eks-gpu", Path: "amiType", Want: "AL2023_x86_64_NVIDIA"},
+		{Type: group, Name: "hh-eks-gpu", Path: "taints[0]", Want: map[string]any{"key": "nvidia.com/gpu", "value": "true", "effect": "NO_SCHEDULE"}},
+		{Type: group, Name: "hh-eks-gpu", Path: "scalingConfig.desiredSize", Want: int64(1)},
+		{Type: addon, Name: "hh-eks-vpc-cni", Path: "configurationValues", Want: `{"enableNetworkPolicy":"true"}`},
+		{Type: addon, Name: "hh-eks-coredns", Path: "addonName", Want: "coredns"},
+		{Type: addon, Name: "hh-eks-kube-proxy", Path: "addonName", Want: "kube-proxy"},
+		{Type: addon, Name: "hh-eks-aws-ebs-csi-driver", Path: "addonName", Want: "aws-ebs-csi-driver"},
 	})
 
 	for _, g := range m.ByType(group) {
@@ -98,21 +101,21 @@ func TestEksClusterDefaults(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(<-done), &doc))
 	assert.Equal(t, "hh-eks", doc["current-context"])
 
-	assert.Empty(t, violations(m, "production"), "the cluster passes the whole policy pack")
+	assert.Empty(t, awskittest.Violations(m, "production"), "the cluster passes the whole policy pack")
 }
 
 func TestEksClusterDevEndpoint(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewEksCluster(ctx, "eks", eksArgs(func(a *EksClusterArgs) {
 			a.Production, a.Protect, a.PublicAccessCidrs = false, false, []string{"203.0.113.0/24"}
-		}), pulumi.Provider(p.primary))
+		}), pulumi.Provider(p.Primary))
 		return err
 	})
-	assertInputs(t, m, []expectation{
-		{"aws:eks/cluster:Cluster", "hh-eks", "vpcConfig.endpointPublicAccess", true},
-		{"aws:eks/cluster:Cluster", "hh-eks", "vpcConfig.publicAccessCidrs", []any{"203.0.113.0/24"}},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: "aws:eks/cluster:Cluster", Name: "hh-eks", Path: "vpcConfig.endpointPublicAccess", Want: true},
+		{Type: "aws:eks/cluster:Cluster", Name: "hh-eks", Path: "vpcConfig.publicAccessCidrs", Want: []any{"203.0.113.0/24"}},
 	})
-	assert.Empty(t, violations(m, "dev"))
+	assert.Empty(t, awskittest.Violations(m, "dev"))
 }
 
 func TestEksClusterArgErrors(t *testing.T) {
@@ -132,12 +135,12 @@ func TestEksClusterArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewEksCluster(ctx, "eks", eksArgs(tt.mutate), pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewEksCluster(ctx, "eks", eksArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

@@ -7,6 +7,9 @@ import (
 	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 )
 
 // Domain is a class of data that gets its own customer-managed key, so access to one (say, the
@@ -70,38 +73,39 @@ func (k *Keys) ReplicaArn(d Domain) (pulumi.StringOutput, bool) {
 	return r.Arn, true
 }
 
-func (a *KeysArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *KeysArgs) Validate() error {
 	const c = "Keys"
 	if a.Prefix == "" {
-		return argError(c, "Prefix", `""`, "required")
+		return kit.ArgError(c, "Prefix", `""`, "required")
 	}
 	if a.DeletionWindowInDays == 0 {
 		a.DeletionWindowInDays = 30
 	}
 	if a.DeletionWindowInDays < 7 || a.DeletionWindowInDays > 30 {
-		return argError(c, "DeletionWindowInDays", a.DeletionWindowInDays, "must be 7 to 30")
+		return kit.ArgError(c, "DeletionWindowInDays", a.DeletionWindowInDays, "must be 7 to 30")
 	}
 	if a.Protect && a.DeletionWindowInDays != 30 {
-		return argError(c, "DeletionWindowInDays", a.DeletionWindowInDays, "must be 30 for protected (production) keys")
+		return kit.ArgError(c, "DeletionWindowInDays", a.DeletionWindowInDays, "must be 30 for protected (production) keys")
 	}
 	if a.MultiRegion == nil {
 		a.MultiRegion = []Domain{DomainDatabase, DomainStorage, DomainLogs, DomainSecrets}
 	}
 	for _, d := range a.MultiRegion {
 		if !slices.Contains(Domains, d) {
-			return argError(c, "MultiRegion", d, "must be among %v", Domains)
+			return kit.ArgError(c, "MultiRegion", d, "must be among %v", Domains)
 		}
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewKeys creates the keys, their aliases and, with a DR provider, the replicas.
 func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.ResourceOption) (*Keys, error) {
 	k := &Keys{keys: map[Domain]*kms.Key{}, replicas: map[Domain]*kms.ReplicaKey{}}
-	if err := register(ctx, "healthhub:aws:Keys", name, args, k, opts); err != nil {
+	if err := kit.Register(ctx, TypeKeys, name, args, k, opts...); err != nil {
 		return nil, err
 	}
-	acct, err := lookupAccount(ctx, k)
+	acct, err := awskit.LookupAccount(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +135,8 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 			DeletionWindowInDays:  pulumi.Int(args.DeletionWindowInDays),
 			MultiRegion:           pulumi.Bool(multi),
 			Policy:                pulumi.String(policy),
-			Tags:                  tags(args.Tags, keyName),
-		}, stateful(k, args.Protect)...)
+			Tags:                  awskit.Tags(args.Tags, keyName),
+		}, kit.Stateful(k, args.Protect)...)
 		if err != nil {
 			return nil, err
 		}
@@ -158,8 +162,8 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 			PrimaryKeyArn:        key.Arn,
 			DeletionWindowInDays: pulumi.Int(args.DeletionWindowInDays),
 			Policy:               pulumi.String(drPolicy),
-			Tags:                 tags(args.Tags, keyName+"-dr"),
-		}, append(stateful(k, args.Protect), pulumi.Provider(args.DRProvider))...)
+			Tags:                 awskit.Tags(args.Tags, keyName+"-dr"),
+		}, append(kit.Stateful(k, args.Protect), pulumi.Provider(args.DRProvider))...)
 		if err != nil {
 			return nil, err
 		}
@@ -186,7 +190,7 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 
 // keyPolicy gives the account (through IAM) full control and lets only the AWS services that
 // encrypt on the estate's behalf use the key, each scoped to this account by condition.
-func keyPolicy(acct account, d Domain) (string, error) {
+func keyPolicy(acct awskit.Account, d Domain) (string, error) {
 	statements := []map[string]any{{
 		"Sid":       "AccountAdministersThroughIAM",
 		"Effect":    "Allow",
@@ -264,7 +268,7 @@ func keyPolicy(acct account, d Domain) (string, error) {
 			},
 		)
 	}
-	return policyJSON(statements...)
+	return awskit.PolicyJSON(statements...)
 }
 
 // EdgeLogsArn is the logs key's replica in us-east-1; empty without an EdgeProvider.
@@ -275,7 +279,7 @@ func (k *Keys) EdgeLogsArn() pulumi.StringOutput {
 	return k.edgeLogs.Arn
 }
 
-func edgeLogsReplica(ctx *pulumi.Context, k *Keys, args *KeysArgs, acct account) error {
+func edgeLogsReplica(ctx *pulumi.Context, k *Keys, args *KeysArgs, acct awskit.Account) error {
 	region, err := awssdk.GetRegion(ctx, nil, pulumi.Provider(args.EdgeProvider))
 	if err != nil {
 		return fmt.Errorf("Keys: looking up the edge region: %w", err)
@@ -292,8 +296,8 @@ func edgeLogsReplica(ctx *pulumi.Context, k *Keys, args *KeysArgs, acct account)
 		PrimaryKeyArn:        k.keys[DomainLogs].Arn,
 		DeletionWindowInDays: pulumi.Int(args.DeletionWindowInDays),
 		Policy:               pulumi.String(policy),
-		Tags:                 tags(args.Tags, keyName+"-edge"),
-	}, append(stateful(k, args.Protect), pulumi.Provider(args.EdgeProvider))...)
+		Tags:                 awskit.Tags(args.Tags, keyName+"-edge"),
+	}, append(kit.Stateful(k, args.Protect), pulumi.Provider(args.EdgeProvider))...)
 	if err != nil {
 		return err
 	}

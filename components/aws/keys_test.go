@@ -7,29 +7,32 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 func TestKeysDefaults(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewKeys(ctx, "keys", &KeysArgs{Prefix: "hh-prod", DRProvider: p.dr, Protect: true, Tags: testTags}, pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewKeys(ctx, "keys", &KeysArgs{Prefix: "hh-prod", DRProvider: p.DR, Protect: true, Tags: kittest.Tags}, pulumi.Provider(p.Primary))
 		return err
 	})
 	const key = "aws:kms/key:Key"
-	var table []expectation
+	var table []kittest.Expectation
 	for _, d := range Domains {
 		name := "hh-prod-" + string(d)
 		multi := d != DomainCluster
 		table = append(table,
-			expectation{key, name, "enableKeyRotation", true},
-			expectation{key, name, "rotationPeriodInDays", int64(365)},
-			expectation{key, name, "deletionWindowInDays", int64(30)},
-			expectation{key, name, "multiRegion", multi},
-			expectation{key, name, "keyUsage", "ENCRYPT_DECRYPT"},
-			expectation{key, name, "tags.data-classification", "phi"},
-			expectation{"aws:kms/alias:Alias", name, "name", "alias/" + name},
+			kittest.Expectation{Type: key, Name: name, Path: "enableKeyRotation", Want: true},
+			kittest.Expectation{Type: key, Name: name, Path: "rotationPeriodInDays", Want: int64(365)},
+			kittest.Expectation{Type: key, Name: name, Path: "deletionWindowInDays", Want: int64(30)},
+			kittest.Expectation{Type: key, Name: name, Path: "multiRegion", Want: multi},
+			kittest.Expectation{Type: key, Name: name, Path: "keyUsage", Want: "ENCRYPT_DECRYPT"},
+			kittest.Expectation{Type: key, Name: name, Path: "tags.data-classification", Want: "phi"},
+			kittest.Expectation{Type: "aws:kms/alias:Alias", Name: name, Path: "name", Want: "alias/" + name},
 		)
 	}
-	assertInputs(t, m, table)
+	kittest.AssertInputs(t, m, table)
 
 	assert.Len(t, m.ByType(key), 5)
 	replicas := m.ByType("aws:kms/replicaKey:ReplicaKey")
@@ -46,8 +49,8 @@ func TestKeysDefaults(t *testing.T) {
 }
 
 func TestKeyPolicyScopedToAccount(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewKeys(ctx, "keys", &KeysArgs{Prefix: "hh", DRProvider: p.dr, Tags: testTags}, pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewKeys(ctx, "keys", &KeysArgs{Prefix: "hh", DRProvider: p.DR, Tags: kittest.Tags}, pulumi.Provider(p.Primary))
 		return err
 	})
 	statements := func(typ, name string) []map[string]any {
@@ -76,8 +79,8 @@ func TestKeyPolicyScopedToAccount(t *testing.T) {
 }
 
 func TestKeysUnprotectedOutsideProduction(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewKeys(ctx, "keys", &KeysArgs{Prefix: "hh-dev", Tags: testTags}, pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewKeys(ctx, "keys", &KeysArgs{Prefix: "hh-dev", Tags: kittest.Tags}, pulumi.Provider(p.Primary))
 		return err
 	})
 	assert.Empty(t, m.ByType("aws:kms/replicaKey:ReplicaKey"), "no DR provider, no replicas")
@@ -95,20 +98,20 @@ func TestKeysArgErrors(t *testing.T) {
 		want string
 	}{
 		{"nil args", nil, "Keys: args"},
-		{"no prefix", &KeysArgs{Tags: testTags}, "Keys: Prefix"},
-		{"window too short", &KeysArgs{Prefix: "hh", DeletionWindowInDays: 5, Tags: testTags}, "Keys: DeletionWindowInDays = 5: must be 7 to 30"},
-		{"short window on protected keys", &KeysArgs{Prefix: "hh", DeletionWindowInDays: 7, Protect: true, Tags: testTags}, "must be 30 for protected"},
-		{"unknown domain", &KeysArgs{Prefix: "hh", MultiRegion: []Domain{"photos"}, Tags: testTags}, "Keys: MultiRegion = photos"},
+		{"no prefix", &KeysArgs{Tags: kittest.Tags}, "Keys: Prefix"},
+		{"window too short", &KeysArgs{Prefix: "hh", DeletionWindowInDays: 5, Tags: kittest.Tags}, "Keys: DeletionWindowInDays = 5: must be 7 to 30"},
+		{"short window on protected keys", &KeysArgs{Prefix: "hh", DeletionWindowInDays: 7, Protect: true, Tags: kittest.Tags}, "must be 30 for protected"},
+		{"unknown domain", &KeysArgs{Prefix: "hh", MultiRegion: []Domain{"photos"}, Tags: kittest.Tags}, "Keys: MultiRegion = photos"},
 		{"no tags", &KeysArgs{Prefix: "hh"}, "Keys: Tags"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewKeys(ctx, "keys", tt.args, pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewKeys(ctx, "keys", tt.args, pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

@@ -11,8 +11,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/awsformat"
-	awsrules "github.com/healthhub/estate/policy/rules/aws"
 )
 
 // DefaultSslPolicy negotiates TLS 1.3, and TLS 1.2 with forward-secret ciphers only.
@@ -65,38 +66,39 @@ var (
 	loadBalancerName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,27}$`)
 )
 
-func (a *LoadBalancerArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *LoadBalancerArgs) Validate() error {
 	const c = "LoadBalancer"
 	if a.SslPolicy == "" {
 		a.SslPolicy = DefaultSslPolicy
 	}
 	switch {
 	case !loadBalancerName.MatchString(a.Prefix):
-		return argError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 28 lowercase letters, digits or hyphens")
+		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 28 lowercase letters, digits or hyphens")
 	case a.VpcId == nil || a.SubnetIds == nil:
-		return argError(c, "VpcId/SubnetIds", nil, "required: the public subnets")
+		return kit.ArgError(c, "VpcId/SubnetIds", nil, "required: the public subnets")
 	case !awsformat.ACMCertificate.MatchString(a.CertificateArn):
-		return argError(c, "CertificateArn", fmt.Sprintf("%q", a.CertificateArn), "must be an ACM certificate ARN")
+		return kit.ArgError(c, "CertificateArn", fmt.Sprintf("%q", a.CertificateArn), "must be an ACM certificate ARN")
 	case !strings.HasPrefix(a.SslPolicy, "ELBSecurityPolicy-TLS13-") && !strings.HasPrefix(a.SslPolicy, "ELBSecurityPolicy-FIPS-TLS13-"):
-		return argError(c, "SslPolicy", fmt.Sprintf("%q", a.SslPolicy), "must be a TLS 1.3 policy such as %q", DefaultSslPolicy)
+		return kit.ArgError(c, "SslPolicy", fmt.Sprintf("%q", a.SslPolicy), "must be a TLS 1.3 policy such as %q", DefaultSslPolicy)
 	case a.TargetPort < 1024 || a.TargetPort > 65535:
-		return argError(c, "TargetPort", a.TargetPort, "must be 1024 to 65535")
+		return kit.ArgError(c, "TargetPort", a.TargetPort, "must be 1024 to 65535")
 	case a.WebAclArn == nil:
-		return argError(c, "WebAclArn", nil, "required: an internet-facing load balancer always sits behind a web ACL")
-	case a.LogRetentionDays < MinRetentionDays:
-		return argError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+		return kit.ArgError(c, "WebAclArn", nil, "required: an internet-facing load balancer always sits behind a web ACL")
+	case a.LogRetentionDays < kit.MinRetentionDays:
+		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	}
-	if err := clientCidrs(c, "TargetCidrBlocks", a.TargetCidrBlocks); err != nil {
+	if err := kit.ClientCidrs(c, "TargetCidrBlocks", a.TargetCidrBlocks); err != nil {
 		return err
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewLoadBalancer creates the load balancer, its listeners, target group, security group,
 // access-log bucket and web ACL association.
 func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
 	l := &LoadBalancer{}
-	if err := register(ctx, "healthhub:aws:LoadBalancer", name, args, l, opts); err != nil {
+	if err := kit.Register(ctx, TypeLoadBalancer, name, args, l, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(l)
@@ -109,7 +111,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	logTags["data-classification"] = "access-logs"
 	logs, err := NewSecureBucket(ctx, id+"-access-logs", &SecureBucketArgs{
 		Prefix:        id + "-access-logs",
-		LogDelivery:   awsrules.LogDeliveryELB,
+		LogDelivery:   LogDeliveryELB,
 		RetentionDays: args.LogRetentionDays,
 		Protect:       args.Protect,
 		Tags:          logTags,
@@ -132,7 +134,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 			Description: pulumi.String("HTTPS to the workloads"), Protocol: pulumi.String("tcp"),
 			FromPort: pulumi.Int(args.TargetPort), ToPort: pulumi.Int(args.TargetPort), CidrBlocks: pulumi.ToStringArray(args.TargetCidrBlocks),
 		}},
-		Tags: tags(args.Tags, id),
+		Tags: awskit.Tags(args.Tags, id),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -153,7 +155,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		AccessLogs: lb.LoadBalancerAccessLogsArgs{
 			Bucket: logs.BucketName, Enabled: pulumi.Bool(true), Prefix: pulumi.String("alb"),
 		},
-		Tags: tags(args.Tags, id),
+		Tags: awskit.Tags(args.Tags, id),
 		// ELB checks it may write to the bucket when logging is turned on.
 	}, parent, pulumi.DependsOn([]pulumi.Resource{logs}))
 	if err != nil {
@@ -170,7 +172,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 			Enabled: pulumi.Bool(true), Protocol: pulumi.String("HTTPS"), Path: pulumi.String("/healthz"), Matcher: pulumi.String("200"),
 		},
 		DeregistrationDelay: pulumi.Int(30),
-		Tags:                tags(args.Tags, id),
+		Tags:                awskit.Tags(args.Tags, id),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -185,7 +187,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
 			Type: pulumi.String("forward"), TargetGroupArn: targets.Arn,
 		}},
-		Tags: tags(args.Tags, id+"-https"),
+		Tags: awskit.Tags(args.Tags, id+"-https"),
 	}, parent); err != nil {
 		return nil, err
 	}
@@ -199,7 +201,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 				Protocol: pulumi.String("HTTPS"), Port: pulumi.String("443"), StatusCode: pulumi.String("HTTP_301"),
 			},
 		}},
-		Tags: tags(args.Tags, id+"-http"),
+		Tags: awskit.Tags(args.Tags, id+"-http"),
 	}, parent); err != nil {
 		return nil, err
 	}

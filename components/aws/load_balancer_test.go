@@ -7,6 +7,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 const testCertificate = "arn:aws:acm:eu-west-2:123456789012:certificate/0f0e0d0c-0b0a-4908-8706-050403020100"
@@ -16,7 +19,7 @@ func loadBalancerArgs(mutate func(*LoadBalancerArgs)) *LoadBalancerArgs {
 		Prefix: "hh-edge", VpcId: pulumi.String("vpc-1"), SubnetIds: pulumi.ToStringArray([]string{"subnet-pub-1", "subnet-pub-2"}),
 		CertificateArn: testCertificate, TargetPort: 8443, TargetCidrBlocks: []string{"10.20.0.0/18"},
 		WebAclArn:        pulumi.String("arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/hh-edge/1"),
-		LogRetentionDays: 2557, Production: true, Protect: true, Tags: testTags,
+		LogRetentionDays: 2557, Production: true, Protect: true, Tags: kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(a)
@@ -25,12 +28,12 @@ func loadBalancerArgs(mutate func(*LoadBalancerArgs)) *LoadBalancerArgs {
 }
 
 func TestLoadBalancerDefaults(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		waf, err := NewWebFirewall(ctx, "waf", firewallArgs(nil), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		waf, err := NewWebFirewall(ctx, "waf", firewallArgs(nil), pulumi.Provider(p.Primary))
 		if err != nil {
 			return err
 		}
-		_, err = NewLoadBalancer(ctx, "alb", loadBalancerArgs(func(a *LoadBalancerArgs) { a.WebAclArn = waf.WebAclArn }), pulumi.Provider(p.primary))
+		_, err = NewLoadBalancer(ctx, "alb", loadBalancerArgs(func(a *LoadBalancerArgs) { a.WebAclArn = waf.WebAclArn }), pulumi.Provider(p.Primary))
 		return err
 	})
 	const (
@@ -38,25 +41,25 @@ func TestLoadBalancerDefaults(t *testing.T) {
 		listener = "aws:lb/listener:Listener"
 		logs     = "hh-edge-access-logs"
 	)
-	assertInputs(t, m, []expectation{
-		{alb, "hh-edge", "internal", false},
-		{alb, "hh-edge", "dropInvalidHeaderFields", true},
-		{alb, "hh-edge", "desyncMitigationMode", "strictest"},
-		{alb, "hh-edge", "enableDeletionProtection", true},
-		{alb, "hh-edge", "accessLogs.enabled", true},
-		{listener, "hh-edge-https", "protocol", "HTTPS"},
-		{listener, "hh-edge-https", "sslPolicy", DefaultSslPolicy},
-		{listener, "hh-edge-https", "certificateArn", testCertificate},
-		{listener, "hh-edge-http", "defaultActions[0].type", "redirect"},
-		{listener, "hh-edge-http", "defaultActions[0].redirect.protocol", "HTTPS"},
-		{listener, "hh-edge-http", "defaultActions[0].redirect.statusCode", "HTTP_301"},
-		{"aws:lb/targetGroup:TargetGroup", "hh-edge", "protocol", "HTTPS"},
-		{"aws:lb/targetGroup:TargetGroup", "hh-edge", "healthCheck.protocol", "HTTPS"},
-		{"aws:ec2/securityGroup:SecurityGroup", "hh-edge", "egress[0].cidrBlocks", []any{"10.20.0.0/18"}},
-		{"aws:ec2/securityGroup:SecurityGroup", "hh-edge", "egress[0].fromPort", int64(8443)},
-		{"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", logs, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "AES256"},
-		{"aws:s3/bucketV2:BucketV2", logs, "tags.log-delivery", "elasticloadbalancing"},
-		{"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", logs, "restrictPublicBuckets", true},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: alb, Name: "hh-edge", Path: "internal", Want: false},
+		{Type: alb, Name: "hh-edge", Path: "dropInvalidHeaderFields", Want: true},
+		{Type: alb, Name: "hh-edge", Path: "desyncMitigationMode", Want: "strictest"},
+		{Type: alb, Name: "hh-edge", Path: "enableDeletionProtection", Want: true},
+		{Type: alb, Name: "hh-edge", Path: "accessLogs.enabled", Want: true},
+		{Type: listener, Name: "hh-edge-https", Path: "protocol", Want: "HTTPS"},
+		{Type: listener, Name: "hh-edge-https", Path: "sslPolicy", Want: DefaultSslPolicy},
+		{Type: listener, Name: "hh-edge-https", Path: "certificateArn", Want: testCertificate},
+		{Type: listener, Name: "hh-edge-http", Path: "defaultActions[0].type", Want: "redirect"},
+		{Type: listener, Name: "hh-edge-http", Path: "defaultActions[0].redirect.protocol", Want: "HTTPS"},
+		{Type: listener, Name: "hh-edge-http", Path: "defaultActions[0].redirect.statusCode", Want: "HTTP_301"},
+		{Type: "aws:lb/targetGroup:TargetGroup", Name: "hh-edge", Path: "protocol", Want: "HTTPS"},
+		{Type: "aws:lb/targetGroup:TargetGroup", Name: "hh-edge", Path: "healthCheck.protocol", Want: "HTTPS"},
+		{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "hh-edge", Path: "egress[0].cidrBlocks", Want: []any{"10.20.0.0/18"}},
+		{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "hh-edge", Path: "egress[0].fromPort", Want: int64(8443)},
+		{Type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", Name: logs, Path: "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", Want: "AES256"},
+		{Type: "aws:s3/bucketV2:BucketV2", Name: logs, Path: "tags.log-delivery", Want: "elasticloadbalancing"},
+		{Type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", Name: logs, Path: "restrictPublicBuckets", Want: true},
 	})
 
 	pol, _ := m.Find("aws:s3/bucketPolicy:BucketPolicy", logs)
@@ -78,7 +81,7 @@ func TestLoadBalancerDefaults(t *testing.T) {
 	require.True(t, ok)
 	assert.Contains(t, assoc.Dependencies, lbRes.URN)
 
-	assert.Empty(t, violations(m, "production"), "the load balancer and its firewall pass the whole policy pack")
+	assert.Empty(t, awskittest.Violations(m, "production"), "the load balancer and its firewall pass the whole policy pack")
 }
 
 func TestLoadBalancerArgErrors(t *testing.T) {
@@ -97,12 +100,12 @@ func TestLoadBalancerArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewLoadBalancer(ctx, "alb", loadBalancerArgs(tt.mutate), pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewLoadBalancer(ctx, "alb", loadBalancerArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }
@@ -118,14 +121,14 @@ func TestSecureBucketLogDeliveryErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := &SecureBucketArgs{Prefix: "b", RetentionDays: 2190, Tags: testTags, KmsKeyArn: pulumi.String(logsKey)}
+			args := &SecureBucketArgs{Prefix: "b", RetentionDays: 2190, Tags: kittest.Tags, KmsKeyArn: pulumi.String(logsKey)}
 			tt.mutate(args)
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewSecureBucket(ctx, "b", args, pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewSecureBucket(ctx, "b", args, pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

@@ -9,12 +9,19 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 )
 
-// NAT gateway layouts.
+// NatLayout is how many NAT gateways a network runs.
+type NatLayout string
+
+// NAT gateway layouts: one per AZ, so one AZ's outage cannot cut the others off, or a single
+// cheaper one.
 const (
-	NatPerAZ  = "per-az"
-	NatSingle = "single"
+	NatPerAZ  NatLayout = "per-az"
+	NatSingle NatLayout = "single"
 )
 
 // DefaultInterfaceEndpoints keep AWS API traffic of workloads off the internet.
@@ -29,7 +36,7 @@ type NetworkArgs struct {
 	// AvailabilityZones is how many AZs to span: 2 or 3 (default 3).
 	AvailabilityZones int
 	// NatGateways is NatPerAZ (default) or NatSingle.
-	NatGateways string
+	NatGateways NatLayout
 	// FlowLogKeyArn is the KMS key (logs domain) that encrypts the flow-log group. Required.
 	FlowLogKeyArn pulumi.StringInput
 	// FlowLogRetentionDays is how long flow logs are kept. Required.
@@ -59,40 +66,41 @@ type Network struct {
 	PrivateCidrBlocks []string
 }
 
-func (a *NetworkArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *NetworkArgs) Validate() error {
 	const c = "Network"
 	if a.Prefix == "" {
-		return argError(c, "Prefix", `""`, "required")
+		return kit.ArgError(c, "Prefix", `""`, "required")
 	}
 	_, n, err := net.ParseCIDR(a.CidrBlock)
 	if err != nil || n.IP.To4() == nil {
-		return argError(c, "CidrBlock", fmt.Sprintf("%q", a.CidrBlock), "must be an IPv4 CIDR such as 10.20.0.0/16")
+		return kit.ArgError(c, "CidrBlock", fmt.Sprintf("%q", a.CidrBlock), "must be an IPv4 CIDR such as 10.20.0.0/16")
 	}
 	if ones, _ := n.Mask.Size(); ones < 16 || ones > 20 {
-		return argError(c, "CidrBlock", a.CidrBlock, "prefix must be /16 to /20")
+		return kit.ArgError(c, "CidrBlock", a.CidrBlock, "prefix must be /16 to /20")
 	}
 	if a.AvailabilityZones == 0 {
 		a.AvailabilityZones = 3
 	}
 	if a.AvailabilityZones < 2 || a.AvailabilityZones > 3 {
-		return argError(c, "AvailabilityZones", a.AvailabilityZones, "must be 2 or 3")
+		return kit.ArgError(c, "AvailabilityZones", a.AvailabilityZones, "must be 2 or 3")
 	}
 	if a.NatGateways == "" {
 		a.NatGateways = NatPerAZ
 	}
 	if a.NatGateways != NatPerAZ && a.NatGateways != NatSingle {
-		return argError(c, "NatGateways", fmt.Sprintf("%q", a.NatGateways), "must be %q or %q", NatPerAZ, NatSingle)
+		return kit.ArgError(c, "NatGateways", fmt.Sprintf("%q", a.NatGateways), "must be %q or %q", NatPerAZ, NatSingle)
 	}
 	if a.FlowLogKeyArn == nil {
-		return argError(c, "FlowLogKeyArn", nil, "required: flow logs are always encrypted with a customer-managed key")
+		return kit.ArgError(c, "FlowLogKeyArn", nil, "required: flow logs are always encrypted with a customer-managed key")
 	}
 	if a.FlowLogRetentionDays < 1 {
-		return argError(c, "FlowLogRetentionDays", a.FlowLogRetentionDays, "required: a CloudWatch retention period")
+		return kit.ArgError(c, "FlowLogRetentionDays", a.FlowLogRetentionDays, "required: a CloudWatch retention period")
 	}
 	if a.InterfaceEndpoints == nil {
 		a.InterfaceEndpoints = DefaultInterfaceEndpoints
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // Subnet layout inside the VPC: private subnets take /2 each of the range (room for pod IPs),
@@ -107,11 +115,11 @@ const (
 // NewNetwork creates the VPC, subnets, routing, NAT, flow logs and endpoints.
 func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pulumi.ResourceOption) (*Network, error) {
 	n := &Network{}
-	if err := register(ctx, "healthhub:aws:Network", name, args, n, opts); err != nil {
+	if err := kit.Register(ctx, TypeNetwork, name, args, n, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(n)
-	acct, err := lookupAccount(ctx, n)
+	acct, err := awskit.LookupAccount(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +137,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
 		InstanceTenancy:    pulumi.String("default"),
-		Tags:               tags(args.Tags, args.Prefix),
+		Tags:               awskit.Tags(args.Tags, args.Prefix),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -141,14 +149,14 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		VpcId:   vpc.ID(),
 		Ingress: ec2.DefaultSecurityGroupIngressArray{},
 		Egress:  ec2.DefaultSecurityGroupEgressArray{},
-		Tags:    tags(args.Tags, args.Prefix+"-default-deny-all"),
+		Tags:    awskit.Tags(args.Tags, args.Prefix+"-default-deny-all"),
 	}, parent); err != nil {
 		return nil, err
 	}
 
 	igw, err := ec2.NewInternetGateway(ctx, args.Prefix, &ec2.InternetGatewayArgs{
 		VpcId: vpc.ID(),
-		Tags:  tags(args.Tags, args.Prefix),
+		Tags:  awskit.Tags(args.Tags, args.Prefix),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -165,7 +173,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 				n.PrivateCidrBlocks = append(n.PrivateCidrBlocks, cidr)
 			}
 			sn := fmt.Sprintf("%s-%s-%s", args.Prefix, kind, az[len(az)-1:])
-			t := tags(args.Tags, sn)
+			t := awskit.Tags(args.Tags, sn)
 			t["tier"] = pulumi.String(kind)
 			s, err := ec2.NewSubnet(ctx, sn, &ec2.SubnetArgs{
 				VpcId:               vpc.ID(),
@@ -195,7 +203,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	}
 
 	publicRT, err := ec2.NewRouteTable(ctx, args.Prefix+"-public", &ec2.RouteTableArgs{
-		VpcId: vpc.ID(), Tags: tags(args.Tags, args.Prefix+"-public"),
+		VpcId: vpc.ID(), Tags: awskit.Tags(args.Tags, args.Prefix+"-public"),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -211,7 +219,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 
 	// Isolated subnets share one route table with no route out of the VPC.
 	isolatedRT, err := ec2.NewRouteTable(ctx, args.Prefix+"-isolated", &ec2.RouteTableArgs{
-		VpcId: vpc.ID(), Tags: tags(args.Tags, args.Prefix+"-isolated"),
+		VpcId: vpc.ID(), Tags: awskit.Tags(args.Tags, args.Prefix+"-isolated"),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -229,7 +237,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		suffix := azs[i][len(azs[i])-1:]
 		eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-%s", args.Prefix, suffix), &ec2.EipArgs{
 			Domain: pulumi.String("vpc"),
-			Tags:   tags(args.Tags, fmt.Sprintf("%s-nat-%s", args.Prefix, suffix)),
+			Tags:   awskit.Tags(args.Tags, fmt.Sprintf("%s-nat-%s", args.Prefix, suffix)),
 		}, parent)
 		if err != nil {
 			return nil, err
@@ -238,7 +246,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 			AllocationId:     eip.ID(),
 			SubnetId:         public[i].ID(),
 			ConnectivityType: pulumi.String("public"),
-			Tags:             tags(args.Tags, fmt.Sprintf("%s-%s", args.Prefix, suffix)),
+			Tags:             awskit.Tags(args.Tags, fmt.Sprintf("%s-%s", args.Prefix, suffix)),
 		}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
 		if err != nil {
 			return nil, err
@@ -250,7 +258,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	for i, s := range private {
 		suffix := azs[i][len(azs[i])-1:]
 		rtName := fmt.Sprintf("%s-private-%s", args.Prefix, suffix)
-		rt, err := ec2.NewRouteTable(ctx, rtName, &ec2.RouteTableArgs{VpcId: vpc.ID(), Tags: tags(args.Tags, rtName)}, parent)
+		rt, err := ec2.NewRouteTable(ctx, rtName, &ec2.RouteTableArgs{VpcId: vpc.ID(), Tags: awskit.Tags(args.Tags, rtName)}, parent)
 		if err != nil {
 			return nil, err
 		}
@@ -309,19 +317,19 @@ func subnetIDs(subnets []*ec2.Subnet) pulumi.StringArrayOutput {
 }
 
 // newFlowLogs records all traffic of the VPC to a KMS-encrypted log group (164.312(b)).
-func newFlowLogs(ctx *pulumi.Context, n *Network, acct account, args *NetworkArgs, vpc *ec2.Vpc) (*cloudwatch.LogGroup, error) {
+func newFlowLogs(ctx *pulumi.Context, n *Network, acct awskit.Account, args *NetworkArgs, vpc *ec2.Vpc) (*cloudwatch.LogGroup, error) {
 	parent := pulumi.Parent(n)
 	group, err := cloudwatch.NewLogGroup(ctx, args.Prefix+"-flow-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/healthhub/%s/vpc-flow-logs", args.Prefix),
 		KmsKeyId:        args.FlowLogKeyArn,
 		RetentionInDays: pulumi.Int(args.FlowLogRetentionDays),
-		Tags:            tags(args.Tags, args.Prefix+"-flow-logs"),
-	}, stateful(n, args.Protect)...)
+		Tags:            awskit.Tags(args.Tags, args.Prefix+"-flow-logs"),
+	}, kit.Stateful(n, args.Protect)...)
 	if err != nil {
 		return nil, err
 	}
-	role, err := serviceRole(ctx, args.Prefix+"-flow-logs", "vpc-flow-logs", acct, args.Tags, group.Arn.ApplyT(func(arn string) (string, error) {
-		return policyJSON(map[string]any{
+	role, err := awskit.ServiceRole(ctx, args.Prefix+"-flow-logs", "vpc-flow-logs", acct, args.Tags, group.Arn.ApplyT(func(arn string) (string, error) {
+		return awskit.PolicyJSON(map[string]any{
 			"Effect":   "Allow",
 			"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"},
 			"Resource": []string{arn, arn + ":*"},
@@ -337,7 +345,7 @@ func newFlowLogs(ctx *pulumi.Context, n *Network, acct account, args *NetworkArg
 		LogDestination:         group.Arn,
 		IamRoleArn:             role.Arn,
 		MaxAggregationInterval: pulumi.Int(60),
-		Tags:                   tags(args.Tags, args.Prefix+"-flow-logs"),
+		Tags:                   awskit.Tags(args.Tags, args.Prefix+"-flow-logs"),
 	}, parent); err != nil {
 		return nil, err
 	}
@@ -346,7 +354,7 @@ func newFlowLogs(ctx *pulumi.Context, n *Network, acct account, args *NetworkArg
 
 // newEndpoints adds gateway endpoints for S3 and DynamoDB to the private and isolated route
 // tables and PrivateLink endpoints, reachable on 443 from inside the VPC only.
-func newEndpoints(ctx *pulumi.Context, n *Network, acct account, args *NetworkArgs, vpc *ec2.Vpc,
+func newEndpoints(ctx *pulumi.Context, n *Network, acct awskit.Account, args *NetworkArgs, vpc *ec2.Vpc,
 	private []*ec2.Subnet, routeTables []*ec2.RouteTable,
 ) (*ec2.SecurityGroup, error) {
 	parent := pulumi.Parent(n)
@@ -360,7 +368,7 @@ func newEndpoints(ctx *pulumi.Context, n *Network, acct account, args *NetworkAr
 			ServiceName:     pulumi.Sprintf("com.amazonaws.%s.%s", acct.Region, svc),
 			VpcEndpointType: pulumi.String("Gateway"),
 			RouteTableIds:   rtIDs,
-			Tags:            tags(args.Tags, args.Prefix+"-"+svc),
+			Tags:            awskit.Tags(args.Tags, args.Prefix+"-"+svc),
 		}, parent); err != nil {
 			return nil, err
 		}
@@ -377,7 +385,7 @@ func newEndpoints(ctx *pulumi.Context, n *Network, acct account, args *NetworkAr
 			CidrBlocks:  pulumi.StringArray{pulumi.String(args.CidrBlock)},
 		}},
 		Egress: ec2.SecurityGroupEgressArray{},
-		Tags:   tags(args.Tags, args.Prefix+"-endpoints"),
+		Tags:   awskit.Tags(args.Tags, args.Prefix+"-endpoints"),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -396,7 +404,7 @@ func newEndpoints(ctx *pulumi.Context, n *Network, acct account, args *NetworkAr
 			PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds:         subnetIDs,
 			SecurityGroupIds:  pulumi.StringArray{sg.ID()},
-			Tags:              tags(args.Tags, args.Prefix+"-"+svc),
+			Tags:              awskit.Tags(args.Tags, args.Prefix+"-"+svc),
 		}, parent); err != nil {
 			return nil, err
 		}

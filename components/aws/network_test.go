@@ -7,44 +7,47 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
-func newTestNetwork(t *testing.T, mutate func(*NetworkArgs)) (*NetworkArgs, func(ctx *pulumi.Context, p providers) error) {
+func newTestNetwork(t *testing.T, mutate func(*NetworkArgs)) (*NetworkArgs, func(ctx *pulumi.Context, p awskittest.Providers) error) {
 	args := &NetworkArgs{
 		Prefix:               "hh-vpc",
 		CidrBlock:            "10.20.0.0/16",
 		FlowLogKeyArn:        pulumi.String("arn:aws:kms:eu-west-2:123456789012:key/logs"),
 		FlowLogRetentionDays: 2192,
-		Tags:                 testTags,
+		Tags:                 kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(args)
 	}
-	return args, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewNetwork(ctx, "network", args, pulumi.Provider(p.primary))
+	return args, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewNetwork(ctx, "network", args, pulumi.Provider(p.Primary))
 		return err
 	}
 }
 
 func TestNetworkDefaults(t *testing.T) {
 	_, body := newTestNetwork(t, nil)
-	m := mustRun(t, body)
-	assertInputs(t, m, []expectation{
-		{"aws:ec2/vpc:Vpc", "hh-vpc", "cidrBlock", "10.20.0.0/16"},
-		{"aws:ec2/vpc:Vpc", "hh-vpc", "enableDnsSupport", true},
-		{"aws:ec2/vpc:Vpc", "hh-vpc", "enableDnsHostnames", true},
-		{"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "hh-vpc-default", "ingress", []any{}},
-		{"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "hh-vpc-default", "egress", []any{}},
-		{"aws:ec2/flowLog:FlowLog", "hh-vpc", "trafficType", "ALL"},
-		{"aws:ec2/flowLog:FlowLog", "hh-vpc", "logDestinationType", "cloud-watch-logs"},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-vpc-flow-logs", "kmsKeyId", "arn:aws:kms:eu-west-2:123456789012:key/logs"},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-vpc-flow-logs", "retentionInDays", int64(2192)},
-		{"aws:ec2/vpcEndpoint:VpcEndpoint", "hh-vpc-s3", "vpcEndpointType", "Gateway"},
-		{"aws:ec2/vpcEndpoint:VpcEndpoint", "hh-vpc-s3", "serviceName", "com.amazonaws.eu-west-2.s3"},
-		{"aws:ec2/vpcEndpoint:VpcEndpoint", "hh-vpc-dynamodb", "vpcEndpointType", "Gateway"},
-		{"aws:ec2/securityGroup:SecurityGroup", "hh-vpc-endpoints", "ingress[0].cidrBlocks", []any{"10.20.0.0/16"}},
-		{"aws:ec2/securityGroup:SecurityGroup", "hh-vpc-endpoints", "ingress[0].fromPort", int64(443)},
-		{"aws:ec2/securityGroup:SecurityGroup", "hh-vpc-endpoints", "ingress[0].toPort", int64(443)},
+	m := awskittest.MustRun(t, body)
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: "aws:ec2/vpc:Vpc", Name: "hh-vpc", Path: "cidrBlock", Want: "10.20.0.0/16"},
+		{Type: "aws:ec2/vpc:Vpc", Name: "hh-vpc", Path: "enableDnsSupport", Want: true},
+		{Type: "aws:ec2/vpc:Vpc", Name: "hh-vpc", Path: "enableDnsHostnames", Want: true},
+		{Type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", Name: "hh-vpc-default", Path: "ingress", Want: []any{}},
+		{Type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", Name: "hh-vpc-default", Path: "egress", Want: []any{}},
+		{Type: "aws:ec2/flowLog:FlowLog", Name: "hh-vpc", Path: "trafficType", Want: "ALL"},
+		{Type: "aws:ec2/flowLog:FlowLog", Name: "hh-vpc", Path: "logDestinationType", Want: "cloud-watch-logs"},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-vpc-flow-logs", Path: "kmsKeyId", Want: "arn:aws:kms:eu-west-2:123456789012:key/logs"},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-vpc-flow-logs", Path: "retentionInDays", Want: int64(2192)},
+		{Type: "aws:ec2/vpcEndpoint:VpcEndpoint", Name: "hh-vpc-s3", Path: "vpcEndpointType", Want: "Gateway"},
+		{Type: "aws:ec2/vpcEndpoint:VpcEndpoint", Name: "hh-vpc-s3", Path: "serviceName", Want: "com.amazonaws.eu-west-2.s3"},
+		{Type: "aws:ec2/vpcEndpoint:VpcEndpoint", Name: "hh-vpc-dynamodb", Path: "vpcEndpointType", Want: "Gateway"},
+		{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "hh-vpc-endpoints", Path: "ingress[0].cidrBlocks", Want: []any{"10.20.0.0/16"}},
+		{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "hh-vpc-endpoints", Path: "ingress[0].fromPort", Want: int64(443)},
+		{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "hh-vpc-endpoints", Path: "ingress[0].toPort", Want: int64(443)},
 	})
 
 	for _, svc := range DefaultInterfaceEndpoints {
@@ -93,7 +96,7 @@ func TestNetworkDefaults(t *testing.T) {
 
 func TestNetworkSingleNatAndTwoAZs(t *testing.T) {
 	_, body := newTestNetwork(t, func(a *NetworkArgs) { a.NatGateways = NatSingle; a.AvailabilityZones = 2 })
-	m := mustRun(t, body)
+	m := awskittest.MustRun(t, body)
 	assert.Len(t, m.ByType("aws:ec2/natGateway:NatGateway"), 1)
 	assert.Len(t, m.ByType("aws:ec2/subnet:Subnet"), 6)
 	assert.Len(t, m.ByType("aws:ec2/route:Route"), 3, "both private subnets route through the single NAT")
@@ -101,7 +104,7 @@ func TestNetworkSingleNatAndTwoAZs(t *testing.T) {
 
 func TestNetworkFlowLogGroupProtected(t *testing.T) {
 	_, body := newTestNetwork(t, func(a *NetworkArgs) { a.Protect = true })
-	m := mustRun(t, body)
+	m := awskittest.MustRun(t, body)
 	g, ok := m.Find("aws:cloudwatch/logGroup:LogGroup", "hh-vpc-flow-logs")
 	require.True(t, ok)
 	assert.True(t, g.Protect)
@@ -126,9 +129,9 @@ func TestNetworkArgErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, body := newTestNetwork(t, tt.mutate)
-			m, err := run(t, body)
+			m, err := awskittest.Run(t, body)
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

@@ -3,6 +3,9 @@ package aws
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 )
 
 // PlatformAlarmsArgs names what the alarms watch and where they page.
@@ -39,31 +42,32 @@ type alarm struct {
 	dimensions            pulumi.StringMap
 }
 
-func (a *PlatformAlarmsArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *PlatformAlarmsArgs) Validate() error {
 	const c = "PlatformAlarms"
 	switch {
 	case a.Prefix == "":
-		return argError(c, "Prefix", `""`, "required")
+		return kit.ArgError(c, "Prefix", `""`, "required")
 	case a.TopicArn == nil:
-		return argError(c, "TopicArn", nil, "required: an alarm nobody hears is no alarm")
+		return kit.ArgError(c, "TopicArn", nil, "required: an alarm nobody hears is no alarm")
 	case a.DatabaseClusterId == "":
-		return argError(c, "DatabaseClusterId", `""`, "required")
+		return kit.ArgError(c, "DatabaseClusterId", `""`, "required")
 	case a.LoadBalancerArnSuffix == nil || a.TargetGroupArnSuffix == nil:
-		return argError(c, "LoadBalancerArnSuffix/TargetGroupArnSuffix", nil, "required")
+		return kit.ArgError(c, "LoadBalancerArnSuffix/TargetGroupArnSuffix", nil, "required")
 	case a.WebAclName == "":
-		return argError(c, "WebAclName", `""`, "required")
+		return kit.ArgError(c, "WebAclName", `""`, "required")
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewPlatformAlarms creates the alarms; each notifies the topic when it fires and when it
 // clears.
 func NewPlatformAlarms(ctx *pulumi.Context, name string, args *PlatformAlarmsArgs, opts ...pulumi.ResourceOption) (*PlatformAlarms, error) {
 	p := &PlatformAlarms{}
-	if err := register(ctx, "healthhub:aws:PlatformAlarms", name, args, p, opts); err != nil {
+	if err := kit.Register(ctx, TypePlatformAlarms, name, args, p, opts...); err != nil {
 		return nil, err
 	}
-	acct, err := lookupAccount(ctx, p)
+	acct, err := awskit.LookupAccount(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +102,7 @@ func NewPlatformAlarms(ctx *pulumi.Context, name string, args *PlatformAlarmsArg
 			TreatMissingData:   pulumi.String("notBreaching"),
 			AlarmActions:       pulumi.Array{args.TopicArn},
 			OkActions:          pulumi.Array{args.TopicArn},
-			Tags:               tags(args.Tags, alarmName),
+			Tags:               awskit.Tags(args.Tags, alarmName),
 		}, pulumi.Parent(p)); err != nil {
 			return nil, err
 		}

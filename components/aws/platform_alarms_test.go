@@ -6,6 +6,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 const alarmTopic = "arn:aws:sns:eu-west-2:123456789012:hh-security-alerts"
@@ -15,7 +18,7 @@ func alarmArgs(mutate func(*PlatformAlarmsArgs)) *PlatformAlarmsArgs {
 		Prefix: "hh-platform", TopicArn: pulumi.String(alarmTopic), DatabaseClusterId: "hh-db",
 		LoadBalancerArnSuffix: pulumi.String("app/hh-edge/1234567890abcdef"),
 		TargetGroupArnSuffix:  pulumi.String("targetgroup/hh-edge/abcdef1234567890"),
-		WebAclName:            "hh-edge", Tags: testTags,
+		WebAclName:            "hh-edge", Tags: kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(a)
@@ -24,21 +27,21 @@ func alarmArgs(mutate func(*PlatformAlarmsArgs)) *PlatformAlarmsArgs {
 }
 
 func TestPlatformAlarms(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewPlatformAlarms(ctx, "alarms", alarmArgs(nil), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewPlatformAlarms(ctx, "alarms", alarmArgs(nil), pulumi.Provider(p.Primary))
 		return err
 	})
 	const a = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	assertInputs(t, m, []expectation{
-		{a, "hh-platform-db-cpu", "metricName", "CPUUtilization"},
-		{a, "hh-platform-db-cpu", "dimensions", map[string]any{"DBClusterIdentifier": "hh-db"}},
-		{a, "hh-platform-db-cpu", "threshold", int64(80)},
-		{a, "hh-platform-db-local-storage", "comparisonOperator", "LessThanThreshold"},
-		{a, "hh-platform-db-replica-lag", "metricName", "AuroraReplicaLag"},
-		{a, "hh-platform-alb-5xx", "dimensions", map[string]any{"LoadBalancer": "app/hh-edge/1234567890abcdef"}},
-		{a, "hh-platform-targets-unhealthy", "metricName", "UnHealthyHostCount"},
-		{a, "hh-platform-targets-unhealthy", "dimensions", map[string]any{"LoadBalancer": "app/hh-edge/1234567890abcdef", "TargetGroup": "targetgroup/hh-edge/abcdef1234567890"}},
-		{a, "hh-platform-waf-blocked-spike", "dimensions", map[string]any{"WebACL": "hh-edge", "Region": "eu-west-2", "Rule": "ALL"}},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: a, Name: "hh-platform-db-cpu", Path: "metricName", Want: "CPUUtilization"},
+		{Type: a, Name: "hh-platform-db-cpu", Path: "dimensions", Want: map[string]any{"DBClusterIdentifier": "hh-db"}},
+		{Type: a, Name: "hh-platform-db-cpu", Path: "threshold", Want: int64(80)},
+		{Type: a, Name: "hh-platform-db-local-storage", Path: "comparisonOperator", Want: "LessThanThreshold"},
+		{Type: a, Name: "hh-platform-db-replica-lag", Path: "metricName", Want: "AuroraReplicaLag"},
+		{Type: a, Name: "hh-platform-alb-5xx", Path: "dimensions", Want: map[string]any{"LoadBalancer": "app/hh-edge/1234567890abcdef"}},
+		{Type: a, Name: "hh-platform-targets-unhealthy", Path: "metricName", Want: "UnHealthyHostCount"},
+		{Type: a, Name: "hh-platform-targets-unhealthy", Path: "dimensions", Want: map[string]any{"LoadBalancer": "app/hh-edge/1234567890abcdef", "TargetGroup": "targetgroup/hh-edge/abcdef1234567890"}},
+		{Type: a, Name: "hh-platform-waf-blocked-spike", Path: "dimensions", Want: map[string]any{"WebACL": "hh-edge", "Region": "eu-west-2", "Rule": "ALL"}},
 	})
 	alarms := m.ByType(a)
 	require.Len(t, alarms, 7)
@@ -48,7 +51,7 @@ func TestPlatformAlarms(t *testing.T) {
 		assert.Equal(t, []any{alarmTopic}, actions, "%s pages the topic", r.Name)
 		assert.Equal(t, []any{alarmTopic}, ok, "%s says when it clears", r.Name)
 	}
-	assert.Empty(t, violations(m, "production"))
+	assert.Empty(t, awskittest.Violations(m, "production"))
 }
 
 func TestPlatformAlarmsArgErrors(t *testing.T) {
@@ -63,12 +66,12 @@ func TestPlatformAlarmsArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewPlatformAlarms(ctx, "alarms", alarmArgs(tt.mutate), pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewPlatformAlarms(ctx, "alarms", alarmArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

@@ -7,15 +7,27 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	awsrules "github.com/healthhub/estate/policy/rules/aws"
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/naming"
 )
 
-// Object Lock modes. Compliance mode cannot be shortened by anyone, root included.
+// ObjectLockMode is how objects are made write-once. Compliance mode cannot be shortened by
+// anyone, root included.
+type ObjectLockMode string
+
+// Object Lock modes.
 const (
-	LockNone       = ""
-	LockGovernance = "GOVERNANCE"
-	LockCompliance = "COMPLIANCE"
+	LockNone       ObjectLockMode = ""
+	LockGovernance ObjectLockMode = "GOVERNANCE"
+	LockCompliance ObjectLockMode = "COMPLIANCE"
 )
+
+// LogDelivery names the AWS service that writes into a bucket.
+type LogDelivery string
+
+// LogDeliveryELB is a bucket for load balancer access logs.
+const LogDeliveryELB LogDelivery = naming.LogDeliveryELB
 
 // SecureBucketArgs configures a bucket for PHI or audit data.
 type SecureBucketArgs struct {
@@ -28,14 +40,14 @@ type SecureBucketArgs struct {
 	// (load balancer access logs) lets Elastic Load Balancing write and, because ELB cannot
 	// write to SSE-KMS buckets, encrypts with SSE-S3 and tags the bucket so the policy pack
 	// knows why.
-	LogDelivery string
+	LogDelivery LogDelivery
 	// RetentionDays is how long objects (and old versions) are kept before lifecycle expiry;
 	// at least the HIPAA six-year floor.
 	RetentionDays int
 	// ArchiveAfterDays moves objects to Glacier Flexible Retrieval; 0 keeps them in Standard.
 	ArchiveAfterDays int
 	// ObjectLock makes objects write-once for RetentionDays: LockGovernance or LockCompliance.
-	ObjectLock string
+	ObjectLock ObjectLockMode
 	// Protect keeps the bucket through destroys and config changes (production).
 	Protect bool
 	// PolicyStatements are added to the bucket policy, after the TLS-only denial. Each gets the
@@ -67,57 +79,58 @@ type SecureBucket struct {
 	BucketArn  pulumi.StringOutput `pulumi:"bucketArn"`
 }
 
-func (a *SecureBucketArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *SecureBucketArgs) Validate() error {
 	const c = "SecureBucket"
 	if a.Prefix == "" {
-		return argError(c, "Prefix", `""`, "required")
+		return kit.ArgError(c, "Prefix", `""`, "required")
 	}
 	switch {
-	case a.LogDelivery != "" && a.LogDelivery != awsrules.LogDeliveryELB:
-		return argError(c, "LogDelivery", fmt.Sprintf("%q", a.LogDelivery), "must be empty or %q", awsrules.LogDeliveryELB)
-	case a.LogDelivery == awsrules.LogDeliveryELB && a.KmsKeyArn != nil:
-		return argError(c, "KmsKeyArn", "set", "must be nil with LogDelivery %q: ELB cannot write to SSE-KMS buckets", awsrules.LogDeliveryELB)
-	case a.LogDelivery == awsrules.LogDeliveryELB && a.Replica != nil:
-		return argError(c, "Replica", "set", "is not supported for an SSE-S3 log bucket")
+	case a.LogDelivery != "" && a.LogDelivery != LogDeliveryELB:
+		return kit.ArgError(c, "LogDelivery", fmt.Sprintf("%q", a.LogDelivery), "must be empty or %q", LogDeliveryELB)
+	case a.LogDelivery == LogDeliveryELB && a.KmsKeyArn != nil:
+		return kit.ArgError(c, "KmsKeyArn", "set", "must be nil with LogDelivery %q: ELB cannot write to SSE-KMS buckets", LogDeliveryELB)
+	case a.LogDelivery == LogDeliveryELB && a.Replica != nil:
+		return kit.ArgError(c, "Replica", "set", "is not supported for an SSE-S3 log bucket")
 	case a.LogDelivery == "" && a.KmsKeyArn == nil:
-		return argError(c, "KmsKeyArn", nil, "required: buckets are always encrypted with a customer-managed key")
+		return kit.ArgError(c, "KmsKeyArn", nil, "required: buckets are always encrypted with a customer-managed key")
 	}
-	if a.RetentionDays < MinRetentionDays {
-		return argError(c, "RetentionDays", a.RetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+	if a.RetentionDays < kit.MinRetentionDays {
+		return kit.RetentionError(c, "RetentionDays", a.RetentionDays)
 	}
 	if a.ArchiveAfterDays < 0 || (a.ArchiveAfterDays > 0 && a.ArchiveAfterDays >= a.RetentionDays) {
-		return argError(c, "ArchiveAfterDays", a.ArchiveAfterDays, "must be 0 (never) or between 1 and RetentionDays-1")
+		return kit.ArgError(c, "ArchiveAfterDays", a.ArchiveAfterDays, "must be 0 (never) or between 1 and RetentionDays-1")
 	}
 	if a.ObjectLock != LockNone && a.ObjectLock != LockGovernance && a.ObjectLock != LockCompliance {
-		return argError(c, "ObjectLock", fmt.Sprintf("%q", a.ObjectLock), "must be empty, %q or %q", LockGovernance, LockCompliance)
+		return kit.ArgError(c, "ObjectLock", fmt.Sprintf("%q", a.ObjectLock), "must be empty, %q or %q", LockGovernance, LockCompliance)
 	}
 	if a.Replica != nil && a.Replica.Provider == nil {
-		return argError(c, "Replica.Provider", nil, "required: the provider of the DR region")
+		return kit.ArgError(c, "Replica.Provider", nil, "required: the provider of the DR region")
 	}
 	if a.Replica != nil && a.Replica.KmsKeyArn == nil {
-		return argError(c, "Replica.KmsKeyArn", nil, "required: a customer-managed key in the DR region")
+		return kit.ArgError(c, "Replica.KmsKeyArn", nil, "required: a customer-managed key in the DR region")
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewSecureBucket creates the bucket and every control on it.
 func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, opts ...pulumi.ResourceOption) (*SecureBucket, error) {
 	b := &SecureBucket{}
-	if err := register(ctx, "healthhub:aws:SecureBucket", name, args, b, opts); err != nil {
+	if err := kit.Register(ctx, TypeSecureBucket, name, args, b, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(b)
 
-	bucketTags := tags(args.Tags, args.Prefix)
+	bucketTags := awskit.Tags(args.Tags, args.Prefix)
 	if args.LogDelivery != "" {
-		bucketTags["log-delivery"] = pulumi.String(args.LogDelivery)
+		bucketTags[naming.TagLogDelivery] = pulumi.String(string(args.LogDelivery))
 	}
 	bucket, err := s3.NewBucketV2(ctx, args.Prefix, &s3.BucketV2Args{
 		BucketPrefix:      pulumi.String(args.Prefix + "-"),
 		ForceDestroy:      pulumi.Bool(false),
 		ObjectLockEnabled: pulumi.Bool(args.ObjectLock != LockNone),
 		Tags:              bucketTags,
-	}, stateful(b, args.Protect)...)
+	}, kit.Stateful(b, args.Protect)...)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +168,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	sse := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 		SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.KmsKeyArn,
 	}
-	if args.LogDelivery == awsrules.LogDeliveryELB {
+	if args.LogDelivery == LogDeliveryELB {
 		sse = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
 	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, args.Prefix, &s3.BucketServerSideEncryptionConfigurationV2Args{
@@ -198,7 +211,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 			Bucket: bucket.ID(),
 			Rule: s3.BucketObjectLockConfigurationV2RuleArgs{
 				DefaultRetention: s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
-					Mode: pulumi.String(args.ObjectLock),
+					Mode: pulumi.String(string(args.ObjectLock)),
 					Days: pulumi.Int(args.RetentionDays),
 				},
 			},
@@ -208,7 +221,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	}
 
 	extra := args.PolicyStatements
-	if args.LogDelivery == awsrules.LogDeliveryELB {
+	if args.LogDelivery == LogDeliveryELB {
 		if extra, err = elbLogDelivery(ctx, b, args.PolicyStatements); err != nil {
 			return nil, err
 		}
@@ -232,7 +245,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		if extra != nil {
 			statements = append(statements, extra(arn)...)
 		}
-		return policyJSON(statements...)
+		return awskit.PolicyJSON(statements...)
 	}).(pulumi.StringOutput)
 	if _, err := s3.NewBucketPolicy(ctx, args.Prefix, &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
@@ -255,7 +268,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 // elbLogDelivery adds the statement that lets this region's Elastic Load Balancing account
 // write access logs, for this account's load balancers only.
 func elbLogDelivery(ctx *pulumi.Context, b *SecureBucket, more func(string) []map[string]any) (func(string) []map[string]any, error) {
-	acct, err := lookupAccount(ctx, b)
+	acct, err := awskit.LookupAccount(ctx, b)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 )
 
 // SecurityAlertsArgs configures alerting on the audit trail.
@@ -62,34 +63,35 @@ var securityEvents = []securityEvent{
 // MetricNamespace holds the estate's security metrics.
 const MetricNamespace = "HealthHub/Security"
 
-func (a *SecurityAlertsArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *SecurityAlertsArgs) Validate() error {
 	const c = "SecurityAlerts"
 	switch {
 	case a.Prefix == "":
-		return argError(c, "Prefix", `""`, "required")
+		return kit.ArgError(c, "Prefix", `""`, "required")
 	case a.KmsKeyArn == nil:
-		return argError(c, "KmsKeyArn", nil, "required: the alert topic is always encrypted with a customer-managed key")
+		return kit.ArgError(c, "KmsKeyArn", nil, "required: the alert topic is always encrypted with a customer-managed key")
 	case a.TrailLogGroupName == nil:
-		return argError(c, "TrailLogGroupName", nil, "required: the log group holding the audit trail")
+		return kit.ArgError(c, "TrailLogGroupName", nil, "required: the log group holding the audit trail")
 	}
 	if addr, err := mail.ParseAddress(a.AlertEmail); err != nil || addr.Address != a.AlertEmail {
-		return argError(c, "AlertEmail", fmt.Sprintf("%q", a.AlertEmail), "must be a plain e-mail address such as oncall@example.org")
+		return kit.ArgError(c, "AlertEmail", fmt.Sprintf("%q", a.AlertEmail), "must be a plain e-mail address such as oncall@example.org")
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewSecurityAlerts creates the topic, the subscription, and a filter and alarm per event.
 func NewSecurityAlerts(ctx *pulumi.Context, name string, args *SecurityAlertsArgs, opts ...pulumi.ResourceOption) (*SecurityAlerts, error) {
 	s := &SecurityAlerts{}
-	if err := register(ctx, "healthhub:aws:SecurityAlerts", name, args, s, opts); err != nil {
+	if err := kit.Register(ctx, TypeSecurityAlerts, name, args, s, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(s)
 
-	topic, err := kit.AlertTopic(ctx, args.Prefix, &sns.TopicArgs{
+	topic, err := awskit.AlertTopic(ctx, args.Prefix, &sns.TopicArgs{
 		DisplayName:    pulumi.String("HealthHub security alerts"),
 		KmsMasterKeyId: args.KmsKeyArn,
-		Tags:           tags(args.Tags, args.Prefix),
+		Tags:           awskit.Tags(args.Tags, args.Prefix),
 	}, args.AlertEmail, parent)
 	if err != nil {
 		return nil, err
@@ -120,7 +122,7 @@ func NewSecurityAlerts(ctx *pulumi.Context, name string, args *SecurityAlertsArg
 			ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
 			TreatMissingData:   pulumi.String("notBreaching"),
 			AlarmActions:       pulumi.Array{topic.Arn},
-			Tags:               tags(args.Tags, filterName),
+			Tags:               awskit.Tags(args.Tags, filterName),
 		}, parent); err != nil {
 			return nil, err
 		}

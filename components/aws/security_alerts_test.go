@@ -6,12 +6,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 func alertArgs(mutate func(*SecurityAlertsArgs)) *SecurityAlertsArgs {
 	a := &SecurityAlertsArgs{
 		Prefix: "hh-security", KmsKeyArn: pulumi.String(logsKey), AlertEmail: "oncall@healthhub.example",
-		TrailLogGroupName: pulumi.String("/healthhub/hh-audit/cloudtrail"), Tags: testTags,
+		TrailLogGroupName: pulumi.String("/healthhub/hh-audit/cloudtrail"), Tags: kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(a)
@@ -20,14 +23,14 @@ func alertArgs(mutate func(*SecurityAlertsArgs)) *SecurityAlertsArgs {
 }
 
 func TestSecurityAlertsDefaults(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewSecurityAlerts(ctx, "alerts", alertArgs(nil), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewSecurityAlerts(ctx, "alerts", alertArgs(nil), pulumi.Provider(p.Primary))
 		return err
 	})
-	assertInputs(t, m, []expectation{
-		{"aws:sns/topic:Topic", "hh-security", "kmsMasterKeyId", logsKey},
-		{"aws:sns/topicSubscription:TopicSubscription", "hh-security-email", "protocol", "email"},
-		{"aws:sns/topicSubscription:TopicSubscription", "hh-security-email", "endpoint", "oncall@healthhub.example"},
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: "aws:sns/topic:Topic", Name: "hh-security", Path: "kmsMasterKeyId", Want: logsKey},
+		{Type: "aws:sns/topicSubscription:TopicSubscription", Name: "hh-security-email", Path: "protocol", Want: "email"},
+		{Type: "aws:sns/topicSubscription:TopicSubscription", Name: "hh-security-email", Path: "endpoint", Want: "oncall@healthhub.example"},
 	})
 	filters := m.ByType("aws:cloudwatch/logMetricFilter:LogMetricFilter")
 	alarms := m.ByType("aws:cloudwatch/metricAlarm:MetricAlarm")
@@ -65,12 +68,12 @@ func TestSecurityAlertsArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewSecurityAlerts(ctx, "alerts", alertArgs(tt.mutate), pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewSecurityAlerts(ctx, "alerts", alertArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

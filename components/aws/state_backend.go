@@ -5,6 +5,9 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 )
 
 // StateBackendArgs configures where the estate's Pulumi state and secrets live.
@@ -32,26 +35,27 @@ type StateBackend struct {
 	KeyArn          pulumi.StringOutput `pulumi:"keyArn"`
 }
 
-func (a *StateBackendArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *StateBackendArgs) Validate() error {
 	const c = "StateBackend"
 	switch {
 	case a.Prefix == "":
-		return argError(c, "Prefix", `""`, "required")
+		return kit.ArgError(c, "Prefix", `""`, "required")
 	case a.DRProvider == nil:
-		return argError(c, "DRProvider", nil, "required: state must survive the loss of its region")
-	case a.RetentionDays < MinRetentionDays:
-		return argError(c, "RetentionDays", a.RetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+		return kit.ArgError(c, "DRProvider", nil, "required: state must survive the loss of its region")
+	case a.RetentionDays < kit.MinRetentionDays:
+		return kit.RetentionError(c, "RetentionDays", a.RetentionDays)
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 // NewStateBackend creates the key, its DR replica and the replicated state bucket.
 func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, opts ...pulumi.ResourceOption) (*StateBackend, error) {
 	b := &StateBackend{}
-	if err := register(ctx, "healthhub:aws:StateBackend", name, args, b, opts); err != nil {
+	if err := kit.Register(ctx, TypeStateBackend, name, args, b, opts...); err != nil {
 		return nil, err
 	}
-	acct, err := lookupAccount(ctx, b)
+	acct, err := awskit.LookupAccount(ctx, b)
 	if err != nil {
 		return nil, err
 	}
@@ -66,8 +70,8 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		DeletionWindowInDays: pulumi.Int(30),
 		MultiRegion:          pulumi.Bool(true),
 		Policy:               pulumi.String(policy),
-		Tags:                 tags(args.Tags, args.Prefix),
-	}, stateful(b, true)...)
+		Tags:                 awskit.Tags(args.Tags, args.Prefix),
+	}, kit.Stateful(b, true)...)
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +84,8 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		PrimaryKeyArn:        key.Arn,
 		DeletionWindowInDays: pulumi.Int(30),
 		Policy:               pulumi.String(policy),
-		Tags:                 tags(args.Tags, args.Prefix+"-dr"),
-	}, append(stateful(b, true), pulumi.Provider(args.DRProvider))...)
+		Tags:                 awskit.Tags(args.Tags, args.Prefix+"-dr"),
+	}, append(kit.Stateful(b, true), pulumi.Provider(args.DRProvider))...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,14 +9,19 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/awsformat"
 )
+
+// FirewallScope is what a web ACL can be attached to.
+type FirewallScope string
 
 // WAF scopes: REGIONAL for load balancers and API stages, CLOUDFRONT for distributions (its
 // web ACL must be created through a us-east-1 provider).
 const (
-	ScopeRegional   = "REGIONAL"
-	ScopeCloudFront = "CLOUDFRONT"
+	ScopeRegional   FirewallScope = "REGIONAL"
+	ScopeCloudFront FirewallScope = "CLOUDFRONT"
 )
 
 // WebFirewallArgs configures a WAFv2 web ACL for a public entry point.
@@ -24,7 +29,7 @@ type WebFirewallArgs struct {
 	// Prefix names the web ACL and its log group.
 	Prefix string
 	// Scope is ScopeRegional or ScopeCloudFront.
-	Scope string
+	Scope FirewallScope
 	// AllowedCountries are ISO 3166 alpha-2 codes; requests from anywhere else are blocked.
 	AllowedCountries []string
 	// RateLimit is the most requests one IP may send in five minutes before it is blocked.
@@ -65,31 +70,32 @@ var (
 	aclName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,99}$`)
 )
 
-func (a *WebFirewallArgs) validate() error {
+// Validate checks the Args before anything is registered.
+func (a *WebFirewallArgs) Validate() error {
 	const c = "WebFirewall"
 	switch {
 	case !aclName.MatchString(a.Prefix):
-		return argError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold lowercase letters, digits or hyphens")
+		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold lowercase letters, digits or hyphens")
 	case a.Scope != ScopeRegional && a.Scope != ScopeCloudFront:
-		return argError(c, "Scope", fmt.Sprintf("%q", a.Scope), "must be %q or %q", ScopeRegional, ScopeCloudFront)
+		return kit.ArgError(c, "Scope", fmt.Sprintf("%q", a.Scope), "must be %q or %q", ScopeRegional, ScopeCloudFront)
 	case len(a.AllowedCountries) == 0:
-		return argError(c, "AllowedCountries", a.AllowedCountries, "required: the countries the service is offered in, such as GB, IE, US")
+		return kit.ArgError(c, "AllowedCountries", a.AllowedCountries, "required: the countries the service is offered in, such as GB, IE, US")
 	case a.RateLimit < 100 || a.RateLimit > 2_000_000_000:
-		return argError(c, "RateLimit", a.RateLimit, "must be 100 to 2000000000 requests per IP per five minutes")
+		return kit.ArgError(c, "RateLimit", a.RateLimit, "must be 100 to 2000000000 requests per IP per five minutes")
 	case a.LogKmsKeyArn == nil:
-		return argError(c, "LogKmsKeyArn", nil, "required: WAF logs hold client addresses and request lines")
-	case a.LogRetentionDays < MinRetentionDays:
-		return argError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", MinRetentionDays)
+		return kit.ArgError(c, "LogKmsKeyArn", nil, "required: WAF logs hold client addresses and request lines")
+	case a.LogRetentionDays < kit.MinRetentionDays:
+		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	}
 	for _, cc := range a.AllowedCountries {
 		if !awsformat.CountryCode.MatchString(cc) {
-			return argError(c, "AllowedCountries", cc, "must be ISO 3166 alpha-2 codes in upper case, such as GB")
+			return kit.ArgError(c, "AllowedCountries", cc, "must be ISO 3166 alpha-2 codes in upper case, such as GB")
 		}
 	}
 	if dup := duplicate(a.AllowedCountries); dup != "" {
-		return argError(c, "AllowedCountries", dup, "is listed twice")
+		return kit.ArgError(c, "AllowedCountries", dup, "is listed twice")
 	}
-	return requireTags(c, a.Tags)
+	return kit.RequireTags(c, a.Tags)
 }
 
 func duplicate(values []string) string {
@@ -107,7 +113,7 @@ func duplicate(values []string) string {
 // Attach it with a wafv2.WebAclAssociation (REGIONAL) or a distribution's webAclId.
 func NewWebFirewall(ctx *pulumi.Context, name string, args *WebFirewallArgs, opts ...pulumi.ResourceOption) (*WebFirewall, error) {
 	w := &WebFirewall{}
-	if err := register(ctx, "healthhub:aws:WebFirewall", name, args, w, opts); err != nil {
+	if err := kit.Register(ctx, TypeWebFirewall, name, args, w, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(w)
@@ -152,13 +158,13 @@ func NewWebFirewall(ctx *pulumi.Context, name string, args *WebFirewallArgs, opt
 	acl, err := wafv2.NewWebAcl(ctx, args.Prefix, &wafv2.WebAclArgs{
 		Name:          pulumi.String(args.Prefix),
 		Description:   pulumi.String("Geo allow-list, rate limit and AWS managed rules for " + args.Prefix),
-		Scope:         pulumi.String(args.Scope),
+		Scope:         pulumi.String(string(args.Scope)),
 		DefaultAction: wafv2.WebAclDefaultActionArgs{Allow: wafv2.WebAclDefaultActionAllowArgs{}},
 		Rules:         rules,
 		VisibilityConfig: wafv2.WebAclVisibilityConfigArgs{
 			CloudwatchMetricsEnabled: pulumi.Bool(true), MetricName: pulumi.String(args.Prefix), SampledRequestsEnabled: pulumi.Bool(true),
 		},
-		Tags: tags(args.Tags, args.Prefix),
+		Tags: awskit.Tags(args.Tags, args.Prefix),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -169,8 +175,8 @@ func NewWebFirewall(ctx *pulumi.Context, name string, args *WebFirewallArgs, opt
 		Name:            pulumi.String("aws-waf-logs-" + args.Prefix),
 		KmsKeyId:        args.LogKmsKeyArn,
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		Tags:            tags(args.Tags, "aws-waf-logs-"+args.Prefix),
-	}, stateful(w, args.Protect)...)
+		Tags:            awskit.Tags(args.Tags, "aws-waf-logs-"+args.Prefix),
+	}, kit.Stateful(w, args.Protect)...)
 	if err != nil {
 		return nil, err
 	}

@@ -7,12 +7,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 func firewallArgs(mutate func(*WebFirewallArgs)) *WebFirewallArgs {
 	a := &WebFirewallArgs{
 		Prefix: "hh-edge", Scope: ScopeRegional, AllowedCountries: []string{"US", "GB", "IE"}, RateLimit: 2000,
-		LogKmsKeyArn: pulumi.String(logsKey), LogRetentionDays: 2557, Protect: true, Tags: testTags,
+		LogKmsKeyArn: pulumi.String(logsKey), LogRetentionDays: 2557, Protect: true, Tags: kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(a)
@@ -21,36 +24,36 @@ func firewallArgs(mutate func(*WebFirewallArgs)) *WebFirewallArgs {
 }
 
 func TestWebFirewallDefaults(t *testing.T) {
-	m := mustRun(t, func(ctx *pulumi.Context, p providers) error {
-		_, err := NewWebFirewall(ctx, "waf", firewallArgs(nil), pulumi.Provider(p.primary))
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		_, err := NewWebFirewall(ctx, "waf", firewallArgs(nil), pulumi.Provider(p.Primary))
 		return err
 	})
 	const acl = "aws:wafv2/webAcl:WebAcl"
-	table := []expectation{
-		{acl, "hh-edge", "scope", "REGIONAL"},
-		{acl, "hh-edge", "defaultAction", map[string]any{"allow": map[string]any{}}},
-		{acl, "hh-edge", "rules[0].name", "block-outside-allowed-countries"},
-		{acl, "hh-edge", "rules[0].action", map[string]any{"block": map[string]any{}}},
-		{acl, "hh-edge", "rules[0].statement.notStatement.statements[0].geoMatchStatement.countryCodes", []any{"GB", "IE", "US"}},
-		{acl, "hh-edge", "rules[1].statement.rateBasedStatement.limit", int64(2000)},
-		{acl, "hh-edge", "rules[1].statement.rateBasedStatement.aggregateKeyType", "IP"},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-edge-logs", "name", "aws-waf-logs-hh-edge"},
-		{"aws:cloudwatch/logGroup:LogGroup", "hh-edge-logs", "kmsKeyId", logsKey},
-		{"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "hh-edge", "redactedFields[0].singleHeader.name", "authorization"},
-		{"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "hh-edge", "redactedFields[1].singleHeader.name", "cookie"},
+	table := []kittest.Expectation{
+		{Type: acl, Name: "hh-edge", Path: "scope", Want: "REGIONAL"},
+		{Type: acl, Name: "hh-edge", Path: "defaultAction", Want: map[string]any{"allow": map[string]any{}}},
+		{Type: acl, Name: "hh-edge", Path: "rules[0].name", Want: "block-outside-allowed-countries"},
+		{Type: acl, Name: "hh-edge", Path: "rules[0].action", Want: map[string]any{"block": map[string]any{}}},
+		{Type: acl, Name: "hh-edge", Path: "rules[0].statement.notStatement.statements[0].geoMatchStatement.countryCodes", Want: []any{"GB", "IE", "US"}},
+		{Type: acl, Name: "hh-edge", Path: "rules[1].statement.rateBasedStatement.limit", Want: int64(2000)},
+		{Type: acl, Name: "hh-edge", Path: "rules[1].statement.rateBasedStatement.aggregateKeyType", Want: "IP"},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-edge-logs", Path: "name", Want: "aws-waf-logs-hh-edge"},
+		{Type: "aws:cloudwatch/logGroup:LogGroup", Name: "hh-edge-logs", Path: "kmsKeyId", Want: logsKey},
+		{Type: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", Name: "hh-edge", Path: "redactedFields[0].singleHeader.name", Want: "authorization"},
+		{Type: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", Name: "hh-edge", Path: "redactedFields[1].singleHeader.name", Want: "cookie"},
 	}
 	for i, group := range managedRuleGroups {
 		path := fmt.Sprintf("rules[%d]", 2+i)
 		table = append(table,
-			expectation{acl, "hh-edge", path + ".statement.managedRuleGroupStatement.name", group},
-			expectation{acl, "hh-edge", path + ".overrideAction", map[string]any{"none": map[string]any{}}},
+			kittest.Expectation{Type: acl, Name: "hh-edge", Path: path + ".statement.managedRuleGroupStatement.name", Want: group},
+			kittest.Expectation{Type: acl, Name: "hh-edge", Path: path + ".overrideAction", Want: map[string]any{"none": map[string]any{}}},
 		)
 	}
-	assertInputs(t, m, table)
+	kittest.AssertInputs(t, m, table)
 
 	logs, _ := m.Find("aws:cloudwatch/logGroup:LogGroup", "hh-edge-logs")
 	assert.True(t, logs.Protect)
-	assert.Empty(t, violations(m, "production"), "the component passes the whole policy pack")
+	assert.Empty(t, awskittest.Violations(m, "production"), "the component passes the whole policy pack")
 }
 
 func TestWebFirewallArgErrors(t *testing.T) {
@@ -69,12 +72,12 @@ func TestWebFirewallArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := run(t, func(ctx *pulumi.Context, p providers) error {
-				_, err := NewWebFirewall(ctx, "waf", firewallArgs(tt.mutate), pulumi.Provider(p.primary))
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+				_, err := NewWebFirewall(ctx, "waf", firewallArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
 			require.ErrorContains(t, err, tt.want)
-			assertNothingRegistered(t, m)
+			kittest.AssertNothingRegistered(t, m)
 		})
 	}
 }

@@ -103,6 +103,15 @@ const (
 	TagProject            = "project"
 )
 
+// TagLogDelivery marks a bucket that an AWS service writes into, with the service's name as
+// its value. Components set it and the policy pack reads it, so both take it from here.
+const TagLogDelivery = "log-delivery"
+
+// LogDeliveryELB is the TagLogDelivery value of a bucket that Elastic Load Balancing writes
+// access logs to. It is the one bucket allowed SSE-S3 instead of a customer-managed key,
+// because ELB cannot write to SSE-KMS.
+const LogDeliveryELB = "elasticloadbalancing"
+
 // RequiredTags are the keys an auditor relies on; the policy pack checks them.
 var RequiredTags = []string{TagEnvironment, TagDataClassification, TagCompliance, TagOwner, TagCostCentre}
 

@@ -12,8 +12,8 @@ import (
 
 	"github.com/healthhub/estate/internal/mockcloud"
 	"github.com/healthhub/estate/policy/rules"
-	"github.com/healthhub/estate/policy/rules/estate"
 	awsrules "github.com/healthhub/estate/policy/rules/aws"
+	"github.com/healthhub/estate/policy/rules/estate"
 )
 
 type recorder struct{ messages, urns []string }

@@ -65,7 +65,7 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 		Prefix:               namer.Name("vpc"),
 		CidrBlock:            cfg.AWS.VpcCidr,
 		AvailabilityZones:    cfg.AWS.AvailabilityZones,
-		NatGateways:          cfg.AWS.NatGateways,
+		NatGateways:          awsc.NatLayout(cfg.AWS.NatGateways),
 		FlowLogKeyArn:        keys.Arn(awsc.DomainLogs),
 		FlowLogRetentionDays: cfg.LogRetentionDays,
 		Protect:              cfg.Production(),
@@ -211,6 +211,7 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 		NodeType:         cfg.AWS.Cache.NodeType,
 		Nodes:            cfg.AWS.Cache.Nodes,
 		Production:       cfg.Production(),
+		Protect:          cfg.Production(),
 		Tags:             tags,
 	}, pulumi.Provider(primary))
 	if err != nil {

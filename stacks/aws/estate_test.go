@@ -143,7 +143,7 @@ func TestProductionStack(t *testing.T) {
 
 	for _, r := range p.Resources {
 		switch r.Type {
-		case "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:s3/bucketV2:BucketV2":
+		case "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:s3/bucketV2:BucketV2", "aws:elasticache/replicationGroup:ReplicationGroup":
 			assert.True(t, r.Protect, "%s %s is protected in production", r.Type, r.Name)
 		}
 	}

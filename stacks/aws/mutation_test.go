@@ -15,8 +15,8 @@ import (
 	"github.com/healthhub/estate/internal/audit"
 	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/policy/rules"
-	"github.com/healthhub/estate/policy/rules/estate"
 	awsrules "github.com/healthhub/estate/policy/rules/aws"
+	"github.com/healthhub/estate/policy/rules/estate"
 	"github.com/healthhub/estate/stacks"
 )
 
@@ -91,7 +91,7 @@ var mutations = []mutation{
 		r.Provider = ""
 		return true
 	}},
-	{rule: "estate-stateful-protected", what: "protect flag off", types: []string{awsrules.TypeKmsKey, awsrules.TypeKmsReplicaKey, awsrules.TypeBucket, awsrules.TypeLogGroup, awsrules.TypeRdsCluster, awsrules.TypeRdsGlobalCluster, awsrules.TypeBackupVault, awsrules.TypeEksCluster, awsrules.TypeDynamoTable, awsrules.TypeSecret}, apply: always(func(r *rules.Resource) { r.Protect = false })},
+	{rule: "estate-stateful-protected", what: "protect flag off", types: []string{awsrules.TypeKmsKey, awsrules.TypeKmsReplicaKey, awsrules.TypeBucket, awsrules.TypeLogGroup, awsrules.TypeRdsCluster, awsrules.TypeRdsGlobalCluster, awsrules.TypeBackupVault, awsrules.TypeEksCluster, awsrules.TypeDynamoTable, awsrules.TypeSecret, awsrules.TypeReplicationGroup}, apply: always(func(r *rules.Resource) { r.Protect = false })},
 	{rule: "estate-required-tags", what: "owner tag removed", types: nil, apply: func(r *rules.Resource) bool {
 		tags, ok := r.Inputs["tags"].(map[string]any)
 		if !ok || tags["owner"] == nil {
@@ -139,6 +139,7 @@ var mutations = []mutation{
 	{rule: "aws-rds-log-exports", what: "log export off", types: []string{awsrules.TypeRdsCluster}, apply: remove("enabledCloudwatchLogsExports")},
 	{rule: "aws-deletion-protection", what: "database deletion protection off", types: []string{awsrules.TypeRdsCluster, awsrules.TypeRdsGlobalCluster}, apply: set("deletionProtection", false)},
 	{rule: "aws-deletion-protection", what: "no final snapshot", types: []string{awsrules.TypeRdsCluster}, apply: set("skipFinalSnapshot", true)},
+	{rule: "aws-deletion-protection", what: "cache without a final snapshot", types: []string{awsrules.TypeReplicationGroup}, apply: remove("finalSnapshotIdentifier")},
 	{rule: "aws-elasticache-encrypted", what: "cache at rest unencrypted", types: []string{awsrules.TypeReplicationGroup}, apply: set("atRestEncryptionEnabled", false)},
 	{rule: "aws-elasticache-encrypted", what: "cache on the default key", types: []string{awsrules.TypeReplicationGroup}, apply: remove("kmsKeyId")},
 	{rule: "aws-elasticache-encrypted", what: "cache without TLS", types: []string{awsrules.TypeReplicationGroup}, apply: set("transitEncryptionEnabled", false)},
@@ -236,6 +237,19 @@ func productionSubjects(t testing.TB) ([]rules.Resource, rules.Config) {
 	return snap.Resources, cfg
 }
 
+// reconvert runs mutated resources through the one conversion again, so that a mutated
+// provider region reaches its resources as it would in a plan.
+func reconvert(rs []rules.Resource) []rules.Resource {
+	records := make([]rules.Record, len(rs))
+	for i, r := range rs {
+		records[i] = rules.Record{
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider,
+			Protect: r.Protect, Dependencies: r.Dependencies, Inputs: r.Inputs,
+		}
+	}
+	return estate.Resources(records)
+}
+
 // TestMutationDetection takes the production plan, flips each guarded property of each
 // resource that carries it to its insecure value, one at a time, and asserts the pack flags
 // the change under the rule that guards it. It reports how many it tried and caught.
@@ -275,7 +289,7 @@ func TestMutationDetection(t *testing.T) {
 			}
 			tried++
 			properties[m.rule+": "+m.what] = true
-			if flagged(estate.Evaluate(mutated, cfg), m.rule) {
+			if flagged(estate.Evaluate(reconvert(mutated), cfg), m.rule) {
 				caught++
 			} else {
 				missed = append(missed, fmt.Sprintf("%s on %s %s", m.what, base[i].Type, base[i].Name))

@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	awsc "github.com/healthhub/estate/components/aws"
-	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/components/aws/awskit"
 	"github.com/healthhub/estate/components/aws/serverless"
 	"github.com/healthhub/estate/internal/catalog"
 	"github.com/healthhub/estate/internal/config"
@@ -59,7 +59,7 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 		return nil, err
 	}
 
-	acct, err := kit.LookupAccount(ctx, artifacts) // through the component, on the primary provider
+	acct, err := awskit.LookupAccount(ctx, artifacts) // through the component, on the primary provider
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/healthhub/estate/components/aws/kit/kittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 	"github.com/healthhub/estate/internal/mockcloud"
 	"github.com/healthhub/estate/internal/stackfile"
 )
@@ -19,5 +19,5 @@ func TestBootstrapProgram(t *testing.T) {
 	require.NoError(t, m.Run(s.Config, s.SecretKeys, Run))
 	assert.Len(t, m.ByType("healthhub:aws:StateBackend"), 1)
 	assert.Len(t, m.ByType("aws:s3/bucketV2:BucketV2"), 2, "the state bucket and its DR copy")
-	assert.Empty(t, kittest.ViolationsIn(m, "production", "eu-west-2", "eu-west-1"), "the backend passes the whole policy pack")
+	assert.Empty(t, kittest.Violations(m, "production", "eu-west-2", "eu-west-1"), "the backend passes the whole policy pack")
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/catalog"
 )
 
@@ -89,14 +90,14 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 	if args == nil {
 		return nil, kit.ArgError("Alarms", "args", nil, "required")
 	}
-	if err := kit.Register(ctx, "healthhub:aws:Alarms", name, args.Validate, a, opts); err != nil {
+	if err := kit.Register(ctx, TypeAlarms, name, args, a, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(a)
 	topic := func(kind string) (*sns.Topic, error) {
 		name := args.Prefix + "-" + kind
-		return kit.AlertTopic(ctx, name, &sns.TopicArgs{
-			Name: pulumi.String(name), KmsMasterKeyId: args.KmsKeyArn, Tags: kit.Tags(args.Tags, name),
+		return awskit.AlertTopic(ctx, name, &sns.TopicArgs{
+			Name: pulumi.String(name), KmsMasterKeyId: args.KmsKeyArn, Tags: awskit.Tags(args.Tags, name),
 		}, args.AlertEmail, parent)
 	}
 	critical, err := topic("critical")
@@ -121,7 +122,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 			Name: pulumi.String(alarmName), AlarmDescription: pulumi.String(description),
 			EvaluationPeriods: pulumi.Int(1), TreatMissingData: pulumi.String("notBreaching"),
 			AlarmActions: pulumi.Array{topic.Arn}, OkActions: pulumi.Array{topic.Arn},
-			Tags: kit.Tags(args.Tags, alarmName),
+			Tags: awskit.Tags(args.Tags, alarmName),
 		}
 		mutate(alarmArgs)
 		_, err := cloudwatch.NewMetricAlarm(ctx, alarmName, alarmArgs, parent)
@@ -238,7 +239,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 			Threshold: pulumi.Float64(110), ThresholdType: pulumi.String("PERCENTAGE"),
 			SubscriberEmailAddresses: pulumi.StringArray{pulumi.String(args.AlertEmail)},
 		}},
-		Tags: kit.Tags(args.Tags, args.Prefix),
+		Tags: awskit.Tags(args.Tags, args.Prefix),
 	}, parent); err != nil {
 		return nil, err
 	}

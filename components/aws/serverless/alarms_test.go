@@ -8,7 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/healthhub/estate/components/aws/kit/kittest"
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 	"github.com/healthhub/estate/internal/catalog"
 )
 
@@ -36,7 +37,7 @@ func alarmsArgs(mutate func(*AlarmsArgs)) *AlarmsArgs {
 
 func TestAlarmsFromTheCatalog(t *testing.T) {
 	var count int
-	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		a, err := NewAlarms(ctx, "alarms", alarmsArgs(nil), pulumi.Provider(p.Primary))
 		if a != nil {
 			count = a.AlarmCount
@@ -79,7 +80,7 @@ func TestAlarmsFromTheCatalog(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body.(string)), &doc))
 	assert.Len(t, doc.Widgets, 9, "the API, a widget per service, the tables")
 
-	assert.Empty(t, kittest.Violations(m, "production"))
+	assert.Empty(t, awskittest.Violations(m, "production"))
 }
 
 func TestAlarmsArgErrors(t *testing.T) {
@@ -95,7 +96,7 @@ func TestAlarmsArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := kittest.Run(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 				_, err := NewAlarms(ctx, "alarms", alarmsArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})

@@ -9,7 +9,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/awsformat"
 )
 
@@ -78,7 +79,7 @@ func (a *FrontendArgs) Validate() error {
 	case a.EdgeProvider == nil || a.EdgeLogKmsKeyArn == nil:
 		return kit.ArgError(c, "EdgeProvider/EdgeLogKmsKeyArn", nil, "required: CloudFront's logs and metrics are in us-east-1, under a key there")
 	case a.LogRetentionDays < kit.MinRetentionDays:
-		return kit.ArgError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", kit.MinRetentionDays)
+		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	case a.AlertEmail == "":
 		return kit.ArgError(c, "AlertEmail", `""`, "required")
 	}
@@ -92,7 +93,7 @@ func NewFrontend(ctx *pulumi.Context, name string, args *FrontendArgs, opts ...p
 	if args == nil {
 		return nil, kit.ArgError("Frontend", "args", nil, "required")
 	}
-	if err := kit.Register(ctx, "healthhub:aws:Frontend", name, args.Validate, f, opts); err != nil {
+	if err := kit.Register(ctx, TypeFrontend, name, args, f, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(f)
@@ -152,7 +153,7 @@ func NewFrontend(ctx *pulumi.Context, name string, args *FrontendArgs, opts ...p
 			MinimumProtocolVersion: pulumi.String("TLSv1.2_2021"),
 		},
 		WebAclId: args.WebAclArn,
-		Tags:     kit.Tags(args.Tags, id),
+		Tags:     awskit.Tags(args.Tags, id),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -162,13 +163,13 @@ func NewFrontend(ctx *pulumi.Context, name string, args *FrontendArgs, opts ...p
 	// encrypted log group instead, in us-east-1 where CloudFront delivers.
 	logs, err := cloudwatch.NewLogGroup(ctx, id+"-access", &cloudwatch.LogGroupArgs{
 		Name: pulumi.Sprintf("/healthhub/cloudfront/%s", id), KmsKeyId: args.EdgeLogKmsKeyArn,
-		RetentionInDays: pulumi.Int(args.LogRetentionDays), Tags: kit.Tags(args.Tags, id+"-access"),
+		RetentionInDays: pulumi.Int(args.LogRetentionDays), Tags: awskit.Tags(args.Tags, id+"-access"),
 	}, append(kit.Stateful(f, args.Protect), pulumi.Provider(args.EdgeProvider))...)
 	if err != nil {
 		return nil, err
 	}
 	source, err := cloudwatch.NewLogDeliverySource(ctx, id, &cloudwatch.LogDeliverySourceArgs{
-		Name: pulumi.String(id), LogType: pulumi.String("ACCESS_LOGS"), ResourceArn: dist.Arn, Tags: kit.Tags(args.Tags, id),
+		Name: pulumi.String(id), LogType: pulumi.String("ACCESS_LOGS"), ResourceArn: dist.Arn, Tags: awskit.Tags(args.Tags, id),
 	}, edge...)
 	if err != nil {
 		return nil, err
@@ -176,21 +177,21 @@ func NewFrontend(ctx *pulumi.Context, name string, args *FrontendArgs, opts ...p
 	destination, err := cloudwatch.NewLogDeliveryDestination(ctx, id, &cloudwatch.LogDeliveryDestinationArgs{
 		Name: pulumi.String(id), OutputFormat: pulumi.String("json"),
 		DeliveryDestinationConfiguration: cloudwatch.LogDeliveryDestinationDeliveryDestinationConfigurationArgs{DestinationResourceArn: logs.Arn},
-		Tags:                             kit.Tags(args.Tags, id),
+		Tags:                             awskit.Tags(args.Tags, id),
 	}, edge...)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := cloudwatch.NewLogDelivery(ctx, id, &cloudwatch.LogDeliveryArgs{
-		DeliverySourceName: source.Name, DeliveryDestinationArn: destination.Arn, Tags: kit.Tags(args.Tags, id),
+		DeliverySourceName: source.Name, DeliveryDestinationArn: destination.Arn, Tags: awskit.Tags(args.Tags, id),
 	}, edge...); err != nil {
 		return nil, err
 	}
 
 	// CloudFront publishes its metrics in us-east-1, and an alarm notifies a topic in its own
 	// region: the error-rate alarm and its encrypted topic live there.
-	topic, err := kit.AlertTopic(ctx, id+"-edge-critical", &sns.TopicArgs{
-		Name: pulumi.String(id + "-edge-critical"), KmsMasterKeyId: args.EdgeLogKmsKeyArn, Tags: kit.Tags(args.Tags, id+"-edge-critical"),
+	topic, err := awskit.AlertTopic(ctx, id+"-edge-critical", &sns.TopicArgs{
+		Name: pulumi.String(id + "-edge-critical"), KmsMasterKeyId: args.EdgeLogKmsKeyArn, Tags: awskit.Tags(args.Tags, id+"-edge-critical"),
 	}, args.AlertEmail, edge...)
 	if err != nil {
 		return nil, err
@@ -201,7 +202,7 @@ func NewFrontend(ctx *pulumi.Context, name string, args *FrontendArgs, opts ...p
 		Dimensions: pulumi.StringMap{"DistributionId": dist.ID(), "Region": pulumi.String("Global")},
 		Statistic:  pulumi.String("Average"), Period: pulumi.Int(300), EvaluationPeriods: pulumi.Int(2),
 		Threshold: pulumi.Float64(5), ComparisonOperator: pulumi.String("GreaterThanThreshold"), TreatMissingData: pulumi.String("notBreaching"),
-		AlarmActions: pulumi.Array{topic.Arn}, OkActions: pulumi.Array{topic.Arn}, Tags: kit.Tags(args.Tags, id+"-5xx-rate"),
+		AlarmActions: pulumi.Array{topic.Arn}, OkActions: pulumi.Array{topic.Arn}, Tags: awskit.Tags(args.Tags, id+"-5xx-rate"),
 	}, edge...); err != nil {
 		return nil, err
 	}

@@ -12,7 +12,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/catalog"
 )
 
@@ -78,7 +79,7 @@ func (a *FunctionArgs) Validate() error {
 	case a.EnvKmsKeyArn == nil || a.TableKmsKeyArn == nil || a.LogKmsKeyArn == nil:
 		return kit.ArgError(c, "EnvKmsKeyArn/TableKmsKeyArn/LogKmsKeyArn", nil, "required: environment, queue, tables and logs are encrypted with customer-managed keys")
 	case a.LogRetentionDays < kit.MinRetentionDays:
-		return kit.ArgError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", kit.MinRetentionDays)
+		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	}
 	for _, t := range slices.Sorted(maps.Keys(a.Function.Tables)) {
 		if _, ok := a.Tables[t]; !ok {
@@ -106,7 +107,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	if args == nil {
 		return nil, kit.ArgError("Function", "args", nil, "required")
 	}
-	if err := kit.Register(ctx, "healthhub:aws:Function", name, args.Validate, f, opts); err != nil {
+	if err := kit.Register(ctx, TypeFunction, name, args, f, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(f)
@@ -117,7 +118,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		Name:            pulumi.String("/aws/lambda/" + id),
 		KmsKeyId:        args.LogKmsKeyArn,
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		Tags:            kit.Tags(args.Tags, id),
+		Tags:            awskit.Tags(args.Tags, id),
 	}, kit.Stateful(f, args.Protect)...)
 	if err != nil {
 		return nil, err
@@ -127,17 +128,17 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		KmsMasterKeyId:               args.EnvKmsKeyArn,
 		KmsDataKeyReusePeriodSeconds: pulumi.Int(300),
 		MessageRetentionSeconds:      pulumi.Int(14 * 24 * 3600),
-		Tags:                         kit.Tags(args.Tags, id+"-dlq"),
+		Tags:                         awskit.Tags(args.Tags, id+"-dlq"),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 
 	role, err := iam.NewRole(ctx, id, &iam.RoleArgs{
-		AssumeRolePolicy:   kit.TrustPolicy("lambda.amazonaws.com", ""),
+		AssumeRolePolicy:   awskit.TrustPolicy("lambda.amazonaws.com", ""),
 		Description:        pulumi.String("Runs " + id + " with access to its own tables, secrets and AI actions only"),
 		MaxSessionDuration: pulumi.Int(3600),
-		Tags:               kit.Tags(args.Tags, id),
+		Tags:               awskit.Tags(args.Tags, id),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -209,7 +210,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		TracingConfig:                lambda.FunctionTracingConfigArgs{Mode: pulumi.String("Active")},
 		DeadLetterConfig:             lambda.FunctionDeadLetterConfigArgs{TargetArn: dlq.Arn},
 		LoggingConfig:                lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: logs.Name},
-		Tags:                         kit.Tags(args.Tags, id),
+		Tags:                         awskit.Tags(args.Tags, id),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{rolePolicy, logs}))
 	if err != nil {
 		return nil, err

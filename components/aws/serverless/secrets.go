@@ -8,7 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 )
 
 // SecretsArgs configures the third-party credentials the functions use.
@@ -83,7 +84,7 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 	if args == nil {
 		return nil, kit.ArgError("Secrets", "args", nil, "required")
 	}
-	if err := kit.Register(ctx, "healthhub:aws:Secrets", name, args.Validate, s, opts); err != nil {
+	if err := kit.Register(ctx, TypeSecrets, name, args, s, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(s)
@@ -101,7 +102,7 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 			KmsKeyId:             args.KmsKeyArn,
 			RecoveryWindowInDays: pulumi.Int(30),
 			Policy:               readersOnly(args.Readers[n]),
-			Tags:                 kit.Tags(args.Tags, id),
+			Tags:                 awskit.Tags(args.Tags, id),
 		}
 		if args.DR != nil {
 			secretArgs.Replicas = secretsmanager.SecretReplicaArray{secretsmanager.SecretReplicaArgs{
@@ -166,6 +167,6 @@ func readersOnly(readers []pulumi.StringInput) pulumi.StringOutput {
 		if len(principals) > 0 {
 			statement["Condition"] = map[string]any{"ArnNotEquals": map[string]any{"aws:PrincipalArn": principals}}
 		}
-		return kit.PolicyJSON(statement)
+		return awskit.PolicyJSON(statement)
 	}).(pulumi.StringOutput)
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/healthhub/estate/components/aws/kit/kittest"
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 const (
@@ -33,7 +34,7 @@ func secretsArgs(mutate func(*SecretsArgs)) *SecretsArgs {
 }
 
 func TestSecretsDefaults(t *testing.T) {
-	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewSecrets(ctx, "secrets", secretsArgs(nil), pulumi.Provider(p.Primary))
 		return err
 	})
@@ -64,15 +65,15 @@ func TestSecretsDefaults(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(raw.(string)), &speechDoc))
 	assert.NotContains(t, speechDoc.Statement[0], "Condition", "a secret no function is granted is readable by none")
 
-	assert.Empty(t, kittest.Violations(m, "production"), "the secrets pass the whole policy pack")
+	assert.Empty(t, awskittest.Violations(m, "production"), "the secrets pass the whole policy pack")
 }
 
 func TestSecretsWithoutRotationAreFlaggedAdvisory(t *testing.T) {
-	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewSecrets(ctx, "secrets", secretsArgs(func(a *SecretsArgs) { a.RotationLambdaArn = nil }), pulumi.Provider(p.Primary))
 		return err
 	})
-	vs := kittest.Violations(m, "production")
+	vs := awskittest.Violations(m, "production")
 	assert.Equal(t, []string{"aws-secrets-rotation"}, kittest.Policies(vs))
 	for _, v := range vs {
 		assert.Equal(t, "advisory", string(v.Level))
@@ -92,7 +93,7 @@ func TestSecretsArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := kittest.Run(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 				_, err := NewSecrets(ctx, "secrets", secretsArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})

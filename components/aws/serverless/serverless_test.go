@@ -9,7 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/healthhub/estate/components/aws/kit/kittest"
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 	"github.com/healthhub/estate/internal/catalog"
 )
 
@@ -42,7 +43,7 @@ func tableArgs(name string, mutate func(*TableArgs)) *TableArgs {
 }
 
 func TestTableDefaults(t *testing.T) {
-	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewTable(ctx, "appointments", tableArgs("appointments", nil), pulumi.Provider(p.Primary))
 		return err
 	})
@@ -61,12 +62,12 @@ func TestTableDefaults(t *testing.T) {
 	})
 	r, _ := m.Find(table, "hh-appointments")
 	assert.True(t, r.Protect)
-	assert.Equal(t, []string{"aws-backup-phi-stores-selected"}, kittest.Policies(kittest.Violations(m, "production")),
+	assert.Equal(t, []string{"aws-backup-phi-stores-selected"}, kittest.Policies(awskittest.Violations(m, "production")),
 		"alone, the table passes every rule but the one a DisasterRecovery plan satisfies by selecting it")
 }
 
 func TestTableWithoutPHINeedsNoReplica(t *testing.T) {
-	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewTable(ctx, "notifications", tableArgs("notifications", func(a *TableArgs) { a.DR = nil }), pulumi.Provider(p.Primary))
 		return err
 	})
@@ -91,7 +92,7 @@ func TestTableArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := kittest.Run(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 				_, err := NewTable(ctx, "t", tableArgs("records", tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
@@ -129,7 +130,7 @@ func functionArgs(mutate func(*FunctionArgs)) *FunctionArgs {
 }
 
 func TestFunctionDefaults(t *testing.T) {
-	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewFunction(ctx, "chat", functionArgs(nil), pulumi.Provider(p.Primary))
 		return err
 	})
@@ -165,7 +166,7 @@ func TestFunctionDefaults(t *testing.T) {
 	assert.NotContains(t, fmt.Sprint(doc.Statement), "polly", "no AI action it was not granted")
 	assert.NotContains(t, bySid, "RotateOwnSecrets", "only the rotation function writes secrets")
 
-	assert.Empty(t, kittest.Violations(m, "production"), "the function passes the whole policy pack")
+	assert.Empty(t, awskittest.Violations(m, "production"), "the function passes the whole policy pack")
 }
 
 func TestFunctionArgErrors(t *testing.T) {
@@ -182,7 +183,7 @@ func TestFunctionArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := kittest.Run(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 				_, err := NewFunction(ctx, "chat", functionArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})
@@ -193,7 +194,7 @@ func TestFunctionArgErrors(t *testing.T) {
 }
 
 func TestTableProvisionedWithAutoscaling(t *testing.T) {
-	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewTable(ctx, "appointments", tableArgs("appointments", func(a *TableArgs) {
 			a.Provisioned = &Autoscaling{Min: 10, Max: 1000, TargetUtilization: 70}
 		}), pulumi.Provider(p.Primary))
@@ -209,7 +210,7 @@ func TestTableProvisionedWithAutoscaling(t *testing.T) {
 		{Type: "aws:appautoscaling/policy:Policy", Name: "hh-appointments-read", Path: "targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType", Want: "DynamoDBReadCapacityUtilization"},
 	})
 
-	_, err := kittest.Run(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+	_, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewTable(ctx, "t", tableArgs("records", func(a *TableArgs) { a.Provisioned = &Autoscaling{Min: 100, Max: 10, TargetUtilization: 70} }), pulumi.Provider(p.Primary))
 		return err
 	})

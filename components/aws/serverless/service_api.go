@@ -14,7 +14,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/awsformat"
 )
 
@@ -85,7 +86,7 @@ func (a *ServiceApiArgs) Validate() error {
 	case a.LogKmsKeyArn == nil:
 		return kit.ArgError(c, "LogKmsKeyArn", nil, "required: the access log is encrypted")
 	case a.LogRetentionDays < kit.MinRetentionDays:
-		return kit.ArgError(c, "LogRetentionDays", a.LogRetentionDays, "must be at least %d (HIPAA six years)", kit.MinRetentionDays)
+		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	}
 	return kit.RequireTags(c, a.Tags)
 }
@@ -97,7 +98,7 @@ func NewServiceApi(ctx *pulumi.Context, name string, args *ServiceApiArgs, opts 
 	if args == nil {
 		return nil, kit.ArgError("ServiceApi", "args", nil, "required")
 	}
-	if err := kit.Register(ctx, "healthhub:aws:ServiceApi", name, args.Validate, s, opts); err != nil {
+	if err := kit.Register(ctx, TypeServiceApi, name, args, s, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(s)
@@ -114,7 +115,7 @@ func NewServiceApi(ctx *pulumi.Context, name string, args *ServiceApiArgs, opts 
 		EndpointConfiguration: apigateway.RestApiEndpointConfigurationArgs{Types: pulumi.String("REGIONAL")},
 		// Clients use the custom domain; the default endpoint would be a second door.
 		DisableExecuteApiEndpoint: pulumi.Bool(true),
-		Tags:                      kit.Tags(args.Tags, id),
+		Tags:                      awskit.Tags(args.Tags, id),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -199,7 +200,7 @@ func NewServiceApi(ctx *pulumi.Context, name string, args *ServiceApiArgs, opts 
 		Name:            pulumi.Sprintf("/healthhub/api/%s/access", id),
 		KmsKeyId:        args.LogKmsKeyArn,
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		Tags:            kit.Tags(args.Tags, id+"-access"),
+		Tags:            awskit.Tags(args.Tags, id+"-access"),
 	}, kit.Stateful(s, args.Protect)...)
 	if err != nil {
 		return nil, err
@@ -211,7 +212,7 @@ func NewServiceApi(ctx *pulumi.Context, name string, args *ServiceApiArgs, opts 
 			DestinationArn: logs.Arn,
 			Format:         pulumi.String(accessLogFormat),
 		},
-		Tags: kit.Tags(args.Tags, id),
+		Tags: awskit.Tags(args.Tags, id),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -230,7 +231,7 @@ func NewServiceApi(ctx *pulumi.Context, name string, args *ServiceApiArgs, opts 
 		DomainName: pulumi.String(args.DomainName), RegionalCertificateArn: pulumi.String(args.CertificateArn),
 		SecurityPolicy:        pulumi.String("TLS_1_2"),
 		EndpointConfiguration: apigateway.DomainNameEndpointConfigurationArgs{Types: pulumi.String("REGIONAL")},
-		Tags:                  kit.Tags(args.Tags, args.DomainName),
+		Tags:                  awskit.Tags(args.Tags, args.DomainName),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -298,7 +299,7 @@ func userPool(ctx *pulumi.Context, s *ServiceApi, args *ServiceApiArgs) (*cognit
 		},
 		UserPoolAddOns:     cognito.UserPoolUserPoolAddOnsArgs{AdvancedSecurityMode: pulumi.String("ENFORCED")},
 		DeletionProtection: pulumi.String(protection),
-		Tags:               kit.Tags(args.Tags, args.Prefix),
+		Tags:               awskit.Tags(args.Tags, args.Prefix),
 	}, kit.Stateful(s, args.Protect)...)
 	if err != nil {
 		return nil, nil, err

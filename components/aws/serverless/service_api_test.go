@@ -7,7 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/healthhub/estate/components/aws/kit/kittest"
+	"github.com/healthhub/estate/components/aws/awskit/awskittest"
+	"github.com/healthhub/estate/components/kit/kittest"
 )
 
 const (
@@ -38,7 +39,7 @@ func apiArgs(mutate func(*ServiceApiArgs)) *ServiceApiArgs {
 }
 
 func TestServiceApiDefaults(t *testing.T) {
-	m := kittest.MustRun(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 		_, err := NewServiceApi(ctx, "api", apiArgs(nil), pulumi.Provider(p.Primary))
 		return err
 	})
@@ -70,7 +71,7 @@ func TestServiceApiDefaults(t *testing.T) {
 	assoc, _ := m.Find("aws:wafv2/webAclAssociation:WebAclAssociation", "hh-api")
 	assert.Contains(t, assoc.Dependencies, stage.URN, "the web ACL sits in front of the stage")
 
-	vs := kittest.Violations(m, "production")
+	vs := awskittest.Violations(m, "production")
 	assert.Equal(t, []string{"aws-api-gateway-authorization"}, kittest.Policies(vs), "only the public sign-up route is reported, as advisory")
 	require.Len(t, vs, 1)
 	assert.Equal(t, "advisory", string(vs[0].Level))
@@ -95,7 +96,7 @@ func TestServiceApiArgErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := kittest.Run(t, func(ctx *pulumi.Context, p kittest.Providers) error {
+			m, err := awskittest.Run(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
 				_, err := NewServiceApi(ctx, "api", apiArgs(tt.mutate), pulumi.Provider(p.Primary))
 				return err
 			})

@@ -11,7 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/healthhub/estate/components/aws/kit"
+	"github.com/healthhub/estate/components/aws/awskit"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/catalog"
 )
 
@@ -86,7 +87,7 @@ func NewTable(ctx *pulumi.Context, name string, args *TableArgs, opts ...pulumi.
 	if args == nil {
 		return nil, kit.ArgError("Table", "args", nil, "required")
 	}
-	if err := kit.Register(ctx, "healthhub:aws:Table", name, args.Validate, t, opts); err != nil {
+	if err := kit.Register(ctx, TypeTable, name, args, t, opts...); err != nil {
 		return nil, err
 	}
 	spec := args.Table
@@ -161,7 +162,7 @@ func NewTable(ctx *pulumi.Context, name string, args *TableArgs, opts ...pulumi.
 // tableTags classifies a table the catalog marks as holding no PHI, so the DR and backup
 // rules know why it has no replica.
 func tableTags(args *TableArgs) pulumi.StringMap {
-	t := kit.Tags(args.Tags, args.Prefix)
+	t := awskit.Tags(args.Tags, args.Prefix)
 	if !args.Table.PHI {
 		t["data-classification"] = pulumi.String("operational")
 	}
@@ -178,7 +179,7 @@ func autoscale(ctx *pulumi.Context, t *Table, args *TableArgs, table *dynamodb.T
 			ServiceNamespace: pulumi.String("dynamodb"), ResourceId: pulumi.Sprintf("table/%s", table.Name),
 			ScalableDimension: pulumi.String("dynamodb:table:" + dim.unit),
 			MinCapacity:       pulumi.Int(args.Provisioned.Min), MaxCapacity: pulumi.Int(args.Provisioned.Max),
-			Tags: kit.Tags(args.Tags, args.Prefix+"-"+dim.name),
+			Tags: awskit.Tags(args.Tags, args.Prefix+"-"+dim.name),
 		}, pulumi.Parent(t))
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/healthhub/estate/internal/naming"
 	"github.com/healthhub/estate/policy/rules"
 )
 
@@ -26,10 +27,6 @@ const (
 	TypeSnsTopic             = "aws:sns/topic:Topic"
 	TypeMetricAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
 )
-
-// LogDeliveryELB tags a bucket that Elastic Load Balancing writes access logs to. It is the one
-// bucket allowed SSE-S3 instead of a customer-managed key, because ELB cannot write to SSE-KMS.
-const LogDeliveryELB = "elasticloadbalancing"
 
 var kmsKeyRotation = rules.Rule{
 	Name:        "aws-kms-key-rotation",
@@ -85,7 +82,7 @@ var s3Encryption = rules.Rule{
 	Types:       []string{TypeBucket, TypeBucketSSE},
 	CheckStack: companion(TypeBucket, TypeBucketSSE, "bucket has no server-side encryption configuration with a customer-managed KMS key", func(bucket, r rules.Resource) string {
 		algo := rules.Str(r.Inputs, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm")
-		if algo == "AES256" && rules.Str(bucket.Inputs, "tags.log-delivery") == LogDeliveryELB {
+		if algo == "AES256" && rules.Str(bucket.Inputs, "tags."+naming.TagLogDelivery) == naming.LogDeliveryELB {
 			return "" // Elastic Load Balancing can only write access logs to SSE-S3 buckets
 		}
 		if algo != "aws:kms" && algo != "aws:kms:dsse" {

@@ -117,9 +117,9 @@ var launchTemplateHardened = rules.Rule{
 	Name:        "aws-ec2-launch-template-hardened",
 	Aliases:     []string{"aws-launch-template-hardened"},
 	Cloud:       rules.CloudAWS,
-	Description: "Launch templates require IMDSv2 with a hop limit of 1, so pods cannot take the node's role, and encrypt every EBS volume with a customer-managed key.",
+	Description: "Launch templates require IMDSv2 with a hop limit of 1, so pods cannot take the node's role, encrypt every EBS volume with a customer-managed key, and assign no public IP.",
 	Sections:    []rules.Section{rules.AccessControl, rules.Encryption},
-	Unknown:     "settings fail; key passes",
+	Unknown:     "settings and the public IP switch fail; key passes",
 	Level:       rules.Mandatory,
 	Types:       []string{TypeLaunchTemplate},
 	Check: func(r rules.Resource, _ rules.Config) []string {
@@ -141,7 +141,7 @@ var launchTemplateHardened = rules.Rule{
 				out = append(out, why)
 			}
 		}
-		return out
+		return append(out, templatePublicIPs(r)...)
 	},
 }
 

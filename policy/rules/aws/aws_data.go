@@ -276,11 +276,11 @@ var dynamoPITR = rules.Rule{
 var deletionProtection = rules.Rule{
 	Name:        "aws-deletion-protection",
 	Cloud:       rules.CloudAWS,
-	Description: "In production, databases, tables and internet-facing load balancers have deletion protection, databases take a final snapshot, and secrets keep a recovery window.",
+	Description: "In production, databases, tables and internet-facing load balancers have deletion protection, databases and Redis take a final snapshot, and secrets keep a recovery window.",
 	Sections:    []rules.Section{rules.ContingencyPlan},
 	Unknown:     "fails",
 	Level:       rules.Mandatory,
-	Types:       []string{TypeRdsCluster, TypeRdsInstance, TypeRdsGlobalCluster, TypeDynamoTable, TypeLoadBalancer, TypeAlbLoadBalancer, TypeSecret},
+	Types:       []string{TypeRdsCluster, TypeRdsInstance, TypeRdsGlobalCluster, TypeDynamoTable, TypeLoadBalancer, TypeAlbLoadBalancer, TypeSecret, TypeReplicationGroup},
 	Check: func(r rules.Resource, cfg rules.Config) []string {
 		if !cfg.Production() {
 			return nil
@@ -301,6 +301,12 @@ var deletionProtection = rules.Rule{
 		case TypeLoadBalancer, TypeAlbLoadBalancer:
 			if isInternetFacingLB(r) && !rules.BoolTrue(r.Inputs, "enableDeletionProtection") {
 				out = append(out, "enableDeletionProtection must be true: deleting the load balancer takes the service and its DNS name down")
+			}
+		case TypeReplicationGroup:
+			// Redis holds sessions and cached records; a replacement or a destroy without a
+			// final snapshot loses them with no way back.
+			if !rules.Present(r.Inputs, "finalSnapshotIdentifier") {
+				out = append(out, "finalSnapshotIdentifier must be set so deleting the cache leaves a snapshot")
 			}
 		case TypeSecret:
 			if days, ok := rules.Number(r.Inputs, "recoveryWindowInDays"); ok && days == 0 {

@@ -94,6 +94,8 @@ func dataCases() []ruleCase {
 		{"aws-dynamodb-pitr", "replica without PITR", []rules.Resource{table(with(goodTable, "replicas", []any{map[string]any{"regionName": "eu-west-1", "kmsKeyArn": "arn:k"}}))}, true, "replicas[0].pointInTimeRecovery"},
 
 		{"aws-deletion-protection", "protected database", []rules.Resource{cluster(goodCluster)}, false, ""},
+		{"aws-deletion-protection", "Redis with a final snapshot", []rules.Resource{redis(with(goodRedis, "finalSnapshotIdentifier", "cache-final"))}, false, ""},
+		{"aws-deletion-protection", "Redis without a final snapshot", []rules.Resource{redis(goodRedis)}, true, "finalSnapshotIdentifier must be set"},
 		{"aws-deletion-protection", "database without protection", []rules.Resource{cluster(with(goodCluster, "deletionProtection", nil))}, true, "deletionProtection must be true"},
 		{"aws-deletion-protection", "database skipping its final snapshot", []rules.Resource{cluster(with(goodCluster, "skipFinalSnapshot", true))}, true, "skipFinalSnapshot"},
 		{"aws-deletion-protection", "unprotected table", []rules.Resource{table(with(goodTable, "deletionProtectionEnabled", false))}, true, "deletionProtectionEnabled"},

@@ -209,16 +209,16 @@ var apiGatewayTLS = rules.Rule{
 var apiGatewayAccessLogs = rules.Rule{
 	Name:        "aws-api-gateway-access-logs",
 	Cloud:       rules.CloudAWS,
-	Description: "API Gateway stages write access logs.",
+	Description: "API Gateway stages write access logs, with a non-empty format.",
 	Sections:    []rules.Section{rules.AuditControls},
-	Unknown:     "destination passes",
+	Unknown:     "destination passes; format fails",
 	Level:       rules.Mandatory,
 	Types:       []string{TypeRestStage, TypeHTTPStage},
 	Check: func(r rules.Resource, _ rules.Config) []string {
 		if !rules.Present(r.Inputs, "accessLogSettings.destinationArn") {
 			return []string{"accessLogSettings.destinationArn is not set"}
 		}
-		return nil
+		return accessLogFormat(r)
 	},
 }
 

@@ -31,7 +31,7 @@ func edgeCases() []ruleCase {
 			"frameOptions":            map[string]any{"frameOption": frame},
 		}})
 	}
-	stage := res(TypeRestStage, "v1", map[string]any{"accessLogSettings": map[string]any{"destinationArn": "arn:lg"}})
+	stage := res(TypeRestStage, "v1", map[string]any{"accessLogSettings": map[string]any{"destinationArn": "arn:lg", "format": "$context.requestId"}})
 	httpAPI := res(TypeHTTPApi, "api", map[string]any{"protocolType": "HTTP"})
 	acl := res(TypeWebACL, "acl", map[string]any{})
 	association := func(target rules.Resource) rules.Resource {

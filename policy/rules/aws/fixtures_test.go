@@ -3,6 +3,7 @@ package aws
 import (
 	"testing"
 
+	"github.com/healthhub/estate/internal/naming"
 	"github.com/healthhub/estate/policy/rules"
 	"github.com/healthhub/estate/policy/rules/rulestest"
 )
@@ -17,7 +18,7 @@ func dependsOn(r, on rules.Resource) rules.Resource { return rulestest.DependsOn
 
 var (
 	bucket       = res(TypeBucket, "phi", map[string]any{"tags": goodTags()})
-	elbLogBucket = res(TypeBucket, "alb-logs", map[string]any{"tags": map[string]any{"log-delivery": LogDeliveryELB}})
+	elbLogBucket = res(TypeBucket, "alb-logs", map[string]any{"tags": map[string]any{"log-delivery": naming.LogDeliveryELB}})
 )
 
 func goodTags() map[string]any { return rulestest.GoodTags() }

@@ -15,7 +15,7 @@ var Profile = rules.Profile{
 	TagsInput:    "tags",
 	Taggable:     append(taggable, guardTaggable...),
 	Stateful:     append(stateful, guardStateful...),
-	PHIStores:    []string{TypeRdsCluster, TypeDynamoTable, TypeBucket},
+	PHIStores:    append([]string{TypeRdsCluster, TypeDynamoTable, TypeBucket}, guardPHIStores...),
 	DRCopy:       drCopy,
 }
 

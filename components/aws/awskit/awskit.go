@@ -1,68 +1,29 @@
-// Package kit is what every AWS component package shares: validating Args before anything is
-// registered, the error shape that names the argument, the estate's tags, the options that
-// keep stateful resources, the account lookup and service roles. It holds no component, so a
-// component package links only the SDK packages it uses.
-package kit
+// Package awskit is what the AWS component packages share beyond the neutral kit: the
+// account a component deploys into, IAM trust and policy documents, service roles, the Name
+// tag and the encrypted alert topic. It is the only shared package that links the AWS SDK, so
+// a component package of another cloud never does.
+//
+// It is a package of its own name, not a second "kit": a component file calls kit.ArgError
+// and awskit.ServiceRole side by side, with no import renamed, in every AWS package alike.
+package awskit
 
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
-	"net"
-	"strings"
 
 	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/kit"
 )
-
-// MinRetentionDays is the HIPAA six-year floor (45 CFR 164.316(b)(2)(i)).
-const MinRetentionDays = 2190
-
-// ArgError names the component, the argument, the value given and what is allowed.
-func ArgError(component, arg string, value any, allowed string, args ...any) error {
-	return fmt.Errorf("%s: %s = %v: %s", component, arg, value, fmt.Sprintf(allowed, args...))
-}
-
-// Register runs validate and only then registers the component, so bad input fails with a
-// clear error before anything exists.
-func Register(ctx *pulumi.Context, typ, name string, validate func() error, c pulumi.ComponentResource, opts []pulumi.ResourceOption) error {
-	if err := validate(); err != nil {
-		return err
-	}
-	return ctx.RegisterComponentResource(typ, name, c, opts...)
-}
-
-// Component is the short name of a component type token ("healthhub:aws:Table" → "Table").
-func Component(typ string) string { return typ[strings.LastIndex(typ, ":")+1:] }
-
-// Stateful marks a resource that holds PHI or protects it. In production it cannot be deleted
-// by a config change or `pulumi destroy` (protect), and if it leaves the program it stays in
-// the account (retainOnDelete) rather than taking data with it.
-func Stateful(parent pulumi.Resource, protect bool) []pulumi.ResourceOption {
-	return []pulumi.ResourceOption{pulumi.Parent(parent), pulumi.Protect(protect), pulumi.RetainOnDelete(protect)}
-}
 
 // Tags returns the estate's tags plus a Name tag, which the AWS console shows.
 func Tags(base map[string]string, name string) pulumi.StringMap {
-	out := pulumi.StringMap{}
-	for k, v := range maps.All(base) {
-		out[k] = pulumi.String(v)
-	}
+	out := kit.Tags(base)
 	out["Name"] = pulumi.String(name)
 	return out
-}
-
-// RequireTags fails when a caller forgot the estate's tag set: untagged PHI resources are
-// invisible to cost and compliance reports.
-func RequireTags(component string, t map[string]string) error {
-	for _, k := range []string{"environment", "data-classification", "owner"} {
-		if t[k] == "" {
-			return ArgError(component, "Tags", t, "must include %q (use config.Config.Tags())", k)
-		}
-	}
-	return nil
 }
 
 // Account is where a component is being deployed: resource policies scope every grant to it.
@@ -136,42 +97,11 @@ func PolicyJSON(statements ...map[string]any) (string, error) {
 	return string(doc), err
 }
 
-var privateRanges = []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"}
-
-// IsPrivateCIDR reports an IPv4 network inside the RFC 1918 ranges.
-func IsPrivateCIDR(cidr string) bool {
-	_, n, err := net.ParseCIDR(cidr)
-	if err != nil || n.IP.To4() == nil {
-		return false
-	}
-	ones, _ := n.Mask.Size()
-	for _, r := range privateRanges {
-		_, p, _ := net.ParseCIDR(r)
-		if pOnes, _ := p.Mask.Size(); p.Contains(n.IP) && ones >= pOnes {
-			return true
-		}
-	}
-	return false
-}
-
-// ClientCidrs accepts private networks only: data stores are never reachable from outside.
-func ClientCidrs(component, arg string, cidrs []string) error {
-	if len(cidrs) == 0 {
-		return ArgError(component, arg, cidrs, "required: the networks the workloads run in")
-	}
-	for _, cidr := range cidrs {
-		if !IsPrivateCIDR(cidr) {
-			return ArgError(component, arg, cidr, "must be private (RFC 1918) networks; the database is never open to the internet")
-		}
-	}
-	return nil
-}
-
 // AlertTopic is an alert topic (encrypted: its args must name a KMS key) with an e-mail
 // subscription named <name>-email, so a person hears every alarm sent to it.
 func AlertTopic(ctx *pulumi.Context, name string, args *sns.TopicArgs, email string, opts ...pulumi.ResourceOption) (*sns.Topic, error) {
 	if args.KmsMasterKeyId == nil {
-		return nil, ArgError("AlertTopic", "KmsMasterKeyId", nil, "required: alerts can carry resource names and identifiers")
+		return nil, kit.ArgError("AlertTopic", "KmsMasterKeyId", nil, "required: alerts can carry resource names and identifiers")
 	}
 	topic, err := sns.NewTopic(ctx, name, args, opts...)
 	if err != nil {

@@ -1,16 +1,17 @@
-// Package kittest runs AWS components under the recording mock monitor for their tests: a
-// primary (eu-west-2) and a DR (eu-west-1) provider as the stacks create them, tables of
-// asserted inputs, and the whole policy pack over what a component registered.
+// Package kittest runs components of any cloud under the recording mock monitor for their
+// tests: tables of asserted inputs, the check that rejected Args left nothing behind, and the
+// whole policy pack over what a component registered. It creates no provider; each cloud's
+// test kit (components/aws/awskit/awskittest) adds the providers its stacks create.
 package kittest
 
 import (
 	"sort"
 	"testing"
 
-	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/mockcloud"
 	"github.com/healthhub/estate/policy/rules"
 	"github.com/healthhub/estate/policy/rules/estate"
@@ -22,29 +23,15 @@ var Tags = map[string]string{
 	"owner": "platform", "cost-centre": "cc-1",
 }
 
-// Providers are the two regional providers a body registers its components with.
-type Providers struct{ Primary, DR *awssdk.Provider }
-
 // Run executes body under the recording monitor.
-func Run(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) (*mockcloud.Monitor, error) {
+func Run(t *testing.T, body func(ctx *pulumi.Context) error) (*mockcloud.Monitor, error) {
 	t.Helper()
 	m := mockcloud.New("healthhub", "test")
-	err := m.Run(nil, nil, func(ctx *pulumi.Context) error {
-		primary, err := awssdk.NewProvider(ctx, "aws-primary", &awssdk.ProviderArgs{Region: pulumi.String("eu-west-2")})
-		if err != nil {
-			return err
-		}
-		dr, err := awssdk.NewProvider(ctx, "aws-dr", &awssdk.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
-		return body(ctx, Providers{primary, dr})
-	})
-	return m, err
+	return m, m.Run(nil, nil, body)
 }
 
 // MustRun is Run for bodies that must succeed.
-func MustRun(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) *mockcloud.Monitor {
+func MustRun(t *testing.T, body func(ctx *pulumi.Context) error) *mockcloud.Monitor {
 	t.Helper()
 	m, err := Run(t, body)
 	require.NoError(t, err)
@@ -82,16 +69,16 @@ func AssertNothingRegistered(t *testing.T, m *mockcloud.Monitor) {
 
 // Violations runs the whole policy pack over what the test registered, as the offline plan
 // would: components are built against the rules, not only against their own tables.
-func Violations(m *mockcloud.Monitor, environment string) []rules.Violation {
-	return ViolationsIn(m, environment, "eu-west-2", "eu-west-1")
-}
-
-// ViolationsIn is Violations with another allow-list (a test that adds a us-east-1 provider).
-func ViolationsIn(m *mockcloud.Monitor, environment string, allowedRegions ...string) []rules.Violation {
-	return estate.Evaluate(estate.Resources(m.Records()), rules.Config{
-		AllowedRegions: allowedRegions, RetentionFloorDays: 2190, Environment: environment,
+// allowedRegions are the regions the test's providers target.
+func Violations(m *mockcloud.Monitor, environment string, allowedRegions ...string) []rules.Violation {
+	return estate.Evaluate(resources(m), rules.Config{
+		AllowedRegions: allowedRegions, RetentionFloorDays: kit.MinRetentionDays, Environment: environment,
 	})
 }
+
+// resources are what the rules read of the registered resources, converted as the offline
+// plan converts them.
+func resources(m *mockcloud.Monitor) []rules.Resource { return estate.Resources(m.Records()) }
 
 // Policies lists the distinct policies that flagged something, sorted.
 func Policies(vs []rules.Violation) []string {
