@@ -163,7 +163,7 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 			},
 		},
 		Tags: awskit.Tags(args.Tags, args.Prefix),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket}))
+	}, parent, pulumi.DependsOn(bucket.Ready))
 	if err != nil {
 		return nil, err
 	}

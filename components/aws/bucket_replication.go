@@ -89,6 +89,6 @@ func replicate(ctx *pulumi.Context, b *SecureBucket, args *SecureBucketArgs, buc
 				},
 			},
 		}},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning, replica}))
+	}, parent, pulumi.DependsOn(append([]pulumi.Resource{versioning}, replica.Ready...)))
 	return err
 }

@@ -157,7 +157,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		},
 		Tags: awskit.Tags(args.Tags, id),
 		// ELB checks it may write to the bucket when logging is turned on.
-	}, parent, pulumi.DependsOn([]pulumi.Resource{logs}))
+	}, parent, pulumi.DependsOn(logs.Ready))
 	if err != nil {
 		return nil, err
 	}

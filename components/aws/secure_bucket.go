@@ -73,6 +73,10 @@ type SecureBucket struct {
 	pulumi.ResourceState
 
 	Bucket *s3.BucketV2
+	// Ready are the bucket and every control on it. A writer that must wait until the bucket is
+	// usable depends on these, not on the component: a dependency on a component covers only
+	// the children registered by then, which makes plans and previews differ run to run.
+	Ready []pulumi.Resource
 	// Replica is the DR copy, when BucketReplica was given.
 	Replica    *SecureBucket
 	BucketName pulumi.StringOutput `pulumi:"bucketName"`
@@ -135,6 +139,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		return nil, err
 	}
 	b.Bucket = bucket
+	b.Ready = append(b.Ready, bucket)
 
 	// Public access is blocked before anything else is attached, so no policy or ACL can open
 	// the bucket even for a moment.
@@ -148,12 +153,13 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	if err != nil {
 		return nil, err
 	}
+	b.Ready = append(b.Ready, pab)
 	after := pulumi.DependsOn([]pulumi.Resource{pab})
 
-	if _, err := s3.NewBucketOwnershipControls(ctx, args.Prefix, &s3.BucketOwnershipControlsArgs{
+	if err := b.ready(s3.NewBucketOwnershipControls(ctx, args.Prefix, &s3.BucketOwnershipControlsArgs{
 		Bucket: bucket.ID(),
 		Rule:   s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent, after); err != nil {
+	}, parent, after)); err != nil {
 		return nil, err
 	}
 	versioning, err := s3.NewBucketVersioningV2(ctx, args.Prefix, &s3.BucketVersioningV2Args{
@@ -165,19 +171,20 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	if err != nil {
 		return nil, err
 	}
+	b.Ready = append(b.Ready, versioning)
 	sse := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 		SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.KmsKeyArn,
 	}
 	if args.LogDelivery == LogDeliveryELB {
 		sse = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
 	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, args.Prefix, &s3.BucketServerSideEncryptionConfigurationV2Args{
+	if err := b.ready(s3.NewBucketServerSideEncryptionConfigurationV2(ctx, args.Prefix, &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: sse,
 			BucketKeyEnabled:                   pulumi.Bool(args.LogDelivery == ""),
 		}},
-	}, parent, after); err != nil {
+	}, parent, after)); err != nil {
 		return nil, err
 	}
 
@@ -187,7 +194,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 			Days: pulumi.Int(args.ArchiveAfterDays), StorageClass: pulumi.String("GLACIER"),
 		}}
 	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, args.Prefix, &s3.BucketLifecycleConfigurationV2Args{
+	if err := b.ready(s3.NewBucketLifecycleConfigurationV2(ctx, args.Prefix, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
 			Id:          pulumi.String("retention"),
@@ -202,12 +209,12 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 				DaysAfterInitiation: pulumi.Int(7),
 			},
 		}},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning}))); err != nil {
 		return nil, err
 	}
 
 	if args.ObjectLock != LockNone {
-		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, args.Prefix, &s3.BucketObjectLockConfigurationV2Args{
+		if err := b.ready(s3.NewBucketObjectLockConfigurationV2(ctx, args.Prefix, &s3.BucketObjectLockConfigurationV2Args{
 			Bucket: bucket.ID(),
 			Rule: s3.BucketObjectLockConfigurationV2RuleArgs{
 				DefaultRetention: s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
@@ -215,7 +222,7 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 					Days: pulumi.Int(args.RetentionDays),
 				},
 			},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning}))); err != nil {
 			return nil, err
 		}
 	}
@@ -247,10 +254,10 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 		}
 		return awskit.PolicyJSON(statements...)
 	}).(pulumi.StringOutput)
-	if _, err := s3.NewBucketPolicy(ctx, args.Prefix, &s3.BucketPolicyArgs{
+	if err := b.ready(s3.NewBucketPolicy(ctx, args.Prefix, &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
 		Policy: policy,
-	}, parent, after); err != nil {
+	}, parent, after)); err != nil {
 		return nil, err
 	}
 
@@ -263,6 +270,14 @@ func NewSecureBucket(ctx *pulumi.Context, name string, args *SecureBucketArgs, o
 	b.BucketName = bucket.Bucket
 	b.BucketArn = bucket.Arn
 	return b, ctx.RegisterResourceOutputs(b, pulumi.Map{"bucketName": b.BucketName, "bucketArn": b.BucketArn})
+}
+
+// ready records a control that writers of the bucket wait for.
+func (b *SecureBucket) ready(r pulumi.Resource, err error) error {
+	if err == nil {
+		b.Ready = append(b.Ready, r)
+	}
+	return err
 }
 
 // elbLogDelivery adds the statement that lets this region's Elastic Load Balancing account
