@@ -10,13 +10,13 @@ type PlatformAlarmsArgs struct {
 	Prefix string
 	// TopicArn receives every alarm and its recovery (an encrypted SNS topic).
 	TopicArn pulumi.StringInput
-	// DatabaseClusterId is the Aurora cluster identifier (Database's Prefix).
-	DatabaseClusterId string
+	// DatabaseClusterId is the Aurora cluster identifier (Database.ClusterIdentifier).
+	DatabaseClusterId pulumi.StringInput
 	// LoadBalancerArnSuffix and TargetGroupArnSuffix are the dimensions ALB metrics carry.
 	LoadBalancerArnSuffix pulumi.StringInput
 	TargetGroupArnSuffix  pulumi.StringInput
-	// WebAclName is the REGIONAL web ACL's name (WebFirewall's Prefix).
-	WebAclName string
+	// WebAclName is the REGIONAL web ACL's name (WebFirewall.WebAclName).
+	WebAclName pulumi.StringInput
 	Tags       map[string]string
 }
 
@@ -46,12 +46,12 @@ func (a *PlatformAlarmsArgs) validate() error {
 		return argError(c, "Prefix", `""`, "required")
 	case a.TopicArn == nil:
 		return argError(c, "TopicArn", nil, "required: an alarm nobody hears is no alarm")
-	case a.DatabaseClusterId == "":
-		return argError(c, "DatabaseClusterId", `""`, "required")
+	case a.DatabaseClusterId == nil:
+		return argError(c, "DatabaseClusterId", nil, "required")
 	case a.LoadBalancerArnSuffix == nil || a.TargetGroupArnSuffix == nil:
 		return argError(c, "LoadBalancerArnSuffix/TargetGroupArnSuffix", nil, "required")
-	case a.WebAclName == "":
-		return argError(c, "WebAclName", `""`, "required")
+	case a.WebAclName == nil:
+		return argError(c, "WebAclName", nil, "required")
 	}
 	return requireTags(c, a.Tags)
 }
@@ -67,10 +67,10 @@ func NewPlatformAlarms(ctx *pulumi.Context, name string, args *PlatformAlarmsArg
 	if err != nil {
 		return nil, err
 	}
-	db := pulumi.StringMap{"DBClusterIdentifier": pulumi.String(args.DatabaseClusterId)}
+	db := pulumi.StringMap{"DBClusterIdentifier": args.DatabaseClusterId}
 	alb := pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix}
 	targets := pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix, "TargetGroup": args.TargetGroupArnSuffix}
-	waf := pulumi.StringMap{"WebACL": pulumi.String(args.WebAclName), "Region": pulumi.String(acct.Region), "Rule": pulumi.String("ALL")}
+	waf := pulumi.StringMap{"WebACL": args.WebAclName, "Region": pulumi.String(acct.Region), "Rule": pulumi.String("ALL")}
 
 	alarms := []alarm{
 		{"db-cpu", "Database CPU above 80% for 15 minutes", "AWS/RDS", "CPUUtilization", "Average", "GreaterThanThreshold", 80, 3, db},

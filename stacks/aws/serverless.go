@@ -92,7 +92,7 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	// exist, and the secrets can then name the functions' roles as their only readers.
 	secretRefs := map[string]serverless.SecretRef{}
 	for _, name := range catalog.Secrets {
-		full := namer.Name("ai") + "/" + name
+		full := serverless.SecretName(namer.Name("ai"), name)
 		secretRefs[name] = serverless.SecretRef{
 			Name: full,
 			Arn:  pulumi.String(fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s-??????", acct.Partition, acct.Region, acct.ID, full)),
@@ -194,7 +194,7 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	}
 	if _, err := serverless.NewAlarms(ctx, "apps-alarms", &serverless.AlarmsArgs{
 		Prefix: namer.Name("apps"), Catalog: cat, FunctionNames: functionNames, TableNames: tableNames,
-		ApiName: pulumi.String(namer.Name("api")), ApiStage: "v1",
+		ApiName: out.api.ApiName, ApiStage: out.api.StageName,
 		CertificateArns:  []string{cfg.AWS.API.CertificateArn, cfg.AWS.LoadBalancer.CertificateArn},
 		AlertEmail:       cfg.AlertEmail,
 		PagerUrl:         pager,
