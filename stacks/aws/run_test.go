@@ -1,4 +1,7 @@
-package stacks_test
+package aws_test
+
+// The tests of stacks.Run live here, beside the AWS stack tests: a test binary of its own would
+// link the whole AWS SDK a second time.
 
 import (
 	"errors"
@@ -20,7 +23,7 @@ import (
 // run runs a program over a shipped stack under the mock monitor.
 func run(t *testing.T, stack string, program pulumi.RunFunc) (*mockcloud.Monitor, error) {
 	t.Helper()
-	s, err := stackfile.Load("..", stack)
+	s, err := stackfile.Load("../..", stack)
 	require.NoError(t, err)
 	m := mockcloud.New(s.Project, s.Name)
 	return m, m.Run(s.Config, s.SecretKeys, program)
