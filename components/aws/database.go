@@ -75,6 +75,8 @@ type Database struct {
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
 	// DREndpoint is the secondary cluster's reader endpoint; empty without DR.
 	DREndpoint pulumi.StringOutput `pulumi:"drEndpoint"`
+	// ClusterIdentifier is the primary cluster's identifier, the dimension of its CloudWatch metrics.
+	ClusterIdentifier pulumi.StringOutput `pulumi:"clusterIdentifier"`
 }
 
 const (
@@ -201,10 +203,12 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	d.Endpoint = primary.cluster.Endpoint
 	d.ReaderEndpoint = primary.cluster.ReaderEndpoint
 	d.Port = primary.cluster.Port
+	d.ClusterIdentifier = primary.cluster.ClusterIdentifier
 	d.SecurityGroupId = primary.securityGroup.ID().ToStringOutput()
 	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{
 		"clusterArn": d.ClusterArn, "endpoint": d.Endpoint, "readerEndpoint": d.ReaderEndpoint,
 		"port": d.Port, "securityGroupId": d.SecurityGroupId, "drEndpoint": d.DREndpoint,
+		"clusterIdentifier": d.ClusterIdentifier,
 	})
 }
 

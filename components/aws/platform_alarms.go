@@ -13,13 +13,13 @@ type PlatformAlarmsArgs struct {
 	Prefix string
 	// TopicArn receives every alarm and its recovery (an encrypted SNS topic).
 	TopicArn pulumi.StringInput
-	// DatabaseClusterId is the Aurora cluster identifier (Database's Prefix).
-	DatabaseClusterId string
+	// DatabaseClusterId is the Aurora cluster identifier (Database.ClusterIdentifier).
+	DatabaseClusterId pulumi.StringInput
 	// LoadBalancerArnSuffix and TargetGroupArnSuffix are the dimensions ALB metrics carry.
 	LoadBalancerArnSuffix pulumi.StringInput
 	TargetGroupArnSuffix  pulumi.StringInput
-	// WebAclName is the REGIONAL web ACL's name (WebFirewall's Prefix).
-	WebAclName string
+	// WebAclName is the REGIONAL web ACL's name (WebFirewall.WebAclName).
+	WebAclName pulumi.StringInput
 	Tags       map[string]string
 }
 
@@ -50,12 +50,12 @@ func (a *PlatformAlarmsArgs) Validate() error {
 		return kit.ArgError(c, "Prefix", `""`, "required")
 	case a.TopicArn == nil:
 		return kit.ArgError(c, "TopicArn", nil, "required: an alarm nobody hears is no alarm")
-	case a.DatabaseClusterId == "":
-		return kit.ArgError(c, "DatabaseClusterId", `""`, "required")
+	case a.DatabaseClusterId == nil:
+		return kit.ArgError(c, "DatabaseClusterId", nil, "required")
 	case a.LoadBalancerArnSuffix == nil || a.TargetGroupArnSuffix == nil:
 		return kit.ArgError(c, "LoadBalancerArnSuffix/TargetGroupArnSuffix", nil, "required")
-	case a.WebAclName == "":
-		return kit.ArgError(c, "WebAclName", `""`, "required")
+	case a.WebAclName == nil:
+		return kit.ArgError(c, "WebAclName", nil, "required")
 	}
 	return kit.RequireTags(c, a.Tags)
 }
@@ -71,10 +71,10 @@ func NewPlatformAlarms(ctx *pulumi.Context, name string, args *PlatformAlarmsArg
 	if err != nil {
 		return nil, err
 	}
-	db := pulumi.StringMap{"DBClusterIdentifier": pulumi.String(args.DatabaseClusterId)}
+	db := pulumi.StringMap{"DBClusterIdentifier": args.DatabaseClusterId}
 	alb := pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix}
 	targets := pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix, "TargetGroup": args.TargetGroupArnSuffix}
-	waf := pulumi.StringMap{"WebACL": pulumi.String(args.WebAclName), "Region": pulumi.String(acct.Region), "Rule": pulumi.String("ALL")}
+	waf := pulumi.StringMap{"WebACL": args.WebAclName, "Region": pulumi.String(acct.Region), "Rule": pulumi.String("ALL")}
 
 	alarms := []alarm{
 		{"db-cpu", "Database CPU above 80% for 15 minutes", "AWS/RDS", "CPUUtilization", "Average", "GreaterThanThreshold", 80, 3, db},

@@ -15,10 +15,10 @@ const alarmTopic = "arn:aws:sns:eu-west-2:123456789012:hh-security-alerts"
 
 func alarmArgs(mutate func(*PlatformAlarmsArgs)) *PlatformAlarmsArgs {
 	a := &PlatformAlarmsArgs{
-		Prefix: "hh-platform", TopicArn: pulumi.String(alarmTopic), DatabaseClusterId: "hh-db",
+		Prefix: "hh-platform", TopicArn: pulumi.String(alarmTopic), DatabaseClusterId: pulumi.String("hh-db"),
 		LoadBalancerArnSuffix: pulumi.String("app/hh-edge/1234567890abcdef"),
 		TargetGroupArnSuffix:  pulumi.String("targetgroup/hh-edge/abcdef1234567890"),
-		WebAclName:            "hh-edge", Tags: kittest.Tags,
+		WebAclName:            pulumi.String("hh-edge"), Tags: kittest.Tags,
 	}
 	if mutate != nil {
 		mutate(a)
@@ -61,8 +61,8 @@ func TestPlatformAlarmsArgErrors(t *testing.T) {
 		want   string
 	}{
 		{"no topic", func(a *PlatformAlarmsArgs) { a.TopicArn = nil }, "PlatformAlarms: TopicArn = <nil>: required"},
-		{"no database", func(a *PlatformAlarmsArgs) { a.DatabaseClusterId = "" }, "PlatformAlarms: DatabaseClusterId"},
-		{"no web ACL", func(a *PlatformAlarmsArgs) { a.WebAclName = "" }, "PlatformAlarms: WebAclName"},
+		{"no database", func(a *PlatformAlarmsArgs) { a.DatabaseClusterId = nil }, "PlatformAlarms: DatabaseClusterId"},
+		{"no web ACL", func(a *PlatformAlarmsArgs) { a.WebAclName = nil }, "PlatformAlarms: WebAclName"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,6 +50,8 @@ type WebFirewall struct {
 
 	WebAclArn pulumi.StringOutput `pulumi:"webAclArn"`
 	WebAclId  pulumi.StringOutput `pulumi:"webAclId"`
+	// WebAclName is the dimension of the ACL's CloudWatch metrics.
+	WebAclName pulumi.StringOutput `pulumi:"webAclName"`
 }
 
 // managedRuleGroups run after the geo and rate rules, in this order. They count nothing:
@@ -196,5 +198,6 @@ func NewWebFirewall(ctx *pulumi.Context, name string, args *WebFirewallArgs, opt
 
 	w.WebAclArn = acl.Arn
 	w.WebAclId = acl.ID().ToStringOutput()
-	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"webAclArn": w.WebAclArn, "webAclId": w.WebAclId})
+	w.WebAclName = acl.Name
+	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"webAclArn": w.WebAclArn, "webAclId": w.WebAclId, "webAclName": w.WebAclName})
 }

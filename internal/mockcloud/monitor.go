@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -15,12 +17,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"github.com/healthhub/estate/policy/rules"
 )
-
-// AccountID is the AWS account the mocks pretend to run in.
-const AccountID = "123456789012"
 
 // Resource is what the program registered: the same facts `pulumi preview` shows.
 type Resource struct {
@@ -59,12 +59,14 @@ type Monitor struct {
 
 	mu        sync.Mutex
 	resources []Resource
-	regions   map[string]string // provider URN -> region
+	regions   map[string]string               // provider URN -> region or location
+	providers map[string]resource.PropertyMap // provider URN -> its inputs (a GCP provider's project, ...)
+	outputs   map[string]Output               // the root stack's outputs, once the program has run
 }
 
 // New returns a recording monitor for one project and stack.
 func New(project, stack string) *Monitor {
-	return &Monitor{project: project, stack: stack, regions: map[string]string{}}
+	return &Monitor{project: project, stack: stack, regions: map[string]string{}, providers: map[string]resource.PropertyMap{}}
 }
 
 // StackURN is the URN of the root stack resource.
@@ -89,7 +91,87 @@ func (m *Monitor) Run(config map[string]string, secretKeys []string, program pul
 		return err
 	}
 	defer ctx.Close()
-	return pulumi.RunWithContext(ctx, program)
+	var exports map[string]pulumi.Input
+	err = pulumi.RunWithContext(ctx, func(ctx *pulumi.Context) error {
+		err := program(ctx)
+		// The mock monitor hands RegisterResourceOutputs nothing, so the stack's outputs are
+		// read from the context once the program has exported them.
+		exports = ctx.GetCurrentExportMap()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return m.recordOutputs(exports)
+}
+
+// Output is one stack output as a preview would show it.
+type Output struct {
+	Value  any // plain Go data; nil when null or not known yet
+	Known  bool
+	Secret bool
+}
+
+// recordOutputs resolves each export; every pending output has settled once the program ran.
+func (m *Monitor) recordOutputs(exports map[string]pulumi.Input) error {
+	outputs := make(map[string]Output, len(exports))
+	for name, v := range exports {
+		if v == nil {
+			outputs[name] = Output{Known: true}
+			continue
+		}
+		r, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(v))
+		if err != nil {
+			return fmt.Errorf("stack output %s: %w", name, err)
+		}
+		outputs[name] = Output{Value: plainOutput(reflect.ValueOf(r.Value)), Known: r.Known, Secret: r.Secret}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.outputs = outputs
+	return nil
+}
+
+// plainOutput turns a resolved output (pulumi.ID, map[string]string, []int, ...) into the plain
+// data the rest of the plan uses: string, bool, int, float64, []any and map[string]any.
+func plainOutput(v reflect.Value) any {
+	switch v.Kind() {
+	case reflect.Invalid:
+		return nil
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return plainOutput(v.Elem())
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return int(v.Int())
+	case reflect.Float32, reflect.Float64:
+		return v.Float()
+	case reflect.Slice, reflect.Array:
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = plainOutput(v.Index(i))
+		}
+		return out
+	case reflect.Map:
+		out := make(map[string]any, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			out[fmt.Sprint(it.Key().Interface())] = plainOutput(it.Value())
+		}
+		return out
+	}
+	return v.Interface()
+}
+
+// Outputs returns the root stack's outputs by name, as the program exported them.
+func (m *Monitor) Outputs() map[string]Output {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return maps.Clone(m.outputs)
 }
 
 // urn repeats the mock monitor's URN scheme, which the SDK does not hand to NewResource.
@@ -128,8 +210,13 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 	defer m.mu.Unlock()
 	m.resources = append(m.resources, r)
 	if r.IsProvider() {
-		if region, ok := args.Inputs["region"]; ok && region.IsString() {
-			m.regions[r.URN] = region.StringValue()
+		m.providers[r.URN] = args.Inputs
+		// AWS and GCP providers take a region, Azure Native a location.
+		for _, key := range []resource.PropertyKey{"region", "location"} {
+			if v, ok := args.Inputs[key]; ok && v.IsString() {
+				m.regions[r.URN] = v.StringValue()
+				break
+			}
 		}
 		return id, args.Inputs, nil
 	}
@@ -137,67 +224,22 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 }
 
 // state is inputs plus the outputs a provider would compute, so that programs reading
-// arn, id or name of one resource to configure another see plausible values.
+// arn, id or name of one resource to configure another see plausible values. What a cloud
+// computes beyond a name and an id is that provider package's hook (aws_invokes.go, ...).
 func (m *Monitor) state(r Resource, id string) resource.PropertyMap {
 	out := r.Inputs.Copy()
 	if !r.Custom {
 		return out
 	}
-	region := m.regions[r.Provider]
-	pkg, module, kind := splitType(r.Type)
-	physical := r.Name + "-" + id[len(id)-7:]
+	pkg, _, _ := splitType(r.Type)
 	if _, ok := out["name"]; !ok {
-		out["name"] = resource.NewProperty(physical)
+		out["name"] = resource.NewProperty(r.Name + "-" + id[len(id)-7:])
 	}
-	if pkg == "aws" {
-		if module == "s3" && strings.HasPrefix(kind, "Bucket") {
-			if _, ok := out["bucket"]; !ok {
-				out["bucket"] = resource.NewProperty(physical)
-			}
-			out["bucketRegionalDomainName"] = resource.NewProperty(fmt.Sprintf("%s.s3.%s.amazonaws.com", out["bucket"].StringValue(), region))
-		}
-		if _, ok := out["arn"]; !ok {
-			out["arn"] = resource.NewProperty(awsARN(module, kind, region, out))
-		}
-		switch {
-		case module == "apigateway" && kind == "RestApi":
-			out["executionArn"] = resource.NewProperty(fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, AccountID, id))
-			out["rootResourceId"] = resource.NewProperty("root-" + id[len(id)-7:])
-		case module == "lambda" && kind == "Function":
-			out["invokeArn"] = resource.NewProperty(fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", region, out["arn"].StringValue()))
-		}
-		if module == "eks" && kind == "Cluster" {
-			// What EKS returns for a new cluster: its endpoint, CA and OIDC issuer.
-			hexID := strings.ToUpper(id[len(id)-16:])
-			out["endpoint"] = resource.NewProperty(fmt.Sprintf("https://%s.gr7.%s.eks.amazonaws.com", hexID, region))
-			out["certificateAuthority"] = resource.NewProperty(resource.PropertyMap{"data": resource.NewProperty("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t")})
-			out["identities"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
-				"oidcs": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
-					"issuer": resource.NewProperty(fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", region, hexID)),
-				})}),
-			})})
-		}
+	if c, ok := clouds[pkg]; ok && c.state != nil {
+		c.state(r, id, m.regions[r.Provider], out)
 	}
 	out["id"] = resource.NewProperty(id)
 	return out
-}
-
-// awsARN builds an ARN of the right shape for the service: S3 and IAM have no region or
-// account parts where AWS leaves them out.
-func awsARN(module, kind, region string, state resource.PropertyMap) string {
-	name := state["name"].StringValue()
-	switch module {
-	case "s3":
-		if b, ok := state["bucket"]; ok && b.IsString() {
-			name = b.StringValue()
-		}
-		return "arn:aws:s3:::" + name
-	case "iam":
-		return fmt.Sprintf("arn:aws:iam::%s:%s/%s", AccountID, strings.ToLower(kind), name)
-	case "cloudwatch":
-		return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, AccountID, name)
-	}
-	return fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", module, region, AccountID, strings.ToLower(kind), name)
 }
 
 // splitType splits "aws:kms/key:Key" into ("aws", "kms", "Key").
@@ -221,11 +263,18 @@ func fakeID(typ, urn string) string {
 	return prefix + "-0" + hex.EncodeToString(sum[:])[:16]
 }
 
-// Region returns the region of a provider URN, as the program configured it.
+// Region returns the region (or Azure location) of a provider URN, as the program configured it.
 func (m *Monitor) Region(providerURN string) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.regions[providerURN]
+}
+
+// providerInputs returns what the program configured a provider with; nil for a default provider.
+func (m *Monitor) providerInputs(providerURN string) resource.PropertyMap {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.providers[providerURN]
 }
 
 // Resources returns everything registered, parents before children, siblings sorted

@@ -54,7 +54,8 @@ func BenchmarkPlanCatalog(b *testing.B) {
 			if err != nil {
 				return err
 			}
-			return awsstack.BuildWithCatalog(ctx, cfg, cat)
+			_, err = awsstack.BuildWithCatalog(ctx, cfg, cat)
+			return err
 		}
 		b.Run(fmt.Sprintf("functions=%d", len(cat.Functions())), func(b *testing.B) {
 			b.ReportAllocs()

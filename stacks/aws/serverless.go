@@ -88,11 +88,13 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 		out.tableArns = append(out.tableArns, table.Arn)
 	}
 
-	// Secret names are fixed, so functions are granted them by ARN pattern before the secrets
-	// exist, and the secrets can then name the functions' roles as their only readers.
+	// Secret names are fixed (Secrets names them from its prefix), so functions are granted them
+	// by ARN pattern before the secrets exist, and the secrets can then name the functions'
+	// roles as their only readers.
+	secretsPrefix := namer.Name("ai")
 	secretRefs := map[string]serverless.SecretRef{}
 	for _, name := range catalog.Secrets {
-		full := namer.Name("ai") + "/" + name
+		full := serverless.SecretName(secretsPrefix, name)
 		secretRefs[name] = serverless.SecretRef{
 			Name: full,
 			Arn:  pulumi.String(fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s-??????", acct.Partition, acct.Region, acct.ID, full)),
@@ -194,7 +196,7 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	}
 	if _, err := serverless.NewAlarms(ctx, "apps-alarms", &serverless.AlarmsArgs{
 		Prefix: namer.Name("apps"), Catalog: cat, FunctionNames: functionNames, TableNames: tableNames,
-		ApiName: pulumi.String(namer.Name("api")), ApiStage: "v1",
+		ApiName: out.api.ApiName, ApiStage: out.api.StageName,
 		CertificateArns:  []string{cfg.AWS.API.CertificateArn, cfg.AWS.LoadBalancer.CertificateArn},
 		AlertEmail:       cfg.AlertEmail,
 		PagerUrl:         pager,
@@ -206,7 +208,7 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	}
 
 	if _, err := serverless.NewSecrets(ctx, "ai-secrets", &serverless.SecretsArgs{
-		Prefix: namer.Name("ai"), Values: values, Readers: readers,
+		Prefix: secretsPrefix, Values: values, Readers: readers,
 		KmsKeyArn:         keys.Arn(awsc.DomainSecrets),
 		DR:                &serverless.SecretReplica{Region: cfg.DRRegion, KmsKeyArn: drSecretsKey},
 		RotationLambdaArn: rotation.Arn,

@@ -25,9 +25,10 @@ type AlarmsArgs struct {
 	// "table").
 	FunctionNames map[string]pulumi.StringInput
 	TableNames    map[string]pulumi.StringInput
-	// ApiName and ApiStage are the REST API's CloudWatch dimensions.
+	// ApiName and ApiStage are the REST API's CloudWatch dimensions (ServiceApi.ApiName and
+	// ServiceApi.StageName).
 	ApiName  pulumi.StringInput
-	ApiStage string
+	ApiStage pulumi.StringInput
 	// CertificateArns are the ACM certificates watched for expiry.
 	CertificateArns []string
 	// AlertEmail receives warnings, and critical alarms too; PagerUrl, when set, an HTTPS
@@ -62,8 +63,8 @@ func (a *AlarmsArgs) Validate() error {
 	switch {
 	case a.Prefix == "":
 		return kit.ArgError(c, "Prefix", `""`, "required")
-	case a.ApiName == nil || a.ApiStage == "":
-		return kit.ArgError(c, "ApiName/ApiStage", a.ApiStage, "required")
+	case a.ApiName == nil || a.ApiStage == nil:
+		return kit.ArgError(c, "ApiName/ApiStage", nil, "required")
 	case a.AlertEmail == "":
 		return kit.ArgError(c, "AlertEmail", `""`, "required: warnings go to a person")
 	case a.KmsKeyArn == nil:
@@ -129,7 +130,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 		a.AlarmCount++
 		return err
 	}
-	api := pulumi.StringMap{"ApiName": args.ApiName, "Stage": pulumi.String(args.ApiStage)}
+	api := pulumi.StringMap{"ApiName": args.ApiName, "Stage": args.ApiStage}
 	metric := func(namespace, metricName, stat string, period int, dims pulumi.StringMap) func(*cloudwatch.MetricAlarmArgs) {
 		return func(m *cloudwatch.MetricAlarmArgs) {
 			m.Namespace, m.MetricName, m.Dimensions, m.Period = pulumi.String(namespace), pulumi.String(metricName), dims, pulumi.Int(period)
@@ -258,7 +259,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 
 // dashboard is one row for the API and one widget per service and per table, from the catalog.
 func dashboard(args *AlarmsArgs) pulumi.StringOutput {
-	inputs := []any{args.ApiName}
+	inputs := []any{args.ApiName, args.ApiStage}
 	for _, f := range args.Catalog.Functions() {
 		inputs = append(inputs, args.FunctionNames[f.Service+"/"+f.Name])
 	}
@@ -266,14 +267,14 @@ func dashboard(args *AlarmsArgs) pulumi.StringOutput {
 		inputs = append(inputs, args.TableNames[t.Name])
 	}
 	return pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
-		apiName, i := fmt.Sprint(v[0]), 1
+		apiName, apiStage, i := fmt.Sprint(v[0]), fmt.Sprint(v[1]), 2
 		widget := func(title string, metrics [][]any) map[string]any {
 			return map[string]any{"type": "metric", "width": 12, "height": 6, "properties": map[string]any{
 				"title": title, "view": "timeSeries", "stat": "Sum", "period": 300, "metrics": metrics,
 			}}
 		}
 		widgets := []map[string]any{widget("API requests, 4xx and 5xx", [][]any{
-			{"AWS/ApiGateway", "Count", "ApiName", apiName, "Stage", args.ApiStage},
+			{"AWS/ApiGateway", "Count", "ApiName", apiName, "Stage", apiStage},
 			{".", "4XXError", ".", ".", ".", "."},
 			{".", "5XXError", ".", ".", ".", "."},
 		})}

@@ -25,7 +25,7 @@ func alarmsArgs(mutate func(*AlarmsArgs)) *AlarmsArgs {
 	}
 	a := &AlarmsArgs{
 		Prefix: "hh-apps", Catalog: cat, FunctionNames: functions, TableNames: tables,
-		ApiName: pulumi.String("hh-api"), ApiStage: "v1", CertificateArns: []string{apiCertificate, apiCertificate + "x"},
+		ApiName: pulumi.String("hh-api"), ApiStage: pulumi.String("v1"), CertificateArns: []string{apiCertificate, apiCertificate + "x"},
 		AlertEmail: "oncall@healthhub.example", PagerUrl: pulumi.ToSecret(pulumi.String("https://pager.example/hook")).(pulumi.StringOutput),
 		MonthlyBudgetUsd: 20000, KmsKeyArn: pulumi.String(logsKey), Tags: kittest.Tags,
 	}

@@ -49,6 +49,11 @@ type Secrets struct {
 	arns map[string]pulumi.StringOutput
 }
 
+// SecretName is the name Secrets gives the secret n under prefix. Functions are granted their
+// secrets by name before the secrets exist (the secrets name the functions' roles as readers),
+// so the stack asks the component for the name instead of spelling it.
+func SecretName(prefix, n string) string { return prefix + "/" + n }
+
 // Arn returns the ARN of one secret.
 func (s *Secrets) Arn(name string) pulumi.StringOutput { return s.arns[name] }
 
@@ -97,7 +102,7 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 	for _, n := range names {
 		id := args.Prefix + "-" + n
 		secretArgs := &secretsmanager.SecretArgs{
-			Name:                 pulumi.String(args.Prefix + "/" + n),
+			Name:                 pulumi.String(SecretName(args.Prefix, n)),
 			Description:          pulumi.String("API credential for " + n),
 			KmsKeyId:             args.KmsKeyArn,
 			RecoveryWindowInDays: pulumi.Int(30),

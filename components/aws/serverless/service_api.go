@@ -63,6 +63,10 @@ type ServiceApi struct {
 	DomainTarget   pulumi.StringOutput `pulumi:"domainTarget"`
 	UserPoolId     pulumi.StringOutput `pulumi:"userPoolId"`
 	UserPoolClient pulumi.StringOutput `pulumi:"userPoolClientId"`
+
+	// ApiName and StageName are the dimensions of the API's CloudWatch metrics.
+	ApiName   pulumi.StringOutput `pulumi:"apiName"`
+	StageName pulumi.StringOutput `pulumi:"stageName"`
 }
 
 const stageName = "v1"
@@ -248,6 +252,8 @@ func NewServiceApi(ctx *pulumi.Context, name string, args *ServiceApiArgs, opts 
 	}
 
 	s.ApiId = api.ID().ToStringOutput()
+	s.ApiName = api.Name
+	s.StageName = stage.StageName
 	s.StageArn = stage.Arn
 	s.InvokeUrl = pulumi.Sprintf("https://%s", args.DomainName)
 	s.DomainTarget = domain.RegionalDomainName
@@ -256,6 +262,7 @@ func NewServiceApi(ctx *pulumi.Context, name string, args *ServiceApiArgs, opts 
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"apiId": s.ApiId, "stageArn": s.StageArn, "invokeUrl": s.InvokeUrl, "domainTarget": s.DomainTarget,
 		"userPoolId": s.UserPoolId, "userPoolClientId": s.UserPoolClient,
+		"apiName": s.ApiName, "stageName": s.StageName,
 	})
 }
 

@@ -1,0 +1,139 @@
+// Package platform is the contract between a cloud's estate and what runs on top of it: every
+// cloud's build returns a Platform, the Kubernetes workloads are built on it alone, and the
+// stack's outputs are exported from it under one list of names, the same on every cloud.
+package platform
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Platform is what a cloud's build hands to the workloads and to the stack's outputs. A field a
+// cloud does not have stays zero and is exported as null.
+type Platform struct {
+	// Cloud is the config's healthhub:cloud ("aws", "gcp", "azure"); it prefixes the Extra outputs.
+	Cloud string
+	// Region is the primary region (AWS, GCP) or location (Azure).
+	Region   string
+	Cluster  Cluster
+	Database Database
+	Cache    Cache
+	Ingress  Ingress
+	Alerts   Alerts
+	// Keys are the encryption keys the workloads may use, by domain ("database", "storage",
+	// "secrets", ...): KMS key ARNs on AWS, Cloud KMS key ids on GCP, Key Vault key ids on Azure.
+	Keys pulumi.StringMapOutput
+	DR   DR
+	// Extra holds what only this cloud has (its VPC id, its serverless API URL, ...), by a
+	// lowerCamel name; each is exported as <cloud><Name>, e.g. "awsVpcId".
+	Extra map[string]pulumi.Input
+}
+
+// Cluster is the Kubernetes cluster the workloads run on.
+type Cluster struct {
+	Name     pulumi.StringOutput
+	Endpoint pulumi.StringOutput
+	// CertificateAuthority is the cluster CA, base64-encoded PEM as the kubeconfig carries it.
+	CertificateAuthority pulumi.StringOutput
+	// Kubeconfig reaches the cluster; it is exported as a secret whatever the cloud made of it,
+	// because it names the endpoint and CA of a cluster holding PHI.
+	Kubeconfig pulumi.StringOutput
+	// OidcIssuer is the issuer of the cluster's service account tokens.
+	OidcIssuer pulumi.StringOutput
+	// WorkloadIdentity is what a service account's cloud identity trusts: the IAM OIDC provider
+	// ARN on EKS, the workload identity pool on GKE, the federated issuer on AKS.
+	WorkloadIdentity pulumi.StringOutput
+	NodePools        []NodePool
+}
+
+// NodePool is one pool of nodes, as sized by the stack's config.
+type NodePool struct {
+	Name string
+	// GPU pools are tainted nvidia.com/gpu: only pods that ask for a GPU land there.
+	GPU      bool
+	Min, Max int
+}
+
+// Database is the clinical PostgreSQL database.
+type Database struct {
+	Endpoint       pulumi.StringOutput
+	ReaderEndpoint pulumi.StringOutput
+	Port           pulumi.IntOutput
+	// DREndpoint is the DR region's replica (read-only until promoted).
+	DREndpoint pulumi.StringOutput
+	// Credentials is where the administrator password is kept.
+	Credentials SecretRef
+}
+
+// Cache is the Redis cache (TLS, authenticated).
+type Cache struct {
+	Endpoint       pulumi.StringOutput
+	ReaderEndpoint pulumi.StringOutput
+	Port           pulumi.IntOutput
+	// AuthSecret is where the token clients authenticate with is kept.
+	AuthSecret SecretRef
+}
+
+// SecretStore says where a secret lives, so the workloads know how to read it.
+type SecretStore string
+
+const (
+	// StoreStackConfig is a Pulumi secret in this stack's config; Name is its full key.
+	StoreStackConfig SecretStore = "stack-config"
+	// StoreAWSSecretsManager is an AWS Secrets Manager secret; ID is its ARN.
+	StoreAWSSecretsManager SecretStore = "aws-secrets-manager"
+	// StoreGCPSecretManager is a Secret Manager secret; ID is projects/P/secrets/S.
+	StoreGCPSecretManager SecretStore = "gcp-secret-manager"
+	// StoreAzureKeyVault is a Key Vault secret; ID is its URL.
+	StoreAzureKeyVault SecretStore = "azure-key-vault"
+)
+
+// SecretRef names a secret without holding its value.
+type SecretRef struct {
+	Store SecretStore
+	Name  string
+	// ID is the store's identifier of the secret, where the store has one.
+	ID pulumi.StringOutput
+}
+
+// IngressKind is how traffic from the internet reaches the workloads.
+type IngressKind string
+
+const (
+	// IngressLoadBalancer is a load balancer the estate built, forwarding to the workloads'
+	// target port (an ALB target group on AWS).
+	IngressLoadBalancer IngressKind = "load-balancer"
+	// IngressController is an ingress controller in the cluster; Class names its IngressClass.
+	IngressController IngressKind = "controller"
+)
+
+// Ingress is the entry point from the internet.
+type Ingress struct {
+	Kind IngressKind
+	// Class is the IngressClass the workloads' Ingress objects name (IngressController only).
+	Class   string
+	DnsName pulumi.StringOutput
+	// Certificate is the TLS certificate presented (an ACM ARN, a certificate resource id).
+	Certificate pulumi.StringOutput
+	// Domain is the host name served, where the stack configures one.
+	Domain string
+	// Firewall is the web application firewall in front of it (a WAF web ACL ARN, a Cloud
+	// Armor policy, an Application Gateway WAF policy id).
+	Firewall pulumi.StringOutput
+}
+
+// Alerts is where alarms go; one on-call address sees security and operational alerts.
+type Alerts struct {
+	// Channel is an SNS topic ARN, a Pub/Sub topic id or an Azure Monitor action group id.
+	Channel pulumi.StringOutput
+}
+
+// DR is what a recovery in the other region needs. The stores' replica endpoints are with the
+// stores (Database.DREndpoint).
+type DR struct {
+	Region string
+	// Keys are the DR region's copies of Platform.Keys, by the same domains.
+	Keys pulumi.StringMapOutput
+	// BackupVault and DRBackupVault hold the recovery points, in the primary and the DR region.
+	BackupVault   pulumi.StringOutput
+	DRBackupVault pulumi.StringOutput
+}
