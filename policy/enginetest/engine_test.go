@@ -19,6 +19,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/healthhub/estate/policy/pack"
 )
 
 var packPath, pluginDir string
@@ -190,6 +192,29 @@ func TestPackConfigOverridesDefaults(t *testing.T) {
 		optpreview.PolicyPackConfigs(packConfig(t, `{}`)))
 	require.Error(t, err, "with the region rule on, a resource without an explicit provider fails")
 	assert.Contains(t, err.Error(), "estate-region-allow-list")
+}
+
+// TestFormerRuleNamesInPackConfig shows why a config is migrated: the engine hands a policy only
+// the config under its current name, so a key with a former name is dropped in silence, and
+// once migrated the same config reaches the rule.
+func TestFormerRuleNamesInPackConfig(t *testing.T) {
+	group := resource{"aws:cloudwatch/logGroup:LogGroup", "logs", pulumi.Map{
+		"kmsKeyId": pulumi.String("arn:aws:kms:eu-west-2:123456789012:key/logs"), "retentionInDays": pulumi.Int(2557),
+		"tags": pulumi.StringMap{"environment": pulumi.String("dev"), "data-classification": pulumi.String("phi"), "owner": pulumi.String("platform")},
+	}}
+	s := stack(t, "dev", group)
+	old := `{"region-allow-list": {"enforcementLevel": "disabled"}, "aws-log-group-retention": {"retentionFloorDays": 3653}}`
+	_, err := s.Preview(context.Background(), optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(packConfig(t, old)))
+	require.Error(t, err, "unmigrated, the region rule is not switched off")
+	assert.NotContains(t, err.Error(), "at least 3653", "unmigrated, the stricter floor never reaches the rule")
+
+	migrated, renames, err := pack.MigrateConfig([]byte(old))
+	require.NoError(t, err)
+	require.Len(t, renames, 2)
+	_, err = s.Preview(context.Background(), optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(packConfig(t, string(migrated))))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "retentionInDays is 2557; at least 3653")
+	assert.NotContains(t, err.Error(), "estate-region-allow-list", "the former name switched the region rule off")
 }
 
 // regionalProvider is an explicit provider in a region, as the estate creates one per region.
