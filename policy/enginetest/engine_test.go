@@ -132,6 +132,7 @@ func packConfig(t *testing.T, body string) string {
 const regionOff = `"estate-region-allow-list": {"enforcementLevel": "disabled"}`
 
 func TestMandatoryViolationFailsPreviewAndUp(t *testing.T) {
+	t.Parallel() // each test has its own backend; the engine mostly waits on plugins
 	s := stack(t, "dev", resource{"aws:kms/key:Key", "no-rotation", pulumi.Map{"enableKeyRotation": pulumi.Bool(false)}})
 	cfg := packConfig(t, `{`+regionOff+`}`)
 	ctx := context.Background()
@@ -149,6 +150,7 @@ func TestMandatoryViolationFailsPreviewAndUp(t *testing.T) {
 }
 
 func TestAdvisoryViolationIsReportedAndPasses(t *testing.T) {
+	t.Parallel() // each test has its own backend; the engine mostly waits on plugins
 	s := stack(t, "dev", resource{"aws:ec2/subnet:Subnet", "untagged", pulumi.Map{"cidrBlock": pulumi.String("10.20.0.0/18")}})
 	res, err := s.Preview(context.Background(), optpreview.PolicyPacks(packPath), optpreview.PolicyPackConfigs(packConfig(t, `{`+regionOff+`}`)))
 	require.NoError(t, err)
@@ -158,6 +160,7 @@ func TestAdvisoryViolationIsReportedAndPasses(t *testing.T) {
 }
 
 func TestStackConfigReachesThePack(t *testing.T) {
+	t.Parallel() // each test has its own backend; the engine mostly waits on plugins
 	key := resource{"aws:kms/key:Key", "unprotected", pulumi.Map{"enableKeyRotation": pulumi.Bool(true), "tags": pulumi.StringMap{
 		"environment": pulumi.String("x"), "data-classification": pulumi.String("phi"), "owner": pulumi.String("platform"),
 	}}}
@@ -174,6 +177,7 @@ func TestStackConfigReachesThePack(t *testing.T) {
 }
 
 func TestPackConfigOverridesDefaults(t *testing.T) {
+	t.Parallel() // each test has its own backend; the engine mostly waits on plugins
 	group := resource{"aws:cloudwatch/logGroup:LogGroup", "logs", pulumi.Map{
 		"kmsKeyId": pulumi.String("arn:aws:kms:eu-west-2:123456789012:key/logs"), "retentionInDays": pulumi.Int(2557),
 		"tags": pulumi.StringMap{"environment": pulumi.String("dev"), "data-classification": pulumi.String("phi"), "owner": pulumi.String("platform")},
@@ -198,6 +202,7 @@ func TestPackConfigOverridesDefaults(t *testing.T) {
 // the config under its current name, so a key with a former name is dropped in silence, and
 // once migrated the same config reaches the rule.
 func TestFormerRuleNamesInPackConfig(t *testing.T) {
+	t.Parallel() // each test has its own backend; the engine mostly waits on plugins
 	group := resource{"aws:cloudwatch/logGroup:LogGroup", "logs", pulumi.Map{
 		"kmsKeyId": pulumi.String("arn:aws:kms:eu-west-2:123456789012:key/logs"), "retentionInDays": pulumi.Int(2557),
 		"tags": pulumi.StringMap{"environment": pulumi.String("dev"), "data-classification": pulumi.String("phi"), "owner": pulumi.String("platform")},
@@ -221,6 +226,7 @@ func TestFormerRuleNamesInPackConfig(t *testing.T) {
 type regionalProvider struct{ pulumi.ProviderResourceState }
 
 func TestPackAllowedRegionsReachTheRule(t *testing.T) {
+	t.Parallel() // each test has its own backend; the engine mostly waits on plugins
 	s := programStack(t, "dev", func(pctx *pulumi.Context) error {
 		var p regionalProvider
 		return pctx.RegisterResource("pulumi:providers:hhregion", "us-west", pulumi.Map{"region": pulumi.String("us-west-2")}, &p)

@@ -347,12 +347,8 @@ var snsTopicEncrypted = rules.Rule{
 	Level:       rules.Mandatory,
 	Types:       []string{TypeSnsTopic},
 	Check: func(r rules.Resource, _ rules.Config) []string {
-		key := rules.Str(r.Inputs, "kmsMasterKeyId")
-		switch {
-		case !rules.Present(r.Inputs, "kmsMasterKeyId"):
-			return []string{"kmsMasterKeyId is not set"}
-		case key == "alias/aws/sns":
-			return []string{"kmsMasterKeyId is the AWS-managed key alias/aws/sns; use a customer-managed key"}
+		if ok, why := customerKey(r.Inputs, "kmsMasterKeyId"); !ok {
+			return []string{why}
 		}
 		return nil
 	},

@@ -137,6 +137,8 @@ func baseCases() []ruleCase {
 		{"aws-sns-topic-encrypted", "customer-managed key", []rules.Resource{res(TypeSnsTopic, "alerts", map[string]any{"kmsMasterKeyId": "arn:key"})}, false, ""},
 		{"aws-sns-topic-encrypted", "unencrypted", []rules.Resource{res(TypeSnsTopic, "alerts", map[string]any{})}, true, "kmsMasterKeyId is not set"},
 		{"aws-sns-topic-encrypted", "AWS-managed key", []rules.Resource{res(TypeSnsTopic, "alerts", map[string]any{"kmsMasterKeyId": "alias/aws/sns"})}, true, "AWS-managed key"},
+		{"aws-sns-topic-encrypted", "AWS-managed key by its alias ARN", []rules.Resource{res(TypeSnsTopic, "alerts", map[string]any{"kmsMasterKeyId": "arn:aws:kms:eu-west-2:123456789012:alias/aws/sns"})}, true, "AWS-managed key"},
+		{"aws-sns-topic-encrypted", "customer-managed key by its alias ARN", []rules.Resource{res(TypeSnsTopic, "alerts", map[string]any{"kmsMasterKeyId": "arn:aws:kms:eu-west-2:123456789012:alias/healthhub-prod-logs"})}, false, ""},
 	}
 }
 

@@ -43,7 +43,9 @@ func customerKey(inputs map[string]any, path string) (ok bool, why string) {
 	if !rules.Present(inputs, path) {
 		return false, path + " is not set"
 	}
-	if s := rules.Str(inputs, path); strings.HasPrefix(s, "alias/aws/") {
+	// An AWS-managed key is named by its alias or by the alias's ARN
+	// (arn:aws:kms:<region>:<account>:alias/aws/<service>).
+	if s := rules.Str(inputs, path); strings.HasPrefix(s, "alias/aws/") || strings.Contains(s, ":alias/aws/") {
 		return false, fmt.Sprintf("%s is the AWS-managed key %s; use a customer-managed key", path, s)
 	}
 	return true, ""
