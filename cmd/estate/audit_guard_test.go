@@ -47,5 +47,5 @@ func TestAuditPassesSecureAddedTypes(t *testing.T) {
 	code, report, stderr := auditGuardFixture(t, "guard-secure.json")
 	assert.Equal(t, 0, code, stderr)
 	assert.Empty(t, report.Violations)
-	assert.Equal(t, 19, report.Resources)
+	assert.Equal(t, 21, report.Resources, "the added resources and the public access blocks of the two legacy buckets")
 }

@@ -98,12 +98,12 @@ var s3Encryption = rules.Rule{
 var s3PublicAccess = rules.Rule{
 	Name:        "aws-s3-public-access-blocked",
 	Cloud:       rules.CloudAWS,
-	Description: "Every S3 bucket blocks all public access.",
+	Description: "Every S3 bucket, the legacy aws:s3/bucket:Bucket included, blocks all public access.",
 	Sections:    []rules.Section{rules.AccessControl},
 	Unknown:     "flags fail",
 	Level:       rules.Mandatory,
-	Types:       []string{TypeBucket, TypeBucketPublicAccess},
-	CheckStack: companion(TypeBucket, TypeBucketPublicAccess, "bucket has no public access block", func(_, r rules.Resource) string {
+	Types:       []string{TypeBucket, TypeLegacyBucket, TypeBucketPublicAccess},
+	CheckStack: onBuckets(TypeBucketPublicAccess, "bucket has no public access block", func(_, r rules.Resource) string {
 		var off []string
 		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 			if !rules.BoolTrue(r.Inputs, k) {
@@ -136,31 +136,64 @@ var s3Versioning = rules.Rule{
 var s3TLSOnly = rules.Rule{
 	Name:        "aws-s3-tls-only",
 	Cloud:       rules.CloudAWS,
-	Description: "S3 bucket policies deny requests that do not use TLS.",
+	Description: "S3 bucket policies, inline on a legacy bucket or separate, deny requests that do not use TLS.",
 	Sections:    []rules.Section{rules.TransmissionSecurity},
 	Unknown:     "policy checked when known",
 	Level:       rules.Mandatory,
-	Types:       []string{TypeBucket, TypeBucketPolicy},
-	CheckStack: companion(TypeBucket, TypeBucketPolicy, "bucket has no policy denying non-TLS requests", func(_, r rules.Resource) string {
-		statements, known, err := policyStatements(r.Inputs, "policy")
-		if err != nil {
-			return "bucket policy is not valid JSON: " + err.Error()
-		}
-		if !known {
-			return "" // computed at deployment; verified again by the engine on update
-		}
-		for _, s := range statements {
-			if s["Effect"] != "Deny" {
+	Types:       []string{TypeBucket, TypeLegacyBucket, TypeBucketPolicy},
+	CheckStack: func(all []rules.Resource, cfg rules.Config) []rules.Finding {
+		// A legacy bucket may carry its policy inline; one that denies insecure transport
+		// there needs no separate policy resource.
+		var rest []rules.Resource
+		var out []rules.Finding
+		for _, r := range all {
+			if r.Type == TypeLegacyBucket && rules.Present(r.Inputs, "policy") {
+				if msg := deniesInsecureTransport(r); msg != "" {
+					out = append(out, rules.Finding{URN: r.URN, Message: msg})
+				}
 				continue
 			}
-			cond, _ := s["Condition"].(map[string]any)
-			b, _ := cond["Bool"].(map[string]any)
-			if fmt.Sprint(b["aws:SecureTransport"]) == "false" {
-				return ""
-			}
+			rest = append(rest, r)
 		}
-		return "bucket policy has no Deny statement on aws:SecureTransport = false"
-	}),
+		return append(out, onBuckets(TypeBucketPolicy, "bucket has no policy denying non-TLS requests", func(_, p rules.Resource) string {
+			return deniesInsecureTransport(p)
+		})(rest, cfg)...)
+	},
+}
+
+// deniesInsecureTransport checks a bucket policy (a resource's policy input) for the Deny on
+// aws:SecureTransport = false; empty when it has one or is computed at deployment.
+func deniesInsecureTransport(r rules.Resource) string {
+	statements, known, err := policyStatements(r.Inputs, "policy")
+	if err != nil {
+		return "bucket policy is not valid JSON: " + err.Error()
+	}
+	if !known {
+		return "" // computed at deployment; verified again by the engine on update
+	}
+	for _, s := range statements {
+		if s["Effect"] != "Deny" {
+			continue
+		}
+		cond, _ := s["Condition"].(map[string]any)
+		b, _ := cond["Bool"].(map[string]any)
+		if fmt.Sprint(b["aws:SecureTransport"]) == "false" {
+			return ""
+		}
+	}
+	return "bucket policy has no Deny statement on aws:SecureTransport = false"
+}
+
+// onBuckets is companion over both S3 bucket types a program may create: the current
+// BucketV2 and the legacy Bucket are held to the same controls.
+func onBuckets(typ, missing string, ok func(owner, c rules.Resource) string) func([]rules.Resource, rules.Config) []rules.Finding {
+	return func(all []rules.Resource, cfg rules.Config) []rules.Finding {
+		var out []rules.Finding
+		for _, owner := range []string{TypeBucket, TypeLegacyBucket} {
+			out = append(out, companion(owner, typ, missing, ok)(all, cfg)...)
+		}
+		return out
+	}
 }
 
 var logGroupEncrypted = rules.Rule{

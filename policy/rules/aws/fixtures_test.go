@@ -18,6 +18,7 @@ func dependsOn(r, on rules.Resource) rules.Resource { return rulestest.DependsOn
 
 var (
 	bucket       = res(TypeBucket, "phi", map[string]any{"tags": goodTags()})
+	legacy       = res(TypeLegacyBucket, "old", map[string]any{"tags": goodTags()})
 	elbLogBucket = res(TypeBucket, "alb-logs", map[string]any{"tags": map[string]any{"log-delivery": naming.LogDeliveryELB}})
 )
 
@@ -90,6 +91,10 @@ func baseCases() []ruleCase {
 
 		{"aws-s3-public-access-blocked", "all blocked", []rules.Resource{bucket, pab(true, true, true, true)}, false, ""},
 		{"aws-s3-public-access-blocked", "no block", []rules.Resource{bucket}, true, "no public access block"},
+		{"aws-s3-public-access-blocked", "legacy bucket without a block", []rules.Resource{legacy}, true, "no public access block"},
+		{"aws-s3-public-access-blocked", "legacy bucket blocked", []rules.Resource{legacy, dependsOn(res(TypeBucketPublicAccess, "old", map[string]any{
+			"blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true,
+		}), legacy)}, false, ""},
 		{"aws-s3-public-access-blocked", "policy allowed", []rules.Resource{bucket, pab(true, false, true, false)}, true, "blockPublicPolicy, restrictPublicBuckets"},
 
 		{"aws-s3-versioning", "enabled", []rules.Resource{bucket, dependsOn(res(TypeBucketVersioning, "phi", map[string]any{"versioningConfiguration": map[string]any{"status": "Enabled"}}), bucket)}, false, ""},
@@ -101,6 +106,10 @@ func baseCases() []ruleCase {
 		{"aws-s3-tls-only", "allow-only policy", []rules.Resource{bucket, bucketPolicy(`{"Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}`)}, true, "no Deny statement"},
 		{"aws-s3-tls-only", "malformed policy", []rules.Resource{bucket, bucketPolicy("{")}, true, "not valid JSON"},
 		{"aws-s3-tls-only", "no policy", []rules.Resource{bucket}, true, "no policy denying non-TLS"},
+		{"aws-s3-tls-only", "legacy bucket without a policy", []rules.Resource{legacy}, true, "no policy denying non-TLS"},
+		{"aws-s3-tls-only", "legacy bucket with the deny inline", []rules.Resource{res(TypeLegacyBucket, "old", map[string]any{"policy": tlsDeny})}, false, ""},
+		{"aws-s3-tls-only", "legacy bucket with an inline policy that allows plain HTTP", []rules.Resource{res(TypeLegacyBucket, "old", map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}`})}, true, "no Deny statement"},
+		{"aws-s3-tls-only", "legacy bucket with a separate policy", []rules.Resource{legacy, dependsOn(res(TypeBucketPolicy, "old", map[string]any{"policy": tlsDeny}), legacy)}, false, ""},
 
 		{"aws-cloudwatch-log-group-encrypted", "with key", []rules.Resource{logGroup(map[string]any{"kmsKeyId": "arn:key"})}, false, ""},
 		{"aws-cloudwatch-log-group-encrypted", "key unknown at preview", []rules.Resource{logGroup(map[string]any{"kmsKeyId": rules.Unknown})}, false, ""},

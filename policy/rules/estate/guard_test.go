@@ -30,7 +30,15 @@ func secureLegacyBucket(name string) map[string]any {
 		}},
 		"versioning": map[string]any{"enabled": true},
 		"loggings":   []any{map[string]any{"targetBucket": "access-logs", "targetPrefix": name + "/"}},
+		"policy":     `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`,
 	})
+}
+
+// blocked is the public access block of a bucket.
+func blocked(bucket rules.Resource) rules.Resource {
+	return dependsOn(res(aws.TypeBucketPublicAccess, bucket.Name, map[string]any{
+		"blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true,
+	}), bucket)
 }
 
 func secureGuarded() []guardFixture {
@@ -39,6 +47,7 @@ func secureGuarded() []guardFixture {
 	source["replicationConfiguration"] = map[string]any{"role": "arn:role", "rules": []any{map[string]any{
 		"status": "Enabled", "destination": map[string]any{"bucket": rules.Unknown, "replicaKmsKeyId": "arn:dr-key"},
 	}}}
+	sourceBucket := dependsOn(res(aws.TypeLegacyBucket, "records", source), drBucket)
 	template := res(aws.TypeLaunchTemplate, "workers", tagged(map[string]any{
 		"metadataOptions":     map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": int64(1)},
 		"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{"encrypted": "true", "kmsKeyId": "arn:key"}}},
@@ -71,7 +80,7 @@ func secureGuarded() []guardFixture {
 			"accessLogs": map[string]any{"bucket": "elb-logs", "enabled": true},
 			"listeners":  []any{map[string]any{"lbPort": int64(443), "lbProtocol": "HTTPS", "instancePort": int64(8443), "instanceProtocol": "HTTPS", "sslCertificateId": "arn:cert"}},
 		}))}},
-		{"legacy bucket replicated to DR", []rules.Resource{dependsOn(res(aws.TypeLegacyBucket, "records", source), drBucket), drBucket}},
+		{"legacy bucket replicated to DR", []rules.Resource{sourceBucket, drBucket, blocked(sourceBucket), blocked(drBucket)}},
 		{"Athena database", []rules.Resource{res(aws.TypeAthenaDatabase, "records", map[string]any{
 			"bucket": "athena-results", "encryptionConfiguration": map[string]any{"encryptionOption": "SSE_KMS", "kmsKey": "arn:key"},
 		})}},
