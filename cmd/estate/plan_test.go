@@ -212,6 +212,56 @@ func TestPlanMissingSecretExitsTwo(t *testing.T) {
 	assert.Contains(t, stderr, "pulumi config set --secret")
 }
 
+// gcpStack is a GCP stack file as a new GCP user writes it: its own section and none of the
+// AWS estate's secrets.
+const gcpStack = `config:
+  healthhub:cloud: gcp
+  healthhub:environment: staging
+  healthhub:primaryRegion: europe-west2
+  healthhub:drRegion: europe-west1
+  healthhub:allowedRegions: [europe-west2, europe-west1]
+  healthhub:alertEmail: oncall@healthhub.example
+  healthhub:owner: platform
+  healthhub:costCentre: cc-1
+  healthhub:gcp:
+    projectId: healthhub-staging
+`
+
+func TestPlanSectionForAnotherCloudExitsTwo(t *testing.T) {
+	tests := []struct {
+		name, body, key, message string
+	}{
+		{"aws section on gcp", gcpStack + "  healthhub:aws:\n    vpcCidr: 10.40.0.0/16\n", "aws",
+			"set for cloud gcp; the aws section is only read when healthhub:cloud is aws"},
+		{"aws secret on gcp", gcpStack + "  healthhub:cacheAuthToken:\n    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealCacheToken\n", "cacheAuthToken",
+			"set for cloud gcp; cacheAuthToken is only read when healthhub:cloud is aws"},
+		{"gcp section on aws", strings.Replace(validStack, "config:\n", "config:\n  healthhub:gcp:\n    projectId: healthhub-staging\n", 1), "gcp",
+			"set for cloud aws; the gcp section is only read when healthhub:cloud is gcp"},
+	}
+	for _, tt := range tests {
+		// The release verbs refuse the same stack file before the engine starts.
+		for _, verb := range []string{"plan", "preview", "up"} {
+			t.Run(tt.name+"/"+verb, func(t *testing.T) {
+				dir := project(t, "other", tt.body)
+				code, stdout, stderr := runCLI(t, stacks.Run, verb, "other", "--dir", dir)
+				assert.Equal(t, exitBadConfig, code, stderr)
+				assert.Empty(t, stdout)
+				assert.Contains(t, stderr, "healthhub:"+tt.key+" = ")
+				assert.Contains(t, stderr, tt.message)
+			})
+		}
+	}
+}
+
+// A GCP stack without any AWS secret validates; the program then says the estate is not built.
+func TestPlanGCPStackValidatesWithoutAWSSecrets(t *testing.T) {
+	dir := project(t, "gcp", gcpStack)
+	code, _, stderr := runCLI(t, stacks.Run, "plan", "gcp", "--dir", dir)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr, "not built yet")
+	assert.NotContains(t, stderr, "invalid stack configuration")
+}
+
 // A program that breaks a mandatory rule makes the plan exit 1 and name the rule.
 func TestPlanMandatoryViolationExitsOne(t *testing.T) {
 	dir := project(t, "staging", validStack)

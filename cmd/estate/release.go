@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"syscall"
 	"time"
@@ -79,13 +80,23 @@ func newReleaseCommands(program pulumi.RunFunc) []*cobra.Command {
 }
 
 func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, f *releaseFlags) error {
-	if verb == "destroy" && !f.yesDestroyProduction {
-		s, err := stackfile.Load(f.dir, stack)
-		if err != nil {
-			return &exitError{exitBadConfig, err}
+	opts := release.Options{
+		Dir: f.dir, Stack: stack, Program: program, Backend: f.backend, SecretsProvider: f.secretsProvider,
+		PolicyPacks: f.policyPacks, Targets: f.targets, Parallel: f.parallel, Refresh: f.refresh,
+		LockWait: f.lockWait, Progress: cmd.ErrOrStderr(), PulumiRoot: f.pulumiRoot,
+	}
+	// Everything that can be told from the stack file is checked before the engine starts, in
+	// the order a new user meets it: the config, the secrets provider, then each secret.
+	var secrets []string
+	if verb != "cancel" && verb != "outputs" {
+		var err error
+		if secrets, err = preflight(verb, stack, f); err != nil {
+			return err
 		}
-		if cfg, err := config.Parse(s.Short(config.Namespace)); err == nil && cfg.Production() {
-			return &exitError{exitFailure, fmt.Errorf("refusing to destroy %s: it is a production stack; pass --yes-destroy-production if that is really meant", stack)}
+	}
+	if verb != "cancel" {
+		if err := release.CheckSecretsProvider(opts); err != nil {
+			return releaseError(err)
 		}
 	}
 	// SIGINT and SIGTERM cancel the operation: the CLI stops cleanly and releases the lock.
@@ -95,11 +106,7 @@ func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, 
 	}
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	d, err := release.Open(ctx, release.Options{
-		Dir: f.dir, Stack: stack, Program: program, Backend: f.backend, SecretsProvider: f.secretsProvider,
-		PolicyPacks: f.policyPacks, Targets: f.targets, Parallel: f.parallel, Refresh: f.refresh,
-		LockWait: f.lockWait, Progress: cmd.ErrOrStderr(), PulumiRoot: f.pulumiRoot,
-	})
+	d, err := release.Open(ctx, opts)
 	if err != nil {
 		return releaseError(err)
 	}
@@ -111,6 +118,9 @@ func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, 
 			fmt.Fprintf(cmd.OutOrStdout(), "lock on %s cleared\n", stack)
 			return nil
 		}
+	}
+	if err := d.CheckSecrets(ctx, secrets); err != nil {
+		return releaseError(err)
 	}
 	var res release.Result
 	switch verb {
@@ -137,15 +147,52 @@ func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, 
 	return nil
 }
 
+// preflight reads the stack file and returns the secrets the operation will decrypt: every
+// secure value in it, plus the secrets the estate requires on the stack's cloud. preview and
+// up run the program, so their config must validate; refresh and destroy do not run it, and a
+// stack whose config no longer validates can still be torn down.
+func preflight(verb, stack string, f *releaseFlags) ([]string, error) {
+	s, err := stackfile.Load(f.dir, stack)
+	if err != nil {
+		return nil, &exitError{exitBadConfig, err}
+	}
+	secrets := s.SecretKeys
+	// The estate's keys live in its project's namespace; a stack of another project (the
+	// driver runs any inline program) carries none of them.
+	if s.Project != config.Namespace {
+		return secrets, nil
+	}
+	cfg, err := config.ParseStack(stack, s.Short(config.Namespace))
+	if err != nil && (verb == "preview" || verb == "up") {
+		return nil, &exitError{exitBadConfig, err}
+	}
+	if cfg == nil {
+		return secrets, nil
+	}
+	if verb == "destroy" && cfg.Production() && !f.yesDestroyProduction {
+		return nil, &exitError{exitFailure, fmt.Errorf("refusing to destroy %s: it is a production stack; pass --yes-destroy-production if that is really meant", stack)}
+	}
+	for _, name := range config.RequiredSecrets(cfg.Cloud) {
+		if full := config.Namespace + ":" + name; !slices.Contains(secrets, full) {
+			secrets = append(secrets, full)
+		}
+	}
+	return secrets, nil
+}
+
 // releaseError maps the driver's failures to exit codes.
 func releaseError(err error) error {
 	var policy *release.PolicyError
 	var locked *release.LockedError
+	var provider *release.ProviderError
+	var secrets *release.SecretsError
 	switch {
 	case errors.As(err, &policy):
 		return &exitError{exitPolicy, err}
 	case errors.As(err, &locked):
 		return &exitError{exitLocked, err}
+	case errors.As(err, &provider), errors.As(err, &secrets):
+		return &exitError{exitBadConfig, err}
 	}
 	return &exitError{exitFailure, err}
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/internal/release"
 	"github.com/healthhub/estate/stacks"
 )
@@ -31,6 +34,9 @@ func TestReleaseExitCodes(t *testing.T) {
 	}{
 		{&release.PolicyError{Err: errors.New("aws-kms-key-rotation")}, exitPolicy},
 		{&release.LockedError{Stack: "dev", Err: errors.New("conflict")}, exitLocked},
+		{&release.ProviderError{Stack: "dev", Reason: "no passphrase"}, exitBadConfig},
+		{&release.SecretsError{Stack: "dev", Problems: []release.SecretProblem{{Key: "healthhub:pagerUrl", Reason: "is not set"}}}, exitBadConfig},
+		{&release.EngineError{Op: "up", Stack: "dev", Err: errors.New("exit status 1")}, exitFailure},
 		{errors.New("the program failed"), exitFailure},
 	}
 	for _, tt := range tests {
@@ -40,8 +46,8 @@ func TestReleaseExitCodes(t *testing.T) {
 	}
 }
 
-// releaseProject is a project directory with a dev stack and a file backend inside it.
-func releaseProject(t *testing.T) (dir string, flags []string) {
+// cliRoot is the Pulumi CLI `make cli` builds, or the one PULUMI_ROOT names.
+func cliRoot(t *testing.T) string {
 	t.Helper()
 	root := os.Getenv("PULUMI_ROOT")
 	if root == "" {
@@ -50,6 +56,13 @@ func releaseProject(t *testing.T) (dir string, flags []string) {
 	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
 		t.Fatalf("no Pulumi CLI at %s: run `make cli`", root)
 	}
+	return root
+}
+
+// releaseProject is a project directory with a dev stack and a file backend inside it.
+func releaseProject(t *testing.T) (dir string, flags []string) {
+	t.Helper()
+	root := cliRoot(t)
 	dir = t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: releasecli\nruntime: go\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config: {}\n"), 0o644))
@@ -99,4 +112,70 @@ func TestPrintResult(t *testing.T) {
 	assert.Equal(t, "[secret]", back["outputs"].(map[string]any)["token"])
 	assert.True(t, res.Changed())
 	assert.False(t, release.Result{Changes: map[string]int{"same": 3}}.Changed())
+}
+
+// firstRun is the repository's project and dev stack file as a new user clones them, shipped
+// placeholder ciphertexts included, with an empty file backend.
+func firstRun(t *testing.T) (dir string, flags []string) {
+	t.Helper()
+	root := cliRoot(t)
+	dir = t.TempDir()
+	for _, name := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
+		body, err := os.ReadFile(filepath.Join(repo, name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), body, 0o644))
+	}
+	state := filepath.Join(dir, "state")
+	require.NoError(t, os.MkdirAll(state, 0o755))
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "first-run")
+	return dir, []string{"--dir", dir, "--backend", "file://" + state, "--pulumi-root", root}
+}
+
+func TestFirstRunWithoutPassphraseNamesIt(t *testing.T) {
+	_, flags := firstRun(t)
+	os.Unsetenv("PULUMI_CONFIG_PASSPHRASE")
+	code, _, stderr := runCLI(t, stacks.Run, append([]string{"preview", "dev"}, flags...)...)
+	assert.Equal(t, exitBadConfig, code, stderr)
+	assert.Contains(t, stderr, "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE")
+	assert.Contains(t, stderr, "--secrets-provider awskms://")
+	assert.NotContains(t, stderr, "stdout:")
+}
+
+// The first run as the README's deploy steps go: the shipped placeholders are named key by key,
+// with the command that sets each; once they are set, the program runs, and a failure in the
+// engine is told in its own words, once, with the exit status of a failed operation.
+func TestFirstRunNamesEverySecretThenRuns(t *testing.T) {
+	dir, flags := firstRun(t)
+	code, stdout, stderr := runCLI(t, stacks.Run, append([]string{"preview", "dev"}, flags...)...)
+	assert.Equal(t, exitBadConfig, code, stderr)
+	assert.Empty(t, stdout)
+	for _, name := range config.RequiredSecrets(config.CloudAWS) {
+		assert.Contains(t, stderr, "healthhub:"+name+" cannot be decrypted by the stack's secrets provider (bad value)")
+		assert.Contains(t, stderr, "pulumi config set --secret healthhub:"+name+" <value> -s dev")
+	}
+	assert.Contains(t, stderr, "6 secrets cannot be used")
+	for _, dump := range []string{"stdout:", "code: 1", "validating stack config"} {
+		assert.NotContains(t, stderr, dump, "the engine's dump is not shown")
+	}
+
+	set := []string{"config", "set-all", "-s", "dev", "--cwd", dir}
+	for _, name := range config.RequiredSecrets(config.CloudAWS) {
+		set = append(set, "--secret", "healthhub:"+name+"=first-run-value-0123456789")
+	}
+	cli := exec.Command(filepath.Join(cliRoot(t), "bin", "pulumi"), set...)
+	cli.Env = append(os.Environ(), "PULUMI_BACKEND_URL=file://"+filepath.Join(dir, "state"), "PULUMI_SKIP_UPDATE_CHECK=true")
+	out, err := cli.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	broken := func(ctx *pulumi.Context) error {
+		return errors.New("the estate could not be built: no route to the cloud")
+	}
+	code, stdout, stderr = runCLI(t, broken, append([]string{"preview", "dev"}, flags...)...)
+	assert.Equal(t, exitFailure, code, stderr)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "stack dev: preview failed:")
+	assert.Equal(t, 1, strings.Count(stderr, "no route to the cloud"), stderr)
+	for _, dump := range []string{"stdout:", "stderr:", "code: 1", "exit status"} {
+		assert.NotContains(t, stderr, dump)
+	}
 }

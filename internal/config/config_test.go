@@ -132,7 +132,7 @@ func TestParseRejects(t *testing.T) {
 		{"too many database instances", map[string]string{"aws": databaseJSON(`{"instances":16}`)}, "aws.database.instances", "1 to 15"},
 		{"short backups in production", map[string]string{"aws": databaseJSON(`{"backupRetentionDays":14}`)}, "aws.database.backupRetentionDays", "35 in production"},
 		{"backups beyond RDS's limit", map[string]string{"aws": databaseJSON(`{"backupRetentionDays":90}`)}, "aws.database.backupRetentionDays", "7 to 35"},
-		{"missing database password", map[string]string{KeyDatabasePassword: "<unset>"}, KeyDatabasePassword, "required secret: set it with `pulumi config set --secret healthhub:databasePassword"},
+		{"missing database password", map[string]string{KeyDatabasePassword: "<unset>"}, KeyDatabasePassword, "required secret on aws: set it with `pulumi config set --secret healthhub:databasePassword <value> -s <stack>`"},
 		{"cache version unpinned", map[string]string{"aws": `{"cache":{"engineVersion":"7"}}`}, "aws.cache.engineVersion", "pinned Redis version"},
 		{"cache node type", map[string]string{"aws": `{"cache":{"nodeType":"r7g.large"}}`}, "aws.cache.nodeType", "cache.r7g.large"},
 		{"single cache node in production", map[string]string{"aws": `{"cache":{"nodes":1}}`}, "aws.cache.nodes", "at least 2 in production"},
@@ -233,6 +233,14 @@ func TestProjectSchemaMatchesKeys(t *testing.T) {
 		}
 		assert.NotEmpty(t, decl.Description, "%s needs a description", full)
 		assert.NotNil(t, decl.Type, "%s needs a type", full)
+		if len(k.Clouds) > 0 {
+			clouds := strings.Join(k.Clouds, " or ")
+			if k.Secret {
+				assert.Contains(t, decl.Description, "Required on "+clouds, "%s: say which clouds need it", full)
+			} else {
+				assert.Contains(t, decl.Description, "read only when cloud is "+clouds, "%s: say which cloud reads it", full)
+			}
+		}
 		if k.Default == "" {
 			assert.Nil(t, decl.Default, "%s is required and must have no default", full)
 			assert.Contains(t, decl.Description, "Required", "%s: say it is required", full)
@@ -268,7 +276,10 @@ func FuzzParse(f *testing.F) {
 		raw := map[string]string{
 			"cloud": cloud, "environment": env, "primaryRegion": primary, "drRegion": dr,
 			"allowedRegions": allowed, "retentionDays": retention, "logRetentionDays": logRetention,
-			"alertEmail": email, "owner": "platform", "costCentre": "cc-1", KeyDatabasePassword: "x", KeyCacheAuthToken: "x", KeyOpenAIApiKey: "x", KeyAzureSpeechKey: "x", KeyGoogleVisionKey: "x", KeyPagerURL: "x",
+			"alertEmail": email, "owner": "platform", "costCentre": "cc-1", "gcp": `{"projectId":"healthhub-fuzz"}`,
+		}
+		for _, name := range RequiredSecrets(cloud) {
+			raw[name] = "x"
 		}
 		if awsObj != "" {
 			raw["aws"] = awsObj

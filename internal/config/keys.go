@@ -1,5 +1,10 @@
 package config
 
+import (
+	"fmt"
+	"slices"
+)
+
 // Environments, clouds and the HIPAA floor are the allowed values the validator names in its
 // messages.
 const (
@@ -31,9 +36,22 @@ type Key struct {
 	// Secret keys are set with `pulumi config set --secret` and read by the estate as secret
 	// outputs (SecretKeys), so their values never land in Config, plans or logs.
 	Secret bool
+	// Clouds are the clouds whose estate reads the key; empty means every cloud. A secret is
+	// required only on these clouds, and a key set on any other cloud is an error naming it.
+	Clouds []string
 }
 
 // Keys lists every key the program reads.
+//
+// The secrets are scoped to the estate that reads them today, all on AWS:
+//   - databasePassword: Aurora in a global database cannot have Secrets Manager manage its
+//     master password, so it comes from the stack. Cloud SQL and Azure's Flexible Server
+//     authenticate through IAM and Entra ID and will say what they need when they are built.
+//   - cacheAuthToken: ElastiCache's AUTH token, chosen by us. Memorystore generates its own
+//     AUTH string, and Azure runs Redis inside the cluster, so neither needs one.
+//   - openaiApiKey, azureSpeechKey, googleVisionKey and pagerUrl belong to the workloads and
+//     the alert channel, which every cloud will have; they stay AWS-only until a GCP or Azure
+//     estate reads them, so no stack is asked for a secret nothing uses.
 var Keys = []Key{
 	{Name: "cloud", Default: CloudAWS},
 	{Name: "environment"},
@@ -46,23 +64,34 @@ var Keys = []Key{
 	{Name: "alertEmail"},
 	{Name: "owner"},
 	{Name: "costCentre"},
-	{Name: "aws", Default: `{"vpcCidr":"10.20.0.0/16","drVpcCidr":"10.21.0.0/16","availabilityZones":3,"natGateways":"per-az",` +
-		`"database":{"engineVersion":"16.4","instanceClass":"db.r6g.large","instances":2,"backupRetentionDays":35},` +
-		`"cache":{"engineVersion":"7.1","nodeType":"cache.r7g.large","nodes":2},` +
-		`"loadBalancer":{"certificateArn":"","targetPort":8443,"rateLimit":2000},` +
-		`"eks":{"kubernetesVersion":"1.31","nodeGroups":{` +
-		`"system":{"instanceType":"m7i.large","min":2,"max":4},` +
-		`"app":{"instanceType":"m7i.xlarge","min":3,"max":12},` +
-		`"gpu":{"instanceType":"g5.xlarge","min":0,"max":4}}},` +
-		`"api":{"domainName":"","certificateArn":"","rateLimit":100,"burstLimit":200},` +
-		`"frontend":{"domainName":"","certificateArn":""},"monthlyBudgetUsd":20000,` +
-		`"tables":{"provisioned":false,"minCapacity":10,"maxCapacity":1000,"targetUtilization":70}}`},
-	{Name: KeyDatabasePassword, Secret: true},
-	{Name: KeyCacheAuthToken, Secret: true},
-	{Name: KeyOpenAIApiKey, Secret: true},
-	{Name: KeyAzureSpeechKey, Secret: true},
-	{Name: KeyGoogleVisionKey, Secret: true},
-	{Name: KeyPagerURL, Secret: true},
+	{Name: CloudAWS, Default: mustJSON(DefaultAWS), Clouds: []string{CloudAWS}},
+	{Name: CloudGCP, Default: mustJSON(DefaultGCP), Clouds: []string{CloudGCP}},
+	{Name: CloudAzure, Default: mustJSON(DefaultAzure), Clouds: []string{CloudAzure}},
+	{Name: KeyDatabasePassword, Secret: true, Clouds: []string{CloudAWS}},
+	{Name: KeyCacheAuthToken, Secret: true, Clouds: []string{CloudAWS}},
+	{Name: KeyOpenAIApiKey, Secret: true, Clouds: []string{CloudAWS}},
+	{Name: KeyAzureSpeechKey, Secret: true, Clouds: []string{CloudAWS}},
+	{Name: KeyGoogleVisionKey, Secret: true, Clouds: []string{CloudAWS}},
+	{Name: KeyPagerURL, Secret: true, Clouds: []string{CloudAWS}},
+}
+
+// RequiredSecrets names the secret keys a stack on the given cloud must set, in Keys order.
+func RequiredSecrets(cloud string) []string {
+	var out []string
+	for _, k := range Keys {
+		if k.Secret && (len(k.Clouds) == 0 || slices.Contains(k.Clouds, cloud)) {
+			out = append(out, k.Name)
+		}
+	}
+	return out
+}
+
+// SecretFix is the command that sets a secret key on a stack.
+func SecretFix(key, stack string) string {
+	if stack == "" {
+		stack = "<stack>"
+	}
+	return fmt.Sprintf("pulumi config set --secret %s:%s <value> -s %s", Namespace, key, stack)
 }
 
 // KeyPagerURL is the on-call pager's HTTPS webhook, which receives critical alarms.

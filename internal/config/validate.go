@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -80,7 +79,11 @@ var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 // Parse turns raw config strings (as Pulumi hands them to the program: scalars as text, arrays
 // and objects as JSON) into a Config. Missing keys take their defaults. Every problem is
 // reported, not just the first.
-func Parse(raw map[string]string) (*Config, error) {
+func Parse(raw map[string]string) (*Config, error) { return ParseStack("", raw) }
+
+// ParseStack is Parse for a named stack, whose name then appears in the commands that fix a
+// missing secret.
+func ParseStack(stack string, raw map[string]string) (*Config, error) {
 	c := &checker{}
 	known := map[string]bool{}
 	values := map[string]string{}
@@ -126,29 +129,26 @@ func Parse(raw map[string]string) (*Config, error) {
 	cfg.Owner = label(c, "owner", values["owner"])
 	cfg.CostCentre = label(c, "costCentre", values["costCentre"])
 
-	for _, k := range Keys {
-		if k.Secret && raw[k.Name] == "" {
-			c.fail(k.Name, "", "required secret: set it with `pulumi config set --secret %s:%s <value>`", Namespace, k.Name)
+	for _, name := range RequiredSecrets(cfg.Cloud) {
+		if cfg.Cloud != "" && raw[name] == "" {
+			c.fail(name, "", "required secret on %s: set it with `%s`", cfg.Cloud, SecretFix(name, stack))
 		}
 	}
 
-	if cfg.Cloud == CloudAWS || raw["aws"] != "" {
-		cfg.AWS = parseAWS(c, values["aws"], cfg.Environment)
+	switch cfg.Cloud {
+	case CloudAWS:
+		cfg.AWS = parseAWS(c, values[CloudAWS], cfg.Environment)
+	case CloudGCP:
+		cfg.GCP = parseGCP(c, values[CloudGCP])
+	case CloudAzure:
+		cfg.Azure = parseAzure(c, values[CloudAzure])
 	}
+	otherClouds(c, cfg.Cloud, values)
 
 	if len(c.problems) > 0 {
 		return nil, &ValidationError{Problems: c.problems}
 	}
 	return cfg, nil
-}
-
-func defaultOf(name string) string {
-	for _, k := range Keys {
-		if k.Name == name {
-			return k.Default
-		}
-	}
-	return ""
 }
 
 func knownKeys() string {
@@ -250,112 +250,6 @@ func label(c *checker, key, v string) string {
 	return v
 }
 
-func parseAWS(c *checker, v, env string) AWS {
-	// Fields left out keep their defaults, so a stack can override just the one it needs.
-	var a AWS
-	_ = json.Unmarshal([]byte(defaultOf("aws")), &a)
-	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&a); err != nil {
-		c.fail("aws", v, "must be an object with vpcCidr, drVpcCidr, availabilityZones, natGateways, allowedAccountIds, database, cache, loadBalancer, eks, api, frontend, tables, monthlyBudgetUsd (%v)", err)
-		return AWS{}
-	}
-	primary := privateCIDR(c, "aws.vpcCidr", a.VpcCidr)
-	dr := privateCIDR(c, "aws.drVpcCidr", a.DrVpcCidr)
-	if primary != nil && dr != nil && (primary.Contains(dr.IP) || dr.Contains(primary.IP)) {
-		c.fail("aws.drVpcCidr", a.DrVpcCidr, "must not overlap aws.vpcCidr (%s), so the regions can be peered", a.VpcCidr)
-	}
-	switch {
-	case a.AvailabilityZones < 2 || a.AvailabilityZones > 3:
-		c.fail("aws.availabilityZones", strconv.Itoa(a.AvailabilityZones), "must be 2 or 3")
-	case env == EnvProduction && a.AvailabilityZones != 3:
-		c.fail("aws.availabilityZones", strconv.Itoa(a.AvailabilityZones), "must be 3 in production")
-	}
-	switch {
-	case !slices.Contains(NatModes, a.NatGateways):
-		c.fail("aws.natGateways", a.NatGateways, "must be one of %s", strings.Join(NatModes, ", "))
-	case env == EnvProduction && a.NatGateways != "per-az":
-		c.fail("aws.natGateways", a.NatGateways, "must be per-az in production, so one AZ's outage cannot cut the others off")
-	}
-	for _, id := range a.AllowedAccountIds {
-		if !accountID.MatchString(id) {
-			c.fail("aws.allowedAccountIds", id, "must be 12-digit AWS account IDs")
-		}
-	}
-	parseDatabase(c, a.Database, env)
-	parseCache(c, a.Cache, env)
-	parseLoadBalancer(c, a.LoadBalancer)
-	parseEKS(c, a.EKS, env)
-	parseAPI(c, a.API)
-	if !awsformat.DNSName.MatchString(a.Frontend.DomainName) {
-		c.fail("aws.frontend.domainName", a.Frontend.DomainName, "required: the web app's DNS name, such as app.healthhub.example")
-	}
-	if !awsformat.EdgeACMCertificate.MatchString(a.Frontend.CertificateArn) {
-		c.fail("aws.frontend.certificateArn", a.Frontend.CertificateArn, "required: an ACM certificate in us-east-1, the region CloudFront takes certificates from")
-	}
-	if t := a.Tables; t.MinCapacity < 1 || t.MaxCapacity < t.MinCapacity || t.TargetUtilization < 20 || t.TargetUtilization > 90 {
-		c.fail("aws.tables", fmt.Sprintf("min %d, max %d, target %d%%", t.MinCapacity, t.MaxCapacity, t.TargetUtilization),
-			"must have 1 <= minCapacity <= maxCapacity and targetUtilization from 20 to 90")
-	}
-	if a.MonthlyBudgetUsd < 1 {
-		c.fail("aws.monthlyBudgetUsd", strconv.Itoa(a.MonthlyBudgetUsd), "must be a positive number of US dollars")
-	}
-	return a
-}
-
-func parseAPI(c *checker, api API) {
-	if !awsformat.DNSName.MatchString(api.DomainName) {
-		c.fail("aws.api.domainName", api.DomainName, "required: the API's DNS name, such as api.healthhub.example")
-	}
-	if !awsformat.ACMCertificate.MatchString(api.CertificateArn) {
-		c.fail("aws.api.certificateArn", api.CertificateArn, "required: the ARN of an ACM certificate for the API's name in the primary region")
-	}
-	if api.RateLimit < 1 || api.BurstLimit < api.RateLimit {
-		c.fail("aws.api.rateLimit", fmt.Sprintf("rate %d, burst %d", api.RateLimit, api.BurstLimit), "must be positive, with burstLimit at least rateLimit")
-	}
-}
-
-func parseEKS(c *checker, e EKS, env string) {
-	if !awsformat.EKSVersion.MatchString(e.KubernetesVersion) {
-		c.fail("aws.eks.kubernetesVersion", e.KubernetesVersion, "must be a pinned EKS version from 1.29 to 1.33, such as 1.31")
-	}
-	for _, cidr := range e.PublicAccessCidrs {
-		_, n, err := net.ParseCIDR(cidr)
-		switch {
-		case env == EnvProduction:
-			c.fail("aws.eks.publicAccessCidrs", cidr, "must be empty in production: the API endpoint is private")
-			return
-		case err != nil || n.IP.To4() == nil:
-			c.fail("aws.eks.publicAccessCidrs", cidr, "must be IPv4 networks in CIDR form, such as 203.0.113.0/24")
-		case n.String() == "0.0.0.0/0":
-			c.fail("aws.eks.publicAccessCidrs", cidr, "must not open the API endpoint to the whole internet")
-		}
-	}
-	for _, g := range e.NodeGroups.Pools() {
-		name, key := g.Name, "aws.eks.nodeGroups."+g.Name
-		switch {
-		case !awsformat.EC2InstanceType.MatchString(g.InstanceType):
-			c.fail(key+".instanceType", g.InstanceType, "must be an EC2 instance type such as m7i.large")
-		case g.Min < 0 || g.Max < 1 || g.Min > g.Max || g.Max > 100:
-			c.fail(key, fmt.Sprintf("min %d, max %d", g.Min, g.Max), "must have 0 <= min <= max, 1 <= max <= 100")
-		case name != "gpu" && env == EnvProduction && g.Min < 2:
-			c.fail(key+".min", strconv.Itoa(g.Min), "must be at least 2 in production, one node per AZ to survive losing one")
-		}
-	}
-}
-
-func parseLoadBalancer(c *checker, lb LoadBalancer) {
-	if !awsformat.ACMCertificate.MatchString(lb.CertificateArn) {
-		c.fail("aws.loadBalancer.certificateArn", lb.CertificateArn, "required: the ARN of an ACM certificate in the primary region, such as arn:aws:acm:eu-west-2:123456789012:certificate/<uuid>")
-	}
-	if lb.TargetPort < 1024 || lb.TargetPort > 65535 {
-		c.fail("aws.loadBalancer.targetPort", strconv.Itoa(lb.TargetPort), "must be 1024 to 65535 (workloads run unprivileged)")
-	}
-	if lb.RateLimit < 100 || lb.RateLimit > 2_000_000_000 {
-		c.fail("aws.loadBalancer.rateLimit", strconv.Itoa(lb.RateLimit), "must be 100 to 2000000000 requests per IP per five minutes")
-	}
-}
-
 func countries(c *checker, v string) []string {
 	var out []string
 	if err := json.Unmarshal([]byte(v), &out); err != nil || len(out) == 0 {
@@ -377,42 +271,6 @@ func countries(c *checker, v string) []string {
 	return out
 }
 
-func parseCache(c *checker, cc Cache, env string) {
-	if !awsformat.RedisVersion.MatchString(cc.EngineVersion) {
-		c.fail("aws.cache.engineVersion", cc.EngineVersion, "must be a pinned Redis version such as 7.1")
-	}
-	if !awsformat.CacheNodeType.MatchString(cc.NodeType) {
-		c.fail("aws.cache.nodeType", cc.NodeType, "must be an ElastiCache node type such as cache.r7g.large")
-	}
-	switch {
-	case cc.Nodes < 1 || cc.Nodes > 6:
-		c.fail("aws.cache.nodes", strconv.Itoa(cc.Nodes), "must be 1 to 6")
-	case env == EnvProduction && cc.Nodes < 2:
-		c.fail("aws.cache.nodes", strconv.Itoa(cc.Nodes), "must be at least 2 in production, for Multi-AZ failover")
-	}
-}
-
-func parseDatabase(c *checker, d Database, env string) {
-	if !awsformat.AuroraPostgresVersion.MatchString(d.EngineVersion) {
-		c.fail("aws.database.engineVersion", d.EngineVersion, "must be a pinned Aurora PostgreSQL version, major 14 to 16, such as 16.4")
-	}
-	if !awsformat.RDSInstanceClass.MatchString(d.InstanceClass) {
-		c.fail("aws.database.instanceClass", d.InstanceClass, "must be an RDS instance class such as db.r6g.large")
-	}
-	switch {
-	case d.Instances < 1 || d.Instances > 15:
-		c.fail("aws.database.instances", strconv.Itoa(d.Instances), "must be 1 to 15")
-	case env == EnvProduction && d.Instances < 2:
-		c.fail("aws.database.instances", strconv.Itoa(d.Instances), "must be at least 2 in production, so a reader in another AZ can take over")
-	}
-	switch {
-	case d.BackupRetentionDays < 7 || d.BackupRetentionDays > 35:
-		c.fail("aws.database.backupRetentionDays", strconv.Itoa(d.BackupRetentionDays), "must be 7 to 35")
-	case env == EnvProduction && d.BackupRetentionDays != 35:
-		c.fail("aws.database.backupRetentionDays", strconv.Itoa(d.BackupRetentionDays), "must be 35 in production")
-	}
-}
-
 var privateRanges = []*net.IPNet{mustCIDR("10.0.0.0/8"), mustCIDR("172.16.0.0/12"), mustCIDR("192.168.0.0/16")}
 
 func mustCIDR(s string) *net.IPNet {
@@ -424,7 +282,8 @@ func mustCIDR(s string) *net.IPNet {
 }
 
 // privateCIDR accepts an RFC 1918 IPv4 network from /16 to /20: large enough for three tiers of
-// subnets in three AZs, small enough to stay inside AWS's VPC limits.
+// subnets in three zones, small enough to stay inside AWS's VPC limits (kept on every cloud, so
+// one addressing plan fits them all).
 func privateCIDR(c *checker, key, v string) *net.IPNet {
 	ip, n, err := net.ParseCIDR(v)
 	if err != nil || ip.To4() == nil || !ip.Equal(n.IP) {

@@ -64,7 +64,7 @@ func Run(dir, stack string, program pulumi.RunFunc) (*Plan, error) {
 	}
 	// Validate before running, so a bad stack file gets the one clear message and no resource
 	// is registered.
-	cfg, err := config.Parse(s.Short(config.Namespace))
+	cfg, err := config.ParseStack(s.Name, s.Short(config.Namespace))
 	if err != nil {
 		return nil, &ConfigError{err}
 	}

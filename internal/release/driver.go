@@ -72,10 +72,19 @@ func (r Result) Changed() bool {
 	return false
 }
 
-// PolicyError is a mandatory policy violation reported by a pack.
-type PolicyError struct{ Err error }
+// PolicyError is a mandatory policy violation reported by a pack. Violations are the pack's
+// mandatory findings, one line each: rule, resource and what is wrong.
+type PolicyError struct {
+	Err        error
+	Violations []string
+}
 
-func (e *PolicyError) Error() string { return "mandatory policy violation: " + e.Err.Error() }
+func (e *PolicyError) Error() string {
+	if len(e.Violations) == 0 {
+		return "mandatory policy violation: " + e.Err.Error()
+	}
+	return fmt.Sprintf("mandatory policy violation (%d):\n    %s\n%s", len(e.Violations), strings.Join(e.Violations, "\n    "), e.Err.Error())
+}
 func (e *PolicyError) Unwrap() error { return e.Err }
 
 // LockedError is a stack still locked by another update after LockWait.
@@ -123,7 +132,7 @@ func Open(ctx context.Context, opts Options) (*Driver, error) {
 	}
 	s, err := auto.UpsertStackInlineSource(ctx, opts.Stack, proj.Name.String(), opts.Program, wsOpts...)
 	if err != nil {
-		return nil, classify(opts, err)
+		return nil, classify(opts, "selecting or creating the stack", err, nil)
 	}
 	if opts.Progress != nil {
 		opts.Progress = &lockedWriter{w: opts.Progress}
@@ -161,24 +170,26 @@ func pulumiRoot(root string) (string, error) {
 // Preview shows what up would do.
 func (d *Driver) Preview(ctx context.Context) (Result, error) {
 	start := time.Now()
-	ch := d.progress()
-	opts := []optpreview.Option{optpreview.EventStreams(ch)}
-	if len(d.opts.PolicyPacks) > 0 {
-		opts = append(opts, optpreview.PolicyPacks(d.opts.PolicyPacks...))
-	}
-	if len(d.opts.Targets) > 0 {
-		opts = append(opts, optpreview.Target(d.opts.Targets))
-	}
-	if d.opts.Parallel > 0 {
-		opts = append(opts, optpreview.Parallel(d.opts.Parallel))
-	}
-	if d.opts.Refresh {
-		opts = append(opts, optpreview.Refresh())
-	}
 	var res auto.PreviewResult
-	err := d.retry(ctx, func() (err error) { res, err = d.stack.Preview(ctx, opts...); return err })
+	err := d.run(ctx, "preview", func(ch chan events.EngineEvent) (err error) {
+		opts := []optpreview.Option{optpreview.EventStreams(ch)}
+		if len(d.opts.PolicyPacks) > 0 {
+			opts = append(opts, optpreview.PolicyPacks(d.opts.PolicyPacks...))
+		}
+		if len(d.opts.Targets) > 0 {
+			opts = append(opts, optpreview.Target(d.opts.Targets))
+		}
+		if d.opts.Parallel > 0 {
+			opts = append(opts, optpreview.Parallel(d.opts.Parallel))
+		}
+		if d.opts.Refresh {
+			opts = append(opts, optpreview.Refresh())
+		}
+		res, err = d.stack.Preview(ctx, opts...)
+		return err
+	})
 	if err != nil {
-		return Result{}, classify(d.opts, err)
+		return Result{}, err
 	}
 	ch2 := map[string]int{}
 	for op, n := range res.ChangeSummary {
@@ -190,24 +201,26 @@ func (d *Driver) Preview(ctx context.Context) (Result, error) {
 // Up deploys the stack.
 func (d *Driver) Up(ctx context.Context) (Result, error) {
 	start := time.Now()
-	ch := d.progress()
-	opts := []optup.Option{optup.EventStreams(ch)}
-	if len(d.opts.PolicyPacks) > 0 {
-		opts = append(opts, optup.PolicyPacks(d.opts.PolicyPacks...))
-	}
-	if len(d.opts.Targets) > 0 {
-		opts = append(opts, optup.Target(d.opts.Targets))
-	}
-	if d.opts.Parallel > 0 {
-		opts = append(opts, optup.Parallel(d.opts.Parallel))
-	}
-	if d.opts.Refresh {
-		opts = append(opts, optup.Refresh())
-	}
 	var res auto.UpResult
-	err := d.retry(ctx, func() (err error) { res, err = d.stack.Up(ctx, opts...); return err })
+	err := d.run(ctx, "up", func(ch chan events.EngineEvent) (err error) {
+		opts := []optup.Option{optup.EventStreams(ch)}
+		if len(d.opts.PolicyPacks) > 0 {
+			opts = append(opts, optup.PolicyPacks(d.opts.PolicyPacks...))
+		}
+		if len(d.opts.Targets) > 0 {
+			opts = append(opts, optup.Target(d.opts.Targets))
+		}
+		if d.opts.Parallel > 0 {
+			opts = append(opts, optup.Parallel(d.opts.Parallel))
+		}
+		if d.opts.Refresh {
+			opts = append(opts, optup.Refresh())
+		}
+		res, err = d.stack.Up(ctx, opts...)
+		return err
+	})
 	if err != nil {
-		return Result{}, classify(d.opts, err)
+		return Result{}, err
 	}
 	return d.result("up", start, changes(res.Summary.ResourceChanges), outputs(res.Outputs)), nil
 }
@@ -216,12 +229,12 @@ func (d *Driver) Up(ctx context.Context) (Result, error) {
 func (d *Driver) Refresh(ctx context.Context) (Result, error) {
 	start := time.Now()
 	var res auto.RefreshResult
-	err := d.retry(ctx, func() (err error) {
-		res, err = d.stack.Refresh(ctx, optrefresh.EventStreams(d.progress()))
+	err := d.run(ctx, "refresh", func(ch chan events.EngineEvent) (err error) {
+		res, err = d.stack.Refresh(ctx, optrefresh.EventStreams(ch))
 		return err
 	})
 	if err != nil {
-		return Result{}, classify(d.opts, err)
+		return Result{}, err
 	}
 	return d.result("refresh", start, changes(res.Summary.ResourceChanges), nil), nil
 }
@@ -230,12 +243,12 @@ func (d *Driver) Refresh(ctx context.Context) (Result, error) {
 func (d *Driver) Destroy(ctx context.Context) (Result, error) {
 	start := time.Now()
 	var res auto.DestroyResult
-	err := d.retry(ctx, func() (err error) {
-		res, err = d.stack.Destroy(ctx, optdestroy.EventStreams(d.progress()))
+	err := d.run(ctx, "destroy", func(ch chan events.EngineEvent) (err error) {
+		res, err = d.stack.Destroy(ctx, optdestroy.EventStreams(ch))
 		return err
 	})
 	if err != nil {
-		return Result{}, classify(d.opts, err)
+		return Result{}, err
 	}
 	return d.result("destroy", start, changes(res.Summary.ResourceChanges), nil), nil
 }
@@ -244,26 +257,37 @@ func (d *Driver) Destroy(ctx context.Context) (Result, error) {
 func (d *Driver) Outputs(ctx context.Context) (Result, error) {
 	out, err := d.stack.Outputs(ctx)
 	if err != nil {
-		return Result{}, classify(d.opts, err)
+		return Result{}, classify(d.opts, "outputs", err, nil)
 	}
 	return Result{Operation: "outputs", Stack: d.opts.Stack, Outputs: outputs(out), Changes: map[string]int{}}, nil
 }
 
 // Cancel clears the lock a killed update left behind.
-func (d *Driver) Cancel(ctx context.Context) error { return d.stack.Cancel(ctx) }
+func (d *Driver) Cancel(ctx context.Context) error {
+	if err := d.stack.Cancel(ctx); err != nil {
+		return classify(d.opts, "cancel", err, nil)
+	}
+	return nil
+}
 
 func (d *Driver) result(op string, start time.Time, ch map[string]int, out map[string]any) Result {
 	return Result{Operation: op, Stack: d.opts.Stack, Changes: ch, Outputs: out, Duration: time.Since(start).Round(time.Millisecond).String()}
 }
 
-// retry runs op again while another update holds the stack's lock, backing off, up to LockWait.
-func (d *Driver) retry(ctx context.Context, op func() error) error {
+// run runs one operation, each attempt with its own event stream, again while another update
+// holds the stack's lock, backing off, up to LockWait.
+func (d *Driver) run(ctx context.Context, op string, attempt func(chan events.EngineEvent) error) error {
 	deadline := time.Now().Add(d.opts.LockWait)
 	wait := 500 * time.Millisecond
 	for {
-		err := op()
-		if err == nil || !auto.IsConcurrentUpdateError(err) {
-			return err
+		w := d.watch()
+		err := attempt(w.ch)
+		if err == nil {
+			return nil
+		}
+		w.settle()
+		if !auto.IsConcurrentUpdateError(err) {
+			return classify(d.opts, op, err, w)
 		}
 		if time.Now().Add(wait).After(deadline) {
 			return &LockedError{Stack: d.opts.Stack, Wait: d.opts.LockWait, Err: err}
@@ -278,34 +302,6 @@ func (d *Driver) retry(ctx context.Context, op func() error) error {
 		}
 		wait = min(wait*2, 10*time.Second)
 	}
-}
-
-// progress prints one line per finished resource step, with its duration.
-func (d *Driver) progress() chan events.EngineEvent {
-	ch := make(chan events.EngineEvent)
-	started := map[string]time.Time{}
-	go func() {
-		for e := range ch {
-			if d.opts.Progress == nil {
-				continue
-			}
-			switch {
-			case e.ResourcePreEvent != nil:
-				m := e.ResourcePreEvent.Metadata
-				started[m.URN] = time.Now()
-				if e.ResourcePreEvent.Planning {
-					fmt.Fprintf(d.opts.Progress, "  %-8s %s %s\n", m.Op, m.Type, lastPart(m.URN))
-				}
-			case e.ResOutputsEvent != nil:
-				m := e.ResOutputsEvent.Metadata
-				took := time.Since(started[m.URN]).Round(time.Millisecond)
-				fmt.Fprintf(d.opts.Progress, "  %-8s %s %s (%s)\n", m.Op, m.Type, lastPart(m.URN), took)
-			case e.DiagnosticEvent != nil && e.DiagnosticEvent.Severity == "error":
-				fmt.Fprintf(d.opts.Progress, "  error: %s", e.DiagnosticEvent.Message)
-			}
-		}
-	}()
-	return ch
 }
 
 func lastPart(urn string) string { return urn[strings.LastIndex(urn, "::")+2:] }
@@ -338,8 +334,9 @@ func outputs(out auto.OutputMap) map[string]any {
 	return res
 }
 
-// classify turns the CLI's failures into the errors the exit codes are made from.
-func classify(opts Options, err error) error {
+// classify turns the CLI's failures into the errors the exit codes are made from, each
+// carrying the engine's own error lines instead of the CLI's captured output.
+func classify(opts Options, op string, err error, w *watch) error {
 	var locked *LockedError
 	if errors.As(err, &locked) {
 		return err
@@ -347,9 +344,11 @@ func classify(opts Options, err error) error {
 	if auto.IsConcurrentUpdateError(err) {
 		return &LockedError{Stack: opts.Stack, Wait: opts.LockWait, Err: err}
 	}
-	if strings.Contains(strings.ToLower(err.Error()), "mandatory policy violation") ||
+	diagnostics, violations := w.failures()
+	eng := &EngineError{Op: op, Stack: opts.Stack, Lines: engineLines(err, diagnostics), Err: err}
+	if len(violations) > 0 || strings.Contains(strings.ToLower(err.Error()), "mandatory policy violation") ||
 		strings.Contains(err.Error(), "[mandatory]") {
-		return &PolicyError{Err: err}
+		return &PolicyError{Err: eng, Violations: violations}
 	}
-	return err
+	return eng
 }

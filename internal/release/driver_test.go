@@ -121,7 +121,9 @@ func TestPolicyViolationIsClassified(t *testing.T) {
 	_, err := d.Preview(context.Background())
 	var policy *PolicyError
 	require.ErrorAs(t, err, &policy)
-	assert.Contains(t, err.Error(), "aws-kms-key-rotation")
+	assert.Contains(t, policy.Violations, "[mandatory] aws-kms-key-rotation (aws:kms/key:Key thing): enableKeyRotation must be true",
+		"rule, resource and what is wrong, from the pack's own finding")
+	assert.NotContains(t, err.Error(), "stdout:", "not the CLI's captured output")
 }
 
 // slow registers a component after waiting, so another update can meet the lock; it returns

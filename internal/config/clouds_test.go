@@ -1,0 +1,149 @@
+package config
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// onCloud is a valid stack on gcp or azure: its own section, none of the AWS secrets.
+func onCloud(cloud string, changes map[string]string) map[string]string {
+	raw := map[string]string{
+		"environment": "production",
+		"alertEmail":  "oncall@healthhub.example",
+		"owner":       "platform",
+		"costCentre":  "cc-1234",
+	}
+	switch cloud {
+	case CloudGCP:
+		raw["cloud"], raw["primaryRegion"], raw["drRegion"] = CloudGCP, "europe-west2", "europe-west1"
+		raw["allowedRegions"] = `["europe-west2","europe-west1"]`
+		raw[CloudGCP] = `{"projectId":"healthhub-prod"}`
+	case CloudAzure:
+		raw["cloud"], raw["primaryRegion"], raw["drRegion"] = CloudAzure, "uksouth", "ukwest"
+		raw["allowedRegions"] = `["uksouth","ukwest"]`
+		raw[CloudAzure] = `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b"}`
+	}
+	for k, v := range changes {
+		if v == "<unset>" {
+			delete(raw, k)
+			continue
+		}
+		raw[k] = v
+	}
+	return raw
+}
+
+// engineDefaults adds what Pulumi hands every stack from Pulumi.yaml: each section's default.
+func engineDefaults(raw map[string]string) map[string]string {
+	for _, k := range Keys {
+		if _, set := raw[k.Name]; !set && k.Default != "" {
+			raw[k.Name] = k.Default
+		}
+	}
+	return raw
+}
+
+func TestStacksOnOtherCloudsValidateWithoutAWSSecrets(t *testing.T) {
+	tests := []struct {
+		name  string
+		raw   map[string]string
+		check func(t *testing.T, cfg *Config)
+	}{
+		{"gcp", onCloud(CloudGCP, nil), func(t *testing.T, cfg *Config) {
+			assert.Equal(t, GCP{ProjectID: "healthhub-prod", NetworkCidr: "10.50.0.0/16", DrNetworkCidr: "10.51.0.0/16", GKE: GKE{ReleaseChannel: "REGULAR"}}, cfg.GCP)
+			assert.Equal(t, AWS{}, cfg.AWS, "the aws section is not read on gcp")
+		}},
+		{"gcp with the defaults Pulumi hands every stack", engineDefaults(onCloud(CloudGCP, nil)), func(t *testing.T, cfg *Config) {
+			assert.Equal(t, "healthhub-prod", cfg.GCP.ProjectID)
+		}},
+		{"gcp overriding a nested default", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"releaseChannel":"STABLE"}}`}), func(t *testing.T, cfg *Config) {
+			assert.Equal(t, "STABLE", cfg.GCP.GKE.ReleaseChannel)
+			assert.Equal(t, "10.50.0.0/16", cfg.GCP.NetworkCidr)
+		}},
+		{"azure", onCloud(CloudAzure, nil), func(t *testing.T, cfg *Config) {
+			assert.Equal(t, Azure{SubscriptionID: "8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b", VnetCidr: "10.60.0.0/16", DrVnetCidr: "10.61.0.0/16", AKS: AKS{UpgradeChannel: "patch"}}, cfg.Azure)
+		}},
+		{"azure with the defaults Pulumi hands every stack", engineDefaults(onCloud(CloudAzure, nil)), func(t *testing.T, cfg *Config) {
+			assert.Equal(t, "patch", cfg.Azure.AKS.UpgradeChannel)
+		}},
+		{"aws with the defaults Pulumi hands every stack", engineDefaults(valid()), func(t *testing.T, cfg *Config) {
+			assert.Equal(t, GCP{}, cfg.GCP)
+			assert.Equal(t, Azure{}, cfg.Azure)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse(tt.raw)
+			require.NoError(t, err)
+			tt.check(t, cfg)
+		})
+	}
+}
+
+func TestSectionsAndSecretsForAnotherCloudAreErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		raw     map[string]string
+		key     string
+		message string
+	}{
+		{"aws section on gcp", onCloud(CloudGCP, map[string]string{CloudAWS: `{"vpcCidr":"10.40.0.0/16"}`}), CloudAWS,
+			"set for cloud gcp; the aws section is only read when healthhub:cloud is aws"},
+		{"aws section on azure", onCloud(CloudAzure, map[string]string{CloudAWS: `{"natGateways":"single"}`}), CloudAWS,
+			"set for cloud azure; the aws section is only read when healthhub:cloud is aws"},
+		{"unreadable aws section on gcp", onCloud(CloudGCP, map[string]string{CloudAWS: `{"vpc":"x"}`}), CloudAWS,
+			"only read when healthhub:cloud is aws"},
+		{"gcp section on aws", with(map[string]string{CloudGCP: `{"projectId":"healthhub-prod"}`}), CloudGCP,
+			"set for cloud aws; the gcp section is only read when healthhub:cloud is gcp"},
+		{"azure section on gcp", onCloud(CloudGCP, map[string]string{CloudAzure: `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b"}`}), CloudAzure,
+			"the azure section is only read when healthhub:cloud is azure"},
+		{"aurora password on gcp", onCloud(CloudGCP, map[string]string{KeyDatabasePassword: SecretPlaceholder}), KeyDatabasePassword,
+			"set for cloud gcp; databasePassword is only read when healthhub:cloud is aws: remove it with `pulumi config rm healthhub:databasePassword`"},
+		{"redis token on azure", onCloud(CloudAzure, map[string]string{KeyCacheAuthToken: SecretPlaceholder}), KeyCacheAuthToken,
+			"set for cloud azure; cacheAuthToken is only read when healthhub:cloud is aws"},
+		{"no project", onCloud(CloudGCP, map[string]string{CloudGCP: "<unset>"}), "gcp.projectId", "required: a project ID"},
+		{"project id with capitals", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"HealthHub"}`}), "gcp.projectId", "lowercase letters"},
+		{"gcp ranges overlap", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","drNetworkCidr":"10.50.16.0/20"}`}), "gcp.drNetworkCidr", "must not overlap gcp.networkCidr"},
+		{"gcp public range", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","networkCidr":"8.8.0.0/16"}`}), "gcp.networkCidr", "private range"},
+		{"rapid channel", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"releaseChannel":"RAPID"}}`}), "gcp.gke.releaseChannel", "must be one of REGULAR, STABLE"},
+		{"gcp unknown field", onCloud(CloudGCP, map[string]string{CloudGCP: `{"project":"healthhub-prod"}`}), CloudGCP, "must be an object with projectId, networkCidr, drNetworkCidr, gke"},
+		{"no subscription", onCloud(CloudAzure, map[string]string{CloudAzure: "<unset>"}), "azure.subscriptionId", "required: the subscription's ID"},
+		{"subscription by name", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"healthhub-prod"}`}), "azure.subscriptionId", "a GUID"},
+		{"azure ranges overlap", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b","vnetCidr":"10.61.0.0/16"}`}), "azure.drVnetCidr", "must not overlap azure.vnetCidr"},
+		{"node-image channel", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b","aks":{"upgradeChannel":"node-image"}}`}), "azure.aks.upgradeChannel", "must be one of patch, stable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.raw)
+			var verr *ValidationError
+			require.ErrorAs(t, err, &verr)
+			assert.Contains(t, verr.Keys(), tt.key)
+			assert.Contains(t, err.Error(), "healthhub:"+tt.key+" = ")
+			assert.Contains(t, err.Error(), tt.message)
+		})
+	}
+}
+
+func TestSecretValuesNeverReachTheMessage(t *testing.T) {
+	_, err := Parse(onCloud(CloudGCP, map[string]string{KeyOpenAIApiKey: "sk-live-abcdef"}))
+	require.ErrorContains(t, err, "healthhub:openaiApiKey")
+	assert.NotContains(t, err.Error(), "sk-live-abcdef")
+}
+
+func TestRequiredSecretsPerCloud(t *testing.T) {
+	aws := []string{KeyDatabasePassword, KeyCacheAuthToken, KeyOpenAIApiKey, KeyAzureSpeechKey, KeyGoogleVisionKey, KeyPagerURL}
+	assert.Equal(t, aws, RequiredSecrets(CloudAWS))
+	assert.Empty(t, RequiredSecrets(CloudGCP))
+	assert.Empty(t, RequiredSecrets(CloudAzure))
+}
+
+func TestMissingSecretNamesTheStack(t *testing.T) {
+	_, err := ParseStack("dev", with(map[string]string{KeyPagerURL: "<unset>", KeyCacheAuthToken: "<unset>"}))
+	var verr *ValidationError
+	require.ErrorAs(t, err, &verr)
+	assert.Equal(t, []string{KeyCacheAuthToken, KeyPagerURL}, verr.Keys(), "every missing secret, in Keys order")
+	assert.Contains(t, err.Error(), "`pulumi config set --secret healthhub:cacheAuthToken <value> -s dev`")
+	assert.Contains(t, err.Error(), "`pulumi config set --secret healthhub:pagerUrl <value> -s dev`")
+}
