@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"sort"
 	"syscall"
@@ -18,6 +20,7 @@ import (
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/internal/release"
 	"github.com/healthhub/estate/internal/stackfile"
+	"github.com/healthhub/estate/policy/pack"
 )
 
 // Exit codes of the release commands, on top of the plan's.
@@ -29,7 +32,7 @@ const (
 
 type releaseFlags struct {
 	dir, backend, secretsProvider, pulumiRoot   string
-	policyPacks, targets                        []string
+	policyPacks, policyPackConfigs, targets     []string
 	parallel                                    int
 	json, expectNoChanges, refresh, cancelStale bool
 	yesDestroyProduction                        bool
@@ -64,6 +67,7 @@ func newReleaseCommands(program pulumi.RunFunc) []*cobra.Command {
 		fl.StringVar(&f.secretsProvider, "secrets-provider", "", "secrets provider for a new stack (awskms://..., passphrase)")
 		fl.StringVar(&f.pulumiRoot, "pulumi-root", os.Getenv("PULUMI_ROOT"), "directory whose bin/pulumi is the CLI; default: $PULUMI_ROOT or pulumi on PATH")
 		fl.StringArrayVar(&f.policyPacks, "policy-pack", nil, "built policy pack binary to apply (repeatable)")
+		fl.StringArrayVar(&f.policyPackConfigs, "policy-pack-config", nil, "policy config file (JSON) for the pack at the same position; rules may be named by a former name")
 		fl.StringArrayVar(&f.targets, "target", nil, "URN to limit the operation to (repeatable)")
 		fl.IntVar(&f.parallel, "parallel", 0, "resource operations run at once (0: the CLI's default)")
 		fl.BoolVar(&f.json, "json", false, "print the summary as JSON")
@@ -80,8 +84,13 @@ func newReleaseCommands(program pulumi.RunFunc) []*cobra.Command {
 }
 
 func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, f *releaseFlags) error {
+	configs, err := migratedPolicyConfigs(f.policyPackConfigs, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
 	opts := release.Options{
-		Dir: f.dir, Stack: stack, Program: program, Backend: f.backend, SecretsProvider: f.secretsProvider,
+		PolicyPackConfigs: configs,
+		Dir:               f.dir, Stack: stack, Program: program, Backend: f.backend, SecretsProvider: f.secretsProvider,
 		PolicyPacks: f.policyPacks, Targets: f.targets, Parallel: f.parallel, Refresh: f.refresh,
 		LockWait: f.lockWait, Progress: cmd.ErrOrStderr(), PulumiRoot: f.pulumiRoot,
 	}
@@ -178,6 +187,38 @@ func preflight(verb, stack string, f *releaseFlags) ([]string, error) {
 		}
 	}
 	return secrets, nil
+}
+
+// migratedPolicyConfigs hands the engine each policy config with former rule names replaced by
+// current ones, since the engine passes a policy only the config under its current name. The
+// migrated copies are written beside the originals' names in a temporary folder.
+func migratedPolicyConfigs(paths []string, notes io.Writer) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	dir, err := os.MkdirTemp("", "estate-policy-config")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, &exitError{exitBadConfig, fmt.Errorf("--policy-pack-config: %w", err)}
+		}
+		migrated, renames, err := pack.MigrateConfig(data)
+		if err != nil {
+			return nil, &exitError{exitBadConfig, fmt.Errorf("--policy-pack-config %s: %w", p, err)}
+		}
+		for _, r := range renames {
+			fmt.Fprintf(notes, "policy config %s: %q is now %q; rename the key\n", p, r.From, r.To)
+		}
+		out[i] = filepath.Join(dir, fmt.Sprintf("%d-%s", i, filepath.Base(p)))
+		if err := os.WriteFile(out[i], migrated, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // releaseError maps the driver's failures to exit codes.

@@ -179,3 +179,26 @@ func TestFirstRunNamesEverySecretThenRuns(t *testing.T) {
 		assert.NotContains(t, stderr, dump)
 	}
 }
+
+func TestPolicyConfigWithAFormerRuleName(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.json")
+	require.NoError(t, os.WriteFile(old, []byte(`{"aws-log-group-retention": {"retentionFloorDays": 3653}}`), 0o644))
+	var notes bytes.Buffer
+	paths, err := migratedPolicyConfigs([]string{old}, &notes)
+	require.NoError(t, err)
+	require.Len(t, paths, 1)
+	data, err := os.ReadFile(paths[0])
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"aws-cloudwatch-log-group-retention": {"retentionFloorDays": 3653}}`, string(data))
+	assert.Contains(t, notes.String(), `"aws-log-group-retention" is now "aws-cloudwatch-log-group-retention"`)
+}
+
+func TestPolicyConfigNamingNoRuleIsRefusedBeforeTheEngine(t *testing.T) {
+	_, flags := releaseProject(t)
+	typo := filepath.Join(t.TempDir(), "typo.json")
+	require.NoError(t, os.WriteFile(typo, []byte(`{"aws-rds-backup": {"backupRetentionFloorDays": 14}}`), 0o644))
+	code, _, stderr := runCLI(t, sized(1), append([]string{"preview", "dev", "--policy-pack-config", typo}, flags...)...)
+	assert.Equal(t, exitBadConfig, code)
+	assert.Contains(t, stderr, `"aws-rds-backup", which is no rule`)
+}

@@ -39,6 +39,8 @@ type Options struct {
 	SecretsProvider string
 	// PolicyPacks are paths to built policy pack binaries.
 	PolicyPacks []string
+	// PolicyPackConfigs are policy config files (JSON), one per policy pack.
+	PolicyPackConfigs []string
 	Targets     []string
 	Parallel    int
 	// Refresh reads the real state before the operation.
@@ -176,6 +178,9 @@ func (d *Driver) Preview(ctx context.Context) (Result, error) {
 		if len(d.opts.PolicyPacks) > 0 {
 			opts = append(opts, optpreview.PolicyPacks(d.opts.PolicyPacks...))
 		}
+		if len(d.opts.PolicyPackConfigs) > 0 {
+			opts = append(opts, optpreview.PolicyPackConfigs(d.opts.PolicyPackConfigs...))
+		}
 		if len(d.opts.Targets) > 0 {
 			opts = append(opts, optpreview.Target(d.opts.Targets))
 		}
@@ -206,6 +211,9 @@ func (d *Driver) Up(ctx context.Context) (Result, error) {
 		opts := []optup.Option{optup.EventStreams(ch)}
 		if len(d.opts.PolicyPacks) > 0 {
 			opts = append(opts, optup.PolicyPacks(d.opts.PolicyPacks...))
+		}
+		if len(d.opts.PolicyPackConfigs) > 0 {
+			opts = append(opts, optup.PolicyPackConfigs(d.opts.PolicyPackConfigs...))
 		}
 		if len(d.opts.Targets) > 0 {
 			opts = append(opts, optup.Target(d.opts.Targets))

@@ -126,6 +126,21 @@ func TestPolicyViolationIsClassified(t *testing.T) {
 	assert.NotContains(t, err.Error(), "stdout:", "not the CLI's captured output")
 }
 
+func TestPolicyConfigReachesThePack(t *testing.T) {
+	dir := project(t, "dev")
+	config := filepath.Join(dir, "policy-config.json")
+	require.NoError(t, os.WriteFile(config, []byte(`{"estate-region-allow-list": {"enforcementLevel": "disabled"},
+		"aws-cloudwatch-log-group-retention": {"retentionFloorDays": 3653}}`), 0o644))
+	group := thing("aws:cloudwatch/logGroup:LogGroup", pulumi.Map{"kmsKeyId": pulumi.String("arn:aws:kms:eu-west-2:123456789012:key/logs"), "retentionInDays": pulumi.Int(2557)})
+	d, _ := open(t, dir, "dev", group, packPath)
+	d.opts.PolicyPackConfigs = []string{config}
+	_, err := d.Preview(context.Background())
+	var policy *PolicyError
+	require.ErrorAs(t, err, &policy)
+	assert.Contains(t, strings.Join(policy.Violations, "\n"), "retentionInDays is 2557; at least 3653", "the stricter floor of the config file")
+	assert.NotContains(t, strings.Join(policy.Violations, "\n"), "estate-region-allow-list", "the config switched the region rule off")
+}
+
 // slow registers a component after waiting, so another update can meet the lock; it returns
 // early when the update is cancelled.
 func slow(wait time.Duration) pulumi.RunFunc {
