@@ -41,8 +41,8 @@ type Options struct {
 	PolicyPacks []string
 	// PolicyPackConfigs are policy config files (JSON), one per policy pack.
 	PolicyPackConfigs []string
-	Targets     []string
-	Parallel    int
+	Targets           []string
+	Parallel          int
 	// Refresh reads the real state before the operation.
 	Refresh bool
 	// LockWait is how long a held lock is retried before giving up.
