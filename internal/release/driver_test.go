@@ -85,6 +85,7 @@ func open(t *testing.T, dir, stack string, program pulumi.RunFunc, packs ...stri
 }
 
 func TestLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := project(t, "dev")
 	d, progress := open(t, dir, "dev", thing("healthhub:test:Thing", pulumi.Map{"size": pulumi.Int(1)}))
@@ -116,6 +117,7 @@ func TestLifecycle(t *testing.T) {
 }
 
 func TestPolicyViolationIsClassified(t *testing.T) {
+	t.Parallel()
 	dir := project(t, "dev")
 	d, _ := open(t, dir, "dev", thing("aws:kms/key:Key", pulumi.Map{"enableKeyRotation": pulumi.Bool(false)}), packPath)
 	_, err := d.Preview(context.Background())
@@ -127,6 +129,7 @@ func TestPolicyViolationIsClassified(t *testing.T) {
 }
 
 func TestPolicyConfigReachesThePack(t *testing.T) {
+	t.Parallel()
 	dir := project(t, "dev")
 	config := filepath.Join(dir, "policy-config.json")
 	require.NoError(t, os.WriteFile(config, []byte(`{"estate-region-allow-list": {"enforcementLevel": "disabled"},
@@ -143,10 +146,18 @@ func TestPolicyConfigReachesThePack(t *testing.T) {
 
 // slow registers a component after waiting, so another update can meet the lock; it returns
 // early when the update is cancelled.
-func slow(wait time.Duration) pulumi.RunFunc {
+//
+// The program runs while the CLI holds the stack's lock, so started (closed when it begins)
+// tells a test the lock is taken, without guessing how long the CLI takes to start. release,
+// when closed, ends the wait early. Either may be nil.
+func slow(wait time.Duration, started chan<- struct{}, release <-chan struct{}) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
+		if started != nil {
+			close(started)
+		}
 		select {
 		case <-time.After(wait):
+		case <-release:
 		case <-ctx.Context().Done():
 			return ctx.Context().Err()
 		}
@@ -156,23 +167,28 @@ func slow(wait time.Duration) pulumi.RunFunc {
 }
 
 func TestConcurrentUpsRetryTheLock(t *testing.T) {
+	t.Parallel()
 	dir := project(t, "dev")
-	first, _ := open(t, dir, "dev", slow(4*time.Second))
-	second, progress := open(t, dir, "dev", slow(0))
+	started := make(chan struct{})
+	first, _ := open(t, dir, "dev", slow(4*time.Second, started, nil))
+	second, progress := open(t, dir, "dev", slow(0, nil, nil))
 	second.opts.LockWait = time.Minute
 
 	done := make(chan error, 1)
 	go func() { _, err := first.Up(context.Background()); done <- err }()
-	time.Sleep(1500 * time.Millisecond) // the first update holds the lock while its program waits
+	<-started // the first update holds the lock while its program waits
 	_, err := second.Up(context.Background())
 	require.NoError(t, err, "the second update waits for the lock and then runs")
 	require.NoError(t, <-done)
 	assert.Contains(t, progress.String(), "locked by another update; retrying")
 
+	started, release := make(chan struct{}), make(chan struct{})
+	first, _ = open(t, dir, "dev", slow(time.Minute, started, release))
 	second.opts.LockWait = 0
 	go func() { _, err := first.Up(context.Background()); done <- err }()
-	time.Sleep(1500 * time.Millisecond)
+	<-started
 	_, err = second.Up(context.Background())
+	close(release)
 	var locked *LockedError
 	require.ErrorAs(t, err, &locked, "without waiting, the loser reports the lock")
 	assert.Contains(t, err.Error(), "estate cancel dev")
@@ -180,15 +196,17 @@ func TestConcurrentUpsRetryTheLock(t *testing.T) {
 }
 
 func TestCancelledUpLeavesNoLock(t *testing.T) {
+	t.Parallel()
 	dir := project(t, "dev")
-	d, _ := open(t, dir, "dev", slow(30*time.Second))
+	started := make(chan struct{})
+	d, _ := open(t, dir, "dev", slow(30*time.Second, started, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(2*time.Second, cancel)
+	go func() { <-started; cancel() }()
 	_, err := d.Up(ctx)
 	require.Error(t, err, "the update is cancelled")
 	assert.Contains(t, strings.ToLower(err.Error()), "cancel", "it reports the cancellation")
 
-	next, _ := open(t, dir, "dev", slow(0))
+	next, _ := open(t, dir, "dev", slow(0, nil, nil))
 	next.opts.LockWait = 0
 	_, err = next.Up(context.Background())
 	require.NoError(t, err, "the cancelled update released the lock")
@@ -196,8 +214,10 @@ func TestCancelledUpLeavesNoLock(t *testing.T) {
 
 // killCLI SIGKILLs the pulumi process this test started for the given verb, as a crashed
 // runner would die, and reports whether it found one.
-func killCLI(t *testing.T, verb string) bool {
+func killCLI(t *testing.T, verb, dir string) bool {
 	t.Helper()
+	// Tests run in parallel: the CLI to kill is the one working in this test's project.
+	dir, _ = filepath.EvalSymlinks(dir)
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
@@ -208,7 +228,8 @@ func killCLI(t *testing.T, verb string) bool {
 		if len(args) > 1 && strings.HasSuffix(args[0], "/pulumi") && slices.Contains(args[1:], verb) {
 			stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
 			fields := strings.Fields(string(stat))
-			if len(fields) > 3 && fields[3] == fmt.Sprint(os.Getpid()) {
+			cwd, _ := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
+			if len(fields) > 3 && fields[3] == fmt.Sprint(os.Getpid()) && cwd == dir {
 				pid := 0
 				fmt.Sscan(e.Name(), &pid)
 				return syscall.Kill(pid, syscall.SIGKILL) == nil
@@ -219,18 +240,20 @@ func killCLI(t *testing.T, verb string) bool {
 }
 
 func TestStaleLockAfterAKilledRun(t *testing.T) {
+	t.Parallel()
 	dir := project(t, "dev")
-	d, _ := open(t, dir, "dev", slow(20*time.Second))
+	started := make(chan struct{})
+	d, _ := open(t, dir, "dev", slow(20*time.Second, started, nil))
 	done := make(chan error, 1)
 	go func() { _, err := d.Up(context.Background()); done <- err }()
-	time.Sleep(2 * time.Second)
-	if !killCLI(t, "up") {
+	<-started
+	if !killCLI(t, "up", dir) {
 		out, _ := exec.Command("ps", "-eo", "pid,ppid,args").Output()
 		t.Fatalf("no running pulumi up under pid %d:\n%s", os.Getpid(), out)
 	}
 	require.Error(t, <-done, "the killed update fails")
 
-	next, _ := open(t, dir, "dev", slow(0))
+	next, _ := open(t, dir, "dev", slow(0, nil, nil))
 	next.opts.LockWait = 0
 	_, err := next.Up(context.Background())
 	var locked *LockedError

@@ -24,6 +24,7 @@ const placeholders = `config:
 `
 
 func TestEverySecretThatCannotBeUsedIsNamed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := project(t, "dev")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte(placeholders), 0o644))
@@ -55,6 +56,7 @@ func TestEverySecretThatCannotBeUsedIsNamed(t *testing.T) {
 }
 
 func TestWrongPassphraseIsAProviderError(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := project(t, "dev")
 	d, _ := open(t, dir, "dev", thing("healthhub:test:Thing", pulumi.Map{}))
@@ -122,6 +124,7 @@ func TestSecretsProviderIsCheckedBeforeTheEngine(t *testing.T) {
 }
 
 func TestEngineFailureIsToldOnce(t *testing.T) {
+	t.Parallel()
 	dir := project(t, "dev")
 	broken := func(ctx *pulumi.Context) error {
 		return errors.New("the estate could not be built: healthhub:size is not a number")
