@@ -26,11 +26,16 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	packPath = filepath.Join(dir, "healthhub-policy")
-	build := exec.Command("go", "build", "-o", packPath, "../../policy")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		panic("building the policy pack: " + err.Error())
+	// `make test` builds the pack once for every engine test package (HEALTHHUB_POLICY_PACK);
+	// a plain `go test` builds its own.
+	packPath = os.Getenv("HEALTHHUB_POLICY_PACK")
+	if packPath == "" {
+		packPath = filepath.Join(dir, "healthhub-policy")
+		build := exec.Command("go", "build", "-o", packPath, "../../policy")
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		if err := build.Run(); err != nil {
+			panic("building the policy pack: " + err.Error())
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

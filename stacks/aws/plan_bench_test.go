@@ -1,4 +1,4 @@
-package plan_test
+package aws_test
 
 import (
 	"encoding/json"
