@@ -138,3 +138,11 @@ func CheckLabelValue(v string) error {
 	}
 	return nil
 }
+
+// PodSecurityEnforce is the namespace label whose value is the Pod Security Standard the API
+// server enforces there.
+const PodSecurityEnforce = "pod-security.kubernetes.io/enforce"
+
+// PodSecurityException is the namespace annotation that says why a namespace enforces less
+// than the restricted standard; the policy pack accepts a looser level only with it.
+const PodSecurityException = "healthhub.io/pod-security-exception"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/healthhub/estate/internal/naming"
 	"github.com/healthhub/estate/policy/rules"
 )
 
@@ -13,27 +14,31 @@ const (
 	TypeNetworkPolicy = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 )
 
-const podSecurityEnforce = "pod-security.kubernetes.io/enforce"
-
 var namespaceRestricted = rules.Rule{
 	Name:        "kubernetes-namespace-restricted-pss",
 	Aliases:     []string{"k8s-namespace-restricted-pss"},
 	Cloud:       rules.CloudKubernetes,
-	Description: "Every namespace the estate creates enforces the restricted Pod Security Standard: no privileged, host-namespace or root containers.",
+	Description: "Every namespace the estate creates enforces the restricted Pod Security Standard: no privileged, host-namespace or root containers; a looser level only with the exception named in the namespace's healthhub.io/pod-security-exception annotation.",
 	Sections:    []rules.Section{rules.AccessControl},
 	Unknown:     "fails",
 	Level:       rules.Mandatory,
 	Types:       []string{TypeNamespace},
 	Check: func(r rules.Resource, _ rules.Config) []string {
-		if v := rules.Str(r.Inputs, "metadata.labels"+podSecurityLabelPath); v != "restricted" {
-			return []string{fmt.Sprintf("label %s is %q; must be restricted", podSecurityEnforce, v)}
+		v := rules.Str(r.Inputs, "metadata.labels"+quoted(naming.PodSecurityEnforce))
+		switch {
+		case v == "restricted":
+		case (v == "baseline" || v == "privileged") && rules.Str(r.Inputs, "metadata.annotations"+quoted(naming.PodSecurityException)) != "":
+			// A named exception (node-exporter needs the host): the auditor reads why.
+		default:
+			return []string{fmt.Sprintf("label %s is %q; must be restricted, or name the exception in the %s annotation", naming.PodSecurityEnforce, v, naming.PodSecurityException)}
 		}
 		return nil
 	},
 }
 
-// podSecurityLabelPath quotes the label key, whose dots and slash are not path separators.
-var podSecurityLabelPath = `["` + podSecurityEnforce + `"]`
+// quoted makes a label or annotation key one path segment: its dots and slash are not
+// separators.
+func quoted(key string) string { return `["` + key + `"]` }
 
 // namespaceDefaultDeny asks for a policy that selects every pod of the namespace and allows
 // nothing, so each flow a workload needs is an explicit allow next to it.

@@ -3,6 +3,7 @@ package kubernetes
 import (
 	"testing"
 
+	"github.com/healthhub/estate/internal/naming"
 	"github.com/healthhub/estate/policy/rules"
 	"github.com/healthhub/estate/policy/rules/rulestest"
 )
@@ -10,7 +11,7 @@ import (
 func kubernetesCases() []ruleCase {
 	ns := func(level string) rules.Resource {
 		return res(TypeNamespace, "clinical", map[string]any{"metadata": map[string]any{
-			"name": "clinical", "labels": map[string]any{podSecurityEnforce: level},
+			"name": "clinical", "labels": map[string]any{naming.PodSecurityEnforce: level},
 		}})
 	}
 	policy := func(namespace any, spec map[string]any) rules.Resource {
@@ -21,6 +22,10 @@ func kubernetesCases() []ruleCase {
 	return []ruleCase{
 		{"kubernetes-namespace-restricted-pss", "restricted", []rules.Resource{ns("restricted")}, false, ""},
 		{"kubernetes-namespace-restricted-pss", "baseline", []rules.Resource{ns("baseline")}, true, `is "baseline"; must be restricted`},
+		{"kubernetes-namespace-restricted-pss", "privileged with a named exception", []rules.Resource{res(TypeNamespace, "monitoring", map[string]any{"metadata": map[string]any{
+			"labels": map[string]any{naming.PodSecurityEnforce: "privileged"}, "annotations": map[string]any{naming.PodSecurityException: "node-exporter reads the host"},
+		}})}, false, ""},
+		{"kubernetes-namespace-restricted-pss", "privileged without a reason", []rules.Resource{ns("privileged")}, true, "name the exception"},
 		{"kubernetes-namespace-restricted-pss", "unlabelled", []rules.Resource{res(TypeNamespace, "x", map[string]any{"metadata": map[string]any{}})}, true, "must be restricted"},
 
 		{"kubernetes-namespace-default-deny", "deny-all by name", []rules.Resource{ns("restricted"), policy("clinical", denyAll)}, false, ""},

@@ -1,0 +1,7 @@
+package kubernetes
+
+// Component type tokens. The module is the cluster's, not a cloud's: the same components run on
+// every cloud's cluster.
+const (
+	TypeNamespaces = "healthhub:kubernetes:Namespaces"
+)
