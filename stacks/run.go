@@ -14,6 +14,7 @@ import (
 	"github.com/healthhub/estate/internal/config"
 	awsstack "github.com/healthhub/estate/stacks/aws"
 	"github.com/healthhub/estate/stacks/platform"
+	"github.com/healthhub/estate/stacks/workloads"
 )
 
 // Builder builds one cloud's estate and returns it as the platform contract.
@@ -28,13 +29,12 @@ var builders = map[string]Builder{
 	config.CloudAWS: awsstack.Build,
 }
 
-// NoWorkloads is the workloads step until the Kubernetes workloads land ("The medical AI
-// workloads on Kubernetes", built on the platform's kubeconfig, pools and endpoints): the
-// cluster is built and exported, nothing runs on it yet.
+// NoWorkloads is a workloads step that builds nothing, for programs that test the platform
+// alone.
 func NoWorkloads(*pulumi.Context, *config.Config, *platform.Platform) error { return nil }
 
 // Run is the Pulumi program.
-func Run(ctx *pulumi.Context) error { return Program(builders, NoWorkloads)(ctx) }
+func Run(ctx *pulumi.Context) error { return Program(builders, workloads.Build)(ctx) }
 
 // Program is the estate with the given builders and workloads: config, then the cloud's build,
 // then the workloads, then the outputs.

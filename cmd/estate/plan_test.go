@@ -84,7 +84,13 @@ func TestPlanProductionJSONMatchesSchema(t *testing.T) {
 		assert.Contains(t, byURN, r.Parent, "%s's parent is in the plan", r.Name)
 		isCloudResource := !strings.HasPrefix(r.Type, "healthhub:") && !strings.HasPrefix(r.Type, "pulumi:")
 		if isCloudResource {
-			assert.Equal(t, "pulumi:providers:aws", byURN[r.Provider], "%s names its provider", r.Name)
+			// Cloud resources go through a regional AWS provider, the workloads through the
+			// cluster's provider.
+			want := "pulumi:providers:aws"
+			if strings.HasPrefix(r.Type, "kubernetes:") {
+				want = "pulumi:providers:kubernetes"
+			}
+			assert.Equal(t, want, byURN[r.Provider], "%s names its provider", r.Name)
 		}
 	}
 	var key map[string]any

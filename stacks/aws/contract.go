@@ -19,6 +19,7 @@ func contract(cfg *config.Config, b *baseline, s *services, apps *serverlessEsta
 		Region: cfg.PrimaryRegion,
 		Cluster: platform.Cluster{
 			Name:                 s.cluster.Name,
+			Version:              cfg.AWS.EKS.KubernetesVersion,
 			Endpoint:             s.cluster.Endpoint,
 			CertificateAuthority: s.cluster.CertificateAuthorityData,
 			Kubeconfig:           s.cluster.Kubeconfig,

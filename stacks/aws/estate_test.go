@@ -119,6 +119,15 @@ var productionCounts = map[string]int{
 	"healthhub:aws:WebFirewall":                                       2,
 	"pulumi:providers:aws":                                            3, // primary, DR and the us-east-1 edge
 	"pulumi:pulumi:Stack":                                             1,
+
+	// The workloads on the cluster: frontend, backend, model serving and monitoring, each with
+	// Pod Security admission, a quota, container defaults and a default-deny policy.
+	"pulumi:providers:kubernetes":                   1,
+	"healthhub:kubernetes:Namespaces":               1,
+	"kubernetes:core/v1:Namespace":                  4,
+	"kubernetes:core/v1:ResourceQuota":              4,
+	"kubernetes:core/v1:LimitRange":                 4,
+	"kubernetes:networking.k8s.io/v1:NetworkPolicy": 4,
 }
 
 func TestProductionStack(t *testing.T) {
@@ -183,8 +192,8 @@ func TestSmallerStacksAreCheaperNotWeaker(t *testing.T) {
 		subnets   int
 		resources int
 	}{
-		{"staging", 2, 18, 779},
-		{"dev", 2, 12, 762},
+		{"staging", 2, 18, 797},
+		{"dev", 2, 12, 780},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {

@@ -13,10 +13,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/healthhub/estate/internal/audit"
+	"github.com/healthhub/estate/internal/naming"
 	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/policy/rules"
 	awsrules "github.com/healthhub/estate/policy/rules/aws"
 	"github.com/healthhub/estate/policy/rules/estate"
+	k8srules "github.com/healthhub/estate/policy/rules/kubernetes"
 	"github.com/healthhub/estate/stacks"
 )
 
@@ -223,6 +225,16 @@ var mutations = []mutation{
 	{rule: "estate-phi-dr-copy", what: "a cluster of the global database removed", types: []string{awsrules.TypeRdsCluster}, drop: true},
 	{rule: "estate-phi-dr-copy", what: "replication disabled", types: []string{awsrules.TypeBucketReplication}, apply: set("rules[0].status", "Disabled")},
 	{rule: "estate-phi-dr-copy", what: "replication removed", types: []string{awsrules.TypeBucketReplication}, drop: true},
+
+	// The workloads on the cluster.
+	{rule: "kubernetes-namespace-restricted-pss", what: "namespace enforces baseline", types: []string{k8srules.TypeNamespace}, apply: func(r *rules.Resource) bool {
+		if _, excepted := getPath(r.Inputs, `metadata.annotations["`+naming.PodSecurityException+`"]`); excepted {
+			return false // a named exception may be looser; the next mutation drops its reason
+		}
+		return set(`metadata.labels["`+naming.PodSecurityEnforce+`"]`, "baseline")(r)
+	}},
+	{rule: "kubernetes-namespace-restricted-pss", what: "exception without its reason", types: []string{k8srules.TypeNamespace}, apply: remove(`metadata.annotations["` + naming.PodSecurityException + `"]`)},
+	{rule: "kubernetes-namespace-default-deny", what: "default-deny policy removed", types: []string{k8srules.TypeNetworkPolicy}, drop: true},
 }
 
 func productionSubjects(t testing.TB) ([]rules.Resource, rules.Config) {

@@ -30,7 +30,10 @@ type Platform struct {
 
 // Cluster is the Kubernetes cluster the workloads run on.
 type Cluster struct {
-	Name     pulumi.StringOutput
+	Name pulumi.StringOutput
+	// Version is the pinned Kubernetes minor version ("1.31"); admission standards are pinned
+	// to it.
+	Version  string
 	Endpoint pulumi.StringOutput
 	// CertificateAuthority is the cluster CA, base64-encoded PEM as the kubeconfig carries it.
 	CertificateAuthority pulumi.StringOutput
