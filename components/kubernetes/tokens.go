@@ -4,4 +4,5 @@ package kubernetes
 // every cloud's cluster.
 const (
 	TypeNamespaces = "healthhub:kubernetes:Namespaces"
+	TypeAccess     = "healthhub:kubernetes:Access"
 )

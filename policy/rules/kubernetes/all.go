@@ -3,7 +3,7 @@ package kubernetes
 import "github.com/healthhub/estate/policy/rules"
 
 // Rules are the Kubernetes workload rules.
-var Rules = []rules.Rule{namespaceRestricted, namespaceDefaultDeny}
+var Rules = []rules.Rule{namespaceRestricted, namespaceDefaultDeny, noClusterAdmin}
 
 // Profile tells the cross-cloud rules about Kubernetes: its provider is not regional (its
 // resources live where their cluster does), and it has no stateful type the estate creates yet.

@@ -19,7 +19,23 @@ func kubernetesCases() []ruleCase {
 	}
 	denyAll := map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Ingress", "Egress"}}
 
+	binding := func(typ string, subjects ...map[string]any) rules.Resource {
+		list := make([]any, len(subjects))
+		for i, s := range subjects {
+			list[i] = s
+		}
+		return res(typ, "admins", map[string]any{"roleRef": map[string]any{"kind": "ClusterRole", "name": "cluster-admin"}, "subjects": list})
+	}
+	group := func(name string) map[string]any { return map[string]any{"kind": "Group", "name": name} }
+
 	return []ruleCase{
+		{"kubernetes-rbac-no-cluster-admin", "system group", []rules.Resource{binding(TypeClusterRoleBinding, group("system:masters"))}, false, ""},
+		{"kubernetes-rbac-no-cluster-admin", "kube-system service account", []rules.Resource{binding(TypeClusterRoleBinding, map[string]any{"kind": "ServiceAccount", "name": "cluster-autoscaler", "namespace": "kube-system"})}, false, ""},
+		{"kubernetes-rbac-no-cluster-admin", "another role", []rules.Resource{res(TypeRoleBinding, "operator", map[string]any{"roleRef": map[string]any{"name": "operator"}, "subjects": []any{group("platform")}})}, false, ""},
+		{"kubernetes-rbac-no-cluster-admin", "people's group", []rules.Resource{binding(TypeClusterRoleBinding, group("system:masters"), group("platform-admins"))}, true, `binds cluster-admin to Group "platform-admins"`},
+		{"kubernetes-rbac-no-cluster-admin", "a workload's service account", []rules.Resource{binding(TypeRoleBinding, map[string]any{"kind": "ServiceAccount", "name": "backend", "namespace": "backend"})}, true, `ServiceAccount "backend"`},
+		{"kubernetes-rbac-no-cluster-admin", "subjects unknown", []rules.Resource{res(TypeClusterRoleBinding, "admins", map[string]any{"roleRef": map[string]any{"name": "cluster-admin"}, "subjects": rules.Unknown})}, true, "unknown at preview"},
+
 		{"kubernetes-namespace-restricted-pss", "restricted", []rules.Resource{ns("restricted")}, false, ""},
 		{"kubernetes-namespace-restricted-pss", "baseline", []rules.Resource{ns("baseline")}, true, `is "baseline"; must be restricted`},
 		{"kubernetes-namespace-restricted-pss", "privileged with a named exception", []rules.Resource{res(TypeNamespace, "monitoring", map[string]any{"metadata": map[string]any{
