@@ -37,6 +37,8 @@ type Config struct {
 	AWS   AWS
 	GCP   GCP
 	Azure Azure
+	// Workloads configures what runs on the cluster, on every cloud.
+	Workloads Workloads
 }
 
 // Production reports whether the stack holds live PHI and gets every protection.

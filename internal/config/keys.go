@@ -67,6 +67,7 @@ var Keys = []Key{
 	{Name: CloudAWS, Default: mustJSON(DefaultAWS), Clouds: []string{CloudAWS}},
 	{Name: CloudGCP, Default: mustJSON(DefaultGCP), Clouds: []string{CloudGCP}},
 	{Name: CloudAzure, Default: mustJSON(DefaultAzure), Clouds: []string{CloudAzure}},
+	{Name: "workloads", Default: mustJSON(DefaultWorkloads)},
 	{Name: KeyDatabasePassword, Secret: true, Clouds: []string{CloudAWS}},
 	{Name: KeyCacheAuthToken, Secret: true, Clouds: []string{CloudAWS}},
 	{Name: KeyOpenAIApiKey, Secret: true, Clouds: []string{CloudAWS}},

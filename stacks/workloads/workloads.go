@@ -34,12 +34,32 @@ func Build(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform) error 
 	if err != nil {
 		return err
 	}
-	_, err = k8sc.NewNamespaces(ctx, "namespaces", &k8sc.NamespacesArgs{
+	ns, err := k8sc.NewNamespaces(ctx, "namespaces", &k8sc.NamespacesArgs{
 		Namespaces:         namespaces,
 		PodSecurityVersion: "v" + p.Cluster.Version,
 		Defaults:           k8sc.ContainerDefaults{CPURequest: "100m", MemoryRequest: "128Mi", CPULimit: "1", MemoryLimit: "1Gi"},
 		Protect:            cfg.Production(),
 		Labels:             cfg.Tags(),
 	}, pulumi.Provider(provider))
+	if err != nil {
+		return err
+	}
+	// Without the identity provider's groups no one is bound, which is the safe reading of a
+	// stack that names none.
+	if !cfg.Workloads.HasAccess() {
+		return nil
+	}
+	var names []string
+	var created []pulumi.Resource // the namespaces themselves: a dependency on the component would vary run to run
+	for _, n := range namespaces {
+		names = append(names, n.Name)
+		created = append(created, ns.Namespaces[n.Name])
+	}
+	_, err = k8sc.NewAccess(ctx, "access", &k8sc.AccessArgs{
+		Namespaces:     names,
+		OperatorGroups: cfg.Workloads.OperatorGroups,
+		AuditorGroups:  cfg.Workloads.AuditorGroups,
+		Labels:         cfg.Tags(),
+	}, pulumi.Provider(provider), pulumi.DependsOn(created))
 	return err
 }

@@ -41,3 +41,26 @@ func TestWorkloadsNeedTheClusterVersion(t *testing.T) {
 	})
 	require.ErrorContains(t, err, "the azure platform names no Kubernetes version")
 }
+
+func TestAccessIsBoundOnlyToTheConfiguredGroups(t *testing.T) {
+	withGroups := *production
+	withGroups.Workloads = config.Workloads{OperatorGroups: []string{"healthhub-prod-operators"}, AuditorGroups: []string{"healthhub-compliance-auditors"}}
+	for _, tt := range []struct {
+		name     string
+		cfg      *config.Config
+		bindings int
+	}{
+		{"no groups named: no one is bound", production, 0},
+		{"groups named: an operator binding per namespace", &withGroups, 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := kittest.MustRun(t, func(ctx *pulumi.Context) error {
+				return Build(ctx, tt.cfg, &platform.Platform{Cloud: config.CloudAWS, Cluster: platform.Cluster{
+					Version: "1.31", Kubeconfig: pulumi.ToSecret(pulumi.String("apiVersion: v1\n")).(pulumi.StringOutput),
+				}})
+			})
+			assert.Len(t, m.ByType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"), tt.bindings)
+			assert.Empty(t, kittest.Violations(m, "production"))
+		})
+	}
+}
