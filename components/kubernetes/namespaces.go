@@ -129,6 +129,7 @@ func NewNamespaces(ctx *pulumi.Context, name string, args *NamespacesArgs, opts 
 	if err := kit.Register(ctx, TypeNamespaces, name, args, n, opts...); err != nil {
 		return nil, err
 	}
+	in := pulumi.Parent(n)
 	var names pulumi.StringArray
 	for _, spec := range args.Namespaces {
 		ns, err := namespace(ctx, n, spec, args)
@@ -137,7 +138,6 @@ func NewNamespaces(ctx *pulumi.Context, name string, args *NamespacesArgs, opts 
 		}
 		n.Namespaces[spec.Name] = ns
 		names = append(names, ns.Metadata.Name().Elem())
-		in := pulumi.Parent(n)
 		inNamespace := ns.Metadata.Name().Elem()
 		meta := &metav1.ObjectMetaArgs{Namespace: inNamespace, Labels: pulumi.ToStringMap(labels(args.Labels))}
 		if _, err := corev1.NewResourceQuota(ctx, spec.Name, &corev1.ResourceQuotaArgs{

@@ -8,6 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/policy/rules"
 )
 
 // invoke is one data-source call, with what the program configured its explicit provider with.
@@ -43,7 +45,7 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return nil, fmt.Errorf("the offline plan has no answer for invoke %s: provider package %q is not one of %s (internal/mockcloud/invokes.go)",
 			args.Token, pkg, strings.Join(packages(), ", "))
 	}
-	ref := providerURN(args.Provider)
+	ref := rules.ProviderURN(args.Provider)
 	out, err := c.call(invoke{Token: args.Token, Args: args.Args, Region: m.Region(ref), Provider: m.providerInputs(ref)})
 	if errors.Is(err, errNoAnswer) {
 		return nil, fmt.Errorf("the offline plan has no answer for invoke %s; add one to internal/mockcloud/%s", args.Token, c.file)

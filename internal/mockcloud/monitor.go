@@ -184,14 +184,6 @@ func (m *Monitor) urn(parent, typ, name string) string {
 		tokens.Type(typ), name))
 }
 
-// providerURN strips the "::id" of a provider reference.
-func providerURN(ref string) string {
-	if i := strings.LastIndex(ref, "::"); i > 0 {
-		return ref[:i]
-	}
-	return ref
-}
-
 // NewResource records the registration and answers with realistic state.
 func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	req := args.RegisterRPC
@@ -201,7 +193,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.Protect = req.GetProtect()
 		r.RetainOnDelete = req.GetRetainOnDelete()
 		r.Dependencies = req.GetDependencies()
-		r.Provider = providerURN(req.GetProvider())
+		r.Provider = rules.ProviderURN(req.GetProvider())
 	}
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
 	id := fakeID(r.Type, r.URN)
@@ -211,12 +203,9 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 	m.resources = append(m.resources, r)
 	if r.IsProvider() {
 		m.providers[r.URN] = args.Inputs
-		// AWS and GCP providers take a region, Azure Native a location.
-		for _, key := range []resource.PropertyKey{"region", "location"} {
-			if v, ok := args.Inputs[key]; ok && v.IsString() {
-				m.regions[r.URN] = v.StringValue()
-				break
-			}
+		// The provider's region as the rules read it; one not known yet answers no invoke.
+		if region := rules.RegionOf(r.Type, rules.PlainMap(args.Inputs), "", nil); !rules.IsUnknown(region) {
+			m.regions[r.URN] = region
 		}
 		return id, args.Inputs, nil
 	}
