@@ -84,9 +84,16 @@ func newReleaseCommands(program pulumi.RunFunc) []*cobra.Command {
 }
 
 func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, f *releaseFlags) error {
-	configs, err := migratedPolicyConfigs(f.policyPackConfigs, cmd.ErrOrStderr())
-	if err != nil {
-		return err
+	var configs []string
+	if len(f.policyPackConfigs) > 0 {
+		migrated, err := os.MkdirTemp("", "estate-policy-config")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(migrated)
+		if configs, err = migratedPolicyConfigs(f.policyPackConfigs, migrated, cmd.ErrOrStderr()); err != nil {
+			return err
+		}
 	}
 	opts := release.Options{
 		PolicyPackConfigs: configs,
@@ -191,15 +198,8 @@ func preflight(verb, stack string, f *releaseFlags) ([]string, error) {
 
 // migratedPolicyConfigs hands the engine each policy config with former rule names replaced by
 // current ones, since the engine passes a policy only the config under its current name. The
-// migrated copies are written beside the originals' names in a temporary folder.
-func migratedPolicyConfigs(paths []string, notes io.Writer) ([]string, error) {
-	if len(paths) == 0 {
-		return nil, nil
-	}
-	dir, err := os.MkdirTemp("", "estate-policy-config")
-	if err != nil {
-		return nil, err
-	}
+// migrated copies are written to dir, which the caller removes when the operation is over.
+func migratedPolicyConfigs(paths []string, dir string, notes io.Writer) ([]string, error) {
 	out := make([]string, len(paths))
 	for i, p := range paths {
 		data, err := os.ReadFile(p)

@@ -185,7 +185,7 @@ func TestPolicyConfigWithAFormerRuleName(t *testing.T) {
 	old := filepath.Join(dir, "old.json")
 	require.NoError(t, os.WriteFile(old, []byte(`{"aws-log-group-retention": {"retentionFloorDays": 3653}}`), 0o644))
 	var notes bytes.Buffer
-	paths, err := migratedPolicyConfigs([]string{old}, &notes)
+	paths, err := migratedPolicyConfigs([]string{old}, t.TempDir(), &notes)
 	require.NoError(t, err)
 	require.Len(t, paths, 1)
 	data, err := os.ReadFile(paths[0])
