@@ -98,7 +98,7 @@ func NewAccess(ctx *pulumi.Context, name string, args *AccessArgs, opts ...pulum
 		return nil, err
 	}
 	parent := pulumi.Parent(a)
-	l := pulumi.ToStringMap(labels(args.Labels))
+	l := labels(args.Labels)
 	for _, ns := range args.Namespaces {
 		role, err := rbacv1.NewRole(ctx, ns+"-operator", &rbacv1.RoleArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("operator"), Namespace: pulumi.String(ns), Labels: l},

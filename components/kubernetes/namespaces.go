@@ -139,7 +139,7 @@ func NewNamespaces(ctx *pulumi.Context, name string, args *NamespacesArgs, opts 
 		n.Namespaces[spec.Name] = ns
 		names = append(names, ns.Metadata.Name().Elem())
 		inNamespace := ns.Metadata.Name().Elem()
-		meta := &metav1.ObjectMetaArgs{Namespace: inNamespace, Labels: pulumi.ToStringMap(labels(args.Labels))}
+		meta := &metav1.ObjectMetaArgs{Namespace: inNamespace, Labels: labels(args.Labels)}
 		if _, err := corev1.NewResourceQuota(ctx, spec.Name, &corev1.ResourceQuotaArgs{
 			Metadata: withName(meta, "quota"),
 			Spec: &corev1.ResourceQuotaSpecArgs{Hard: pulumi.StringMap{
@@ -184,13 +184,17 @@ func namespace(ctx *pulumi.Context, n *Namespaces, spec Namespace, args *Namespa
 	l := labels(args.Labels)
 	// Audit and warn stay restricted even where enforce is looser, so every pod that would not
 	// pass restricted is still reported.
-	l[naming.PodSecurityEnforce] = string(level)
-	l[naming.PodSecurityEnforce+"-version"] = args.PodSecurityVersion
-	l["pod-security.kubernetes.io/audit"] = string(PodSecurityRestricted)
-	l["pod-security.kubernetes.io/audit-version"] = args.PodSecurityVersion
-	l["pod-security.kubernetes.io/warn"] = string(PodSecurityRestricted)
-	l["pod-security.kubernetes.io/warn-version"] = args.PodSecurityVersion
-	meta := &metav1.ObjectMetaArgs{Name: pulumi.String(spec.Name), Labels: pulumi.ToStringMap(l)}
+	for key, value := range map[string]string{
+		naming.PodSecurityEnforce:                  string(level),
+		naming.PodSecurityEnforce + "-version":     args.PodSecurityVersion,
+		"pod-security.kubernetes.io/audit":         string(PodSecurityRestricted),
+		"pod-security.kubernetes.io/audit-version": args.PodSecurityVersion,
+		"pod-security.kubernetes.io/warn":          string(PodSecurityRestricted),
+		"pod-security.kubernetes.io/warn-version":  args.PodSecurityVersion,
+	} {
+		l[key] = pulumi.String(value)
+	}
+	meta := &metav1.ObjectMetaArgs{Name: pulumi.String(spec.Name), Labels: l}
 	if level != PodSecurityRestricted {
 		meta.Annotations = pulumi.StringMap{naming.PodSecurityException: pulumi.String(spec.Exception)}
 	}
@@ -198,12 +202,10 @@ func namespace(ctx *pulumi.Context, n *Namespaces, spec Namespace, args *Namespa
 	return corev1.NewNamespace(ctx, spec.Name, &corev1.NamespaceArgs{Metadata: meta}, kit.Stateful(n, args.Protect)...)
 }
 
-// labels are the estate's labels as Kubernetes labels.
-func labels(base map[string]string) map[string]string {
-	out := map[string]string{"app.kubernetes.io/managed-by": "pulumi"}
-	for k, v := range base {
-		out[k] = v
-	}
+// labels are the estate's tags as Kubernetes labels, marked as managed by Pulumi.
+func labels(base map[string]string) pulumi.StringMap {
+	out := kit.Tags(base)
+	out["app.kubernetes.io/managed-by"] = pulumi.String("pulumi")
 	return out
 }
 
