@@ -143,7 +143,7 @@ func ParseStack(stack string, raw map[string]string) (*Config, error) {
 	case CloudAzure:
 		cfg.Azure = parseAzure(c, values[CloudAzure])
 	}
-	cfg.Workloads = parseWorkloads(c, values["workloads"])
+	cfg.Workloads = parseWorkloads(c, values["workloads"], cfg.Environment == EnvProduction)
 	otherClouds(c, cfg.Cloud, values)
 
 	if len(c.problems) > 0 {
