@@ -6,3 +6,5 @@ const (
 	TypeNamespaces = "healthhub:kubernetes:Namespaces"
 	TypeAccess     = "healthhub:kubernetes:Access"
 )
+
+const TypeNetworkPolicies = "healthhub:kubernetes:NetworkPolicies"

@@ -23,6 +23,11 @@ type Platform struct {
 	// "secrets", ...): KMS key ARNs on AWS, Cloud KMS key ids on GCP, Key Vault key ids on Azure.
 	Keys pulumi.StringMapOutput
 	DR   DR
+	// Network is where the workloads' pods may reach beyond the cluster.
+	Network Network
+	// Workloads are, by workload name ("frontend", "backend", "model-serving"), the cloud
+	// identity and secrets the cloud made for each configured app.
+	Workloads map[string]WorkloadBinding
 	// Extra holds what only this cloud has (its VPC id, its serverless API URL, ...), by a
 	// lowerCamel name; each is exported as <cloud><Name>, e.g. "awsVpcId".
 	Extra map[string]pulumi.Input
@@ -46,6 +51,55 @@ type Cluster struct {
 	// ARN on EKS, the workload identity pool on GKE, the federated issuer on AKS.
 	WorkloadIdentity pulumi.StringOutput
 	NodePools        []NodePool
+	// Managed names the managed control plane: its own components (scheduler, controller
+	// manager, etcd) are the cloud's, and not scraped.
+	Managed ManagedControlPlane
+	// Storage is how the cloud's CSI driver makes encrypted volumes with the estate's key.
+	Storage Storage
+}
+
+// ManagedControlPlane is whose control plane the cluster runs on.
+type ManagedControlPlane string
+
+const (
+	ManagedEKS  ManagedControlPlane = "eks"
+	ManagedGKE  ManagedControlPlane = "gke"
+	ManagedAKS  ManagedControlPlane = "aks"
+	SelfManaged ManagedControlPlane = "self-managed"
+)
+
+// Storage is a StorageClass's provisioner and parameters.
+type Storage struct {
+	Provisioner string
+	Parameters  map[string]pulumi.StringInput
+}
+
+// Network is what a NetworkPolicy needs of the cloud's network: the pods' only ways out are
+// to the data stores, to the cloud's private API endpoints, and (frontend) in from the ingress.
+type Network struct {
+	// DataCidrs hold the database and cache (the isolated subnets on AWS).
+	DataCidrs []string
+	// EndpointCidrs hold the cloud's private API endpoints the pods call on 443 (STS, Secrets
+	// Manager, KMS, object storage through the VPC endpoints).
+	EndpointCidrs []string
+}
+
+// WorkloadBinding is what one workload gets from the cloud.
+type WorkloadBinding struct {
+	// IdentityAnnotations go on the workload's ServiceAccount: eks.amazonaws.com/role-arn,
+	// iam.gke.io/gcp-service-account, azure.workload.identity/client-id.
+	IdentityAnnotations map[string]pulumi.StringInput
+	// PodLabels go on its pods (AKS's azure.workload.identity/use).
+	PodLabels map[string]string
+	// Secrets, when the workload reads any, mount through the Secrets Store CSI driver.
+	Secrets *SecretProvider
+}
+
+// SecretProvider is a SecretProviderClass's provider ("aws", "gcp", "azure") and parameters
+// (which secrets, by their store's ids).
+type SecretProvider struct {
+	Provider   string
+	Parameters pulumi.StringMap
 }
 
 // NodePool is one pool of nodes, as sized by the stack's config.
@@ -119,6 +173,12 @@ type Ingress struct {
 	Certificate pulumi.StringOutput
 	// Domain is the host name served, where the stack configures one.
 	Domain string
+	// Annotations are the controller's, for the workloads' Ingress (IngressController): on EKS
+	// the AWS Load Balancer Controller's certificate, TLS policy, WAF ACL and access logs.
+	Annotations map[string]pulumi.StringInput
+	// SourceCidrs are where the controller's traffic reaches the pods from (the load balancer's
+	// subnets when it targets pod IPs); empty when the controller runs in the cluster.
+	SourceCidrs []string
 	// Firewall is the web application firewall in front of it (a WAF web ACL ARN, a Cloud
 	// Armor policy, an Application Gateway WAF policy id).
 	Firewall pulumi.StringOutput
@@ -128,6 +188,9 @@ type Ingress struct {
 type Alerts struct {
 	// Channel is an SNS topic ARN, a Pub/Sub topic id or an Azure Monitor action group id.
 	Channel pulumi.StringOutput
+	// Critical pages the on-call; Warning reaches them by e-mail. Each is an Alertmanager
+	// receiver body (sns_configs, webhook_configs, email_configs) reaching this cloud's channel.
+	Critical, Warning pulumi.Map
 }
 
 // DR is what a recovery in the other region needs. The stores' replica endpoints are with the
