@@ -126,8 +126,12 @@ func podCases() []ruleCase {
 		{"kubernetes-pod-resources-bounded", "no limits", deployment(func(_, c, _ map[string]any) { delete(c["resources"].(map[string]any), "limits") }), true, `container "api": sets no resources.limits.cpu, resources.limits.memory`},
 		{"kubernetes-pod-resources-bounded", "no resources", []rules.Resource{workload(TypeStatefulSet, func(_, c, _ map[string]any) { delete(c, "resources") })}, true, "resources.requests.cpu, resources.requests.memory, resources.limits.cpu, resources.limits.memory"},
 		{"kubernetes-pod-resources-bounded", "init container without requests", deployment(func(_, _, init map[string]any) { delete(init["resources"].(map[string]any), "requests") }), true, `initContainer "migrate": sets no resources.requests.cpu`},
-		{"kubernetes-pod-resources-bounded", "empty memory limit", deployment(func(_, c, _ map[string]any) { c["resources"].(map[string]any)["limits"] = map[string]any{"cpu": "1", "memory": ""} }), true, "sets no resources.limits.memory"},
-		{"kubernetes-pod-resources-bounded", "quantity from config of the same update", deployment(func(_, c, _ map[string]any) { c["resources"].(map[string]any)["limits"] = map[string]any{"cpu": rules.Unknown, "memory": "1Gi"} }), false, ""},
+		{"kubernetes-pod-resources-bounded", "empty memory limit", deployment(func(_, c, _ map[string]any) {
+			c["resources"].(map[string]any)["limits"] = map[string]any{"cpu": "1", "memory": ""}
+		}), true, "sets no resources.limits.memory"},
+		{"kubernetes-pod-resources-bounded", "quantity from config of the same update", deployment(func(_, c, _ map[string]any) {
+			c["resources"].(map[string]any)["limits"] = map[string]any{"cpu": rules.Unknown, "memory": "1Gi"}
+		}), false, ""},
 
 		{"kubernetes-pod-health-probes", "no readiness probe", deployment(func(_, c, _ map[string]any) { delete(c, "readinessProbe") }), true, `container "api": has no readinessProbe`},
 		{"kubernetes-pod-health-probes", "daemon set without probes", []rules.Resource{workload(TypeDaemonSet, func(_, c, _ map[string]any) { delete(c, "readinessProbe"); delete(c, "livenessProbe") })}, true, "has no livenessProbe, readinessProbe"},
@@ -176,13 +180,17 @@ func restrictedCases() []ruleCase {
 
 		{rule, "capabilities kept", deployment(func(_, c, _ map[string]any) { sc(c)["capabilities"] = map[string]any{"drop": []any{"NET_RAW"}} }), true, "securityContext.capabilities.drop must include ALL"},
 		{rule, "adds SYS_ADMIN", deployment(func(_, c, _ map[string]any) { sc(c)["capabilities"].(map[string]any)["add"] = []any{"SYS_ADMIN"} }), true, "capabilities.add holds SYS_ADMIN; only NET_BIND_SERVICE"},
-		{rule, "adds NET_BIND_SERVICE", deployment(func(_, c, _ map[string]any) { sc(c)["capabilities"].(map[string]any)["add"] = []any{"NET_BIND_SERVICE"} }), false, ""},
+		{rule, "adds NET_BIND_SERVICE", deployment(func(_, c, _ map[string]any) {
+			sc(c)["capabilities"].(map[string]any)["add"] = []any{"NET_BIND_SERVICE"}
+		}), false, ""},
 		{rule, "added capabilities unknown", deployment(func(_, c, _ map[string]any) { sc(c)["capabilities"].(map[string]any)["add"] = rules.Unknown }), true, "capabilities.add is unknown at preview"},
 
 		{rule, "host network", deployment(func(pod, _, _ map[string]any) { pod["hostNetwork"] = true }), true, "pod: hostNetwork must not be true"},
 		{rule, "host PID", []rules.Resource{workload(TypeDaemonSet, func(pod, _, _ map[string]any) { pod["hostPID"] = true })}, true, "pod: hostPID must not be true"},
 		{rule, "host IPC unknown", deployment(func(pod, _, _ map[string]any) { pod["hostIPC"] = rules.Unknown }), true, "pod: hostIPC must not be true"},
-		{rule, "host namespaces off", deployment(func(pod, _, _ map[string]any) { pod["hostNetwork"], pod["hostPID"], pod["hostIPC"] = false, false, false }), false, ""},
+		{rule, "host namespaces off", deployment(func(pod, _, _ map[string]any) {
+			pod["hostNetwork"], pod["hostPID"], pod["hostIPC"] = false, false, false
+		}), false, ""},
 		{rule, "hostPath volume", deployment(func(pod, _, _ map[string]any) {
 			pod["volumes"] = append(pod["volumes"].([]any), map[string]any{"name": "host", "hostPath": map[string]any{"path": "/var/lib"}})
 		}), true, `pod: volume "host" is hostPath; only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret are allowed`},
@@ -193,8 +201,12 @@ func restrictedCases() []ruleCase {
 			pod["volumes"] = []any{map[string]any{"name": "data", "persistentVolumeClaim": map[string]any{"claimName": "data"}}, map[string]any{"name": "tls", "secret": map[string]any{"secretName": "tls"}}}
 		}), false, ""},
 		{rule, "volumes unknown", deployment(func(pod, _, _ map[string]any) { pod["volumes"] = rules.Unknown }), true, "pod: volumes are unknown at preview"},
-		{rule, "host port", deployment(func(_, c, _ map[string]any) { c["ports"] = []any{map[string]any{"containerPort": int64(8080), "hostPort": int64(8080)}} }), true, `container "api": ports[0].hostPort is 8080`},
-		{rule, "host port 0 is none", deployment(func(_, c, _ map[string]any) { c["ports"] = []any{map[string]any{"containerPort": int64(8080), "hostPort": int64(0)}} }), false, ""},
+		{rule, "host port", deployment(func(_, c, _ map[string]any) {
+			c["ports"] = []any{map[string]any{"containerPort": int64(8080), "hostPort": int64(8080)}}
+		}), true, `container "api": ports[0].hostPort is 8080`},
+		{rule, "host port 0 is none", deployment(func(_, c, _ map[string]any) {
+			c["ports"] = []any{map[string]any{"containerPort": int64(8080), "hostPort": int64(0)}}
+		}), false, ""},
 
 		{rule, "init container escalates", deployment(func(_, _, init map[string]any) { sc(init)["allowPrivilegeEscalation"] = true }), true, `initContainer "migrate": securityContext.allowPrivilegeEscalation must be false`},
 		{rule, "cron job privileged", []rules.Resource{workload(TypeCronJob, func(_, c, _ map[string]any) { sc(c)["privileged"] = true })}, true, `container "api": securityContext.privileged must not be true`},
