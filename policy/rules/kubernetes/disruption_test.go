@@ -51,6 +51,7 @@ func disruptionCases() []ruleCase {
 		{rule, "stateful set without budget", []rules.Resource{workload(TypeStatefulSet, nil)}, true, "no PodDisruptionBudget"},
 		{rule, "daemon sets need none", []rules.Resource{workload(TypeDaemonSet, nil)}, false, ""},
 		{rule, "matchExpressions In", []rules.Resource{api, budget("api", "clinical", expression("In", "backend", "batch"))}, false, ""},
+		{rule, "matchExpressions In other values", []rules.Resource{api, budget("api", "clinical", expression("In", "frontend"))}, true, "no PodDisruptionBudget"},
 		{rule, "matchExpressions NotIn", []rules.Resource{api, budget("api", "clinical", expression("NotIn", "backend"))}, true, "no PodDisruptionBudget"},
 
 		{rule, "maxUnavailable 0", []rules.Resource{api, budget("api", "clinical", selecting(app, map[string]any{"maxUnavailable": int64(0)}))}, true, "maxUnavailable 0 lets no pod be evicted"},
@@ -67,6 +68,7 @@ func disruptionCases() []ruleCase {
 			autoNamed, dependsOn(inNamespace(api, rules.Unknown), autoNamed), dependsOn(budget("api", rules.Unknown, minTwo), autoNamed),
 		}, false, ""},
 		{rule, "budget reads the workload's namespace", []rules.Resource{inNamespace(api, rules.Unknown), dependsOn(budget("api", rules.Unknown, minTwo), api)}, false, ""},
+		{rule, "budget refers to the workload from another namespace", []rules.Resource{api, dependsOn(budget("api", "default", minTwo), api)}, true, "no PodDisruptionBudget"},
 		{rule, "budget's namespace unknown and unrelated", []rules.Resource{api, budget("api", rules.Unknown, minTwo)}, true, "no PodDisruptionBudget"},
 		{rule, "workload in an auto-named namespace, budget elsewhere", []rules.Resource{autoNamed, dependsOn(inNamespace(api, rules.Unknown), autoNamed), budget("api", "clinical", minTwo)}, true, "no PodDisruptionBudget"},
 	}
