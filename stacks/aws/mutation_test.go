@@ -236,6 +236,8 @@ var mutations = []mutation{
 	{rule: "kubernetes-namespace-restricted-pss", what: "exception without its reason", types: []string{k8srules.TypeNamespace}, apply: remove(`metadata.annotations["` + naming.PodSecurityException + `"]`)},
 	{rule: "kubernetes-namespace-default-deny", what: "default-deny policy removed", types: []string{k8srules.TypeNetworkPolicy}, drop: true},
 	{rule: "kubernetes-rbac-no-cluster-admin", what: "a binding grants cluster-admin", types: []string{k8srules.TypeRoleBinding, k8srules.TypeClusterRoleBinding}, apply: set("roleRef.name", "cluster-admin")},
+	{rule: "kubernetes-provider-kubeconfig-secret", what: "kubeconfig in clear text", types: []string{k8srules.TypeProvider}, apply: set("kubeconfig", "apiVersion: v1\nkind: Config\n")},
+	{rule: "kubernetes-provider-kubeconfig-secret", what: "ambient kubeconfig", types: []string{k8srules.TypeProvider}, apply: remove("kubeconfig")},
 }
 
 func productionSubjects(t testing.TB) ([]rules.Resource, rules.Config) {

@@ -3,7 +3,11 @@ package kubernetes
 import "github.com/healthhub/estate/policy/rules"
 
 // Rules are the Kubernetes workload rules.
-var Rules = []rules.Rule{namespaceRestricted, namespaceDefaultDeny, noClusterAdmin}
+var Rules = []rules.Rule{
+	namespaceRestricted, namespaceDefaultDeny, noClusterAdmin, serviceAccountNoAutomount,
+	podRestricted, podReadOnlyRoot, podNoTokenAutomount, imageDigest, containerResources, containerProbes,
+	disruptionBudget, ingressTLS, ingressWAF, serviceNotExposed, helmPinned, secretValuesSecret, kubeconfigSecret,
+}
 
 // Profile tells the cross-cloud rules about Kubernetes: its provider is not regional (its
 // resources live where their cluster does), and it has no stateful type the estate creates yet.

@@ -71,8 +71,10 @@ func with(base map[string]any, k string, v any) map[string]any { return rulestes
 
 func TestRules(t *testing.T) {
 	var cases []rulestest.Case
-	for _, c := range kubernetesCases() {
-		cases = append(cases, rulestest.Case{Rule: c.rule, Name: c.name, Resources: c.resources, Violates: c.violates, Message: c.message})
+	for _, family := range [][]ruleCase{kubernetesCases(), podCases(), disruptionCases(), ingressCases(), exposureCases()} {
+		for _, c := range family {
+			cases = append(cases, rulestest.Case{Rule: c.rule, Name: c.name, Resources: c.resources, Violates: c.violates, Message: c.message})
+		}
 	}
 	rulestest.Run(t, Rules, cases)
 }

@@ -43,3 +43,24 @@ var noClusterAdmin = rules.Rule{
 		return out
 	},
 }
+
+// TypeServiceAccount is a workload's identity on the cluster.
+const TypeServiceAccount = "kubernetes:core/v1:ServiceAccount"
+
+// serviceAccountNoAutomount turns the token off where it is issued, so a pod that forgets to
+// opt out still gets no API credential; a pod that needs one mounts a projected token.
+var serviceAccountNoAutomount = rules.Rule{
+	Name:        "kubernetes-serviceaccount-no-token-automount",
+	Cloud:       rules.CloudKubernetes,
+	Description: "Every ServiceAccount sets automountServiceAccountToken false (NSA/CISA Kubernetes Hardening Guidance).",
+	Sections:    []rules.Section{rules.AccessControl, rules.Authentication},
+	Unknown:     "fails",
+	Level:       rules.Mandatory,
+	Types:       []string{TypeServiceAccount},
+	Check: func(r rules.Resource, _ rules.Config) []string {
+		if v, _ := rules.Get(r.Inputs, "automountServiceAccountToken"); v != false {
+			return []string{"automountServiceAccountToken must be false"}
+		}
+		return nil
+	},
+}

@@ -1,0 +1,166 @@
+package kubernetes
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/healthhub/estate/policy/rules"
+)
+
+// TypeIngress is how PHI reaches the workloads from outside the cluster.
+const TypeIngress = "kubernetes:networking.k8s.io/v1:Ingress"
+
+// The AWS Load Balancer Controller's annotations the ingress rules read.
+const (
+	albCertificateArn = "alb.ingress.kubernetes.io/certificate-arn"
+	albListenPorts    = "alb.ingress.kubernetes.io/listen-ports"
+	albSSLRedirect    = "alb.ingress.kubernetes.io/ssl-redirect"
+	albSSLPolicy      = "alb.ingress.kubernetes.io/ssl-policy"
+	albWebACL         = "alb.ingress.kubernetes.io/wafv2-acl-arn"
+)
+
+// albTLSPolicies are the ELB security policies whose floor is TLS 1.2. Without the
+// annotation the controller uses ELBSecurityPolicy-2016-08, which still accepts TLS 1.0.
+var albTLSPolicies = []string{"ELBSecurityPolicy-TLS13-1-2-", "ELBSecurityPolicy-TLS13-1-3-", "ELBSecurityPolicy-TLS-1-2-", "ELBSecurityPolicy-FS-1-2-"}
+
+// ingressClass is spec.ingressClassName, or the older annotation a controller may still read.
+func ingressClass(r rules.Resource) string {
+	if c := rules.Str(r.Inputs, "spec.ingressClassName"); c != "" {
+		return c
+	}
+	return annotation(r, "kubernetes.io/ingress.class")
+}
+
+// albCertified: an ALB with an ACM certificate terminates TLS at the load balancer, so the
+// ingress needs no tls section (the controller ignores its secretName).
+func albCertified(r rules.Resource) bool {
+	return ingressClass(r) == "alb" && rules.Present(r.Inputs, "metadata.annotations"+quoted(albCertificateArn))
+}
+
+// ingressTLS: every request that carries PHI into the cluster is encrypted from the client to
+// the point where TLS ends, with a floor of TLS 1.2, and no listener answers in clear text.
+var ingressTLS = rules.Rule{
+	Name:  "kubernetes-ingress-tls",
+	Cloud: rules.CloudKubernetes,
+	Description: "Every Ingress terminates TLS: spec.tls is set, each entry with hosts and a secretName, and every spec.rules host is one of its tls hosts, unless the class is alb with an " + albCertificateArn + " annotation (the load balancer terminates TLS with an ACM certificate). " +
+		"For class alb, " + albListenPorts + " opens plain HTTP only with " + albSSLRedirect + " \"443\", and " + albSSLPolicy + " names a TLS 1.2+ policy (ELBSecurityPolicy-TLS13-1-2-*, ELBSecurityPolicy-TLS-1-2-*).",
+	Sections: []rules.Section{rules.TransmissionSecurity},
+	Unknown:  "spec.tls and the listener annotations unknown at preview fail; an unknown certificate ARN, secretName or host passes",
+	Level:    rules.Mandatory,
+	Types:    []string{TypeIngress},
+	Check: func(r rules.Resource, _ rules.Config) []string {
+		var out []string
+		if !albCertified(r) {
+			out = append(out, tlsSection(r)...)
+		}
+		if ingressClass(r) == "alb" {
+			out = append(out, albListeners(r)...)
+		}
+		return out
+	},
+}
+
+func tlsSection(r rules.Resource) []string {
+	if v, _ := rules.Get(r.Inputs, "spec.tls"); rules.IsUnknown(v) {
+		return []string{"spec.tls is unknown at preview"}
+	}
+	entries := rules.List(r.Inputs, "spec.tls")
+	if len(entries) == 0 {
+		return []string{"no spec.tls: the ingress would serve PHI over plain HTTP; add tls hosts and a secretName (or, for class alb, the " + albCertificateArn + " annotation)"}
+	}
+	var out []string
+	var hosts []string
+	wildcard := false
+	for i := range entries {
+		p := fmt.Sprintf("spec.tls[%d]", i)
+		if h, _ := rules.Get(r.Inputs, p+".hosts"); rules.IsUnknown(h) {
+			wildcard = true
+		} else if len(rules.List(r.Inputs, p+".hosts")) == 0 {
+			out = append(out, p+" has no hosts")
+		}
+		hosts = append(hosts, rules.Strs(r.Inputs, p+".hosts")...)
+		if !rules.Present(r.Inputs, p+".secretName") {
+			out = append(out, p+" has no secretName")
+		}
+	}
+	for i := range rules.List(r.Inputs, "spec.rules") {
+		p := fmt.Sprintf("spec.rules[%d].host", i)
+		host := rules.Str(r.Inputs, p)
+		switch {
+		case host == "":
+			out = append(out, p+" is not set: a rule for any host is not covered by a tls host")
+		case wildcard || rules.IsUnknown(host) || covered(host, hosts):
+		default:
+			out = append(out, fmt.Sprintf("%s %q is not in any spec.tls hosts: it would be served without its certificate", p, host))
+		}
+	}
+	return out
+}
+
+// covered reports a host named by a tls host, directly or by a one-label wildcard.
+func covered(host string, tlsHosts []string) bool {
+	for _, h := range tlsHosts {
+		if h == host || rules.IsUnknown(h) {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(h, "*."); ok {
+			if label, domain, found := strings.Cut(host, "."); found && label != "" && domain == rest {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func albListeners(r rules.Resource) []string {
+	var out []string
+	switch ports := annotation(r, albListenPorts); {
+	case rules.IsUnknown(ports):
+		out = append(out, albListenPorts+" is unknown at preview")
+	case ports != "":
+		// The controller's default (no annotation) is HTTPS 443 when the ingress has a
+		// certificate, which the TLS section above already requires.
+		var listeners []map[string]any
+		if err := json.Unmarshal([]byte(ports), &listeners); err != nil {
+			out = append(out, fmt.Sprintf("%s %q is not a JSON list of listeners", albListenPorts, ports))
+			break
+		}
+		https := false
+		for _, l := range listeners {
+			if port, ok := l["HTTP"]; ok && annotation(r, albSSLRedirect) != "443" {
+				out = append(out, fmt.Sprintf("%s opens plain HTTP on port %v without %s \"443\"", albListenPorts, port, albSSLRedirect))
+			}
+			if _, ok := l["HTTPS"]; ok {
+				https = true
+			}
+		}
+		if !https {
+			out = append(out, albListenPorts+" has no HTTPS listener")
+		}
+	}
+	policy := annotation(r, albSSLPolicy)
+	if !slices.ContainsFunc(albTLSPolicies, func(prefix string) bool { return strings.HasPrefix(policy, prefix) }) {
+		out = append(out, fmt.Sprintf("%s is %q; name a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 (the default accepts TLS 1.0)", albSSLPolicy, policy))
+	}
+	return out
+}
+
+// ingressWAF puts the AWS managed rule sets in front of every ALB an ingress creates, as the
+// estate does for its own load balancers: the cluster's entry point is as exposed as theirs.
+var ingressWAF = rules.Rule{
+	Name:        "kubernetes-ingress-alb-waf",
+	Cloud:       rules.CloudKubernetes,
+	Description: "Every Ingress of class alb names a WAFv2 web ACL in its " + albWebACL + " annotation.",
+	Sections:    []rules.Section{rules.RiskManagement, rules.AccessControl},
+	Unknown:     "an ACL ARN unknown at preview passes (an ACL of the same update)",
+	Level:       rules.Mandatory,
+	Types:       []string{TypeIngress},
+	Check: func(r rules.Resource, _ rules.Config) []string {
+		if ingressClass(r) == "alb" && !rules.Present(r.Inputs, "metadata.annotations"+quoted(albWebACL)) {
+			return []string{"the ALB has no web ACL: set the " + albWebACL + " annotation"}
+		}
+		return nil
+	},
+}
