@@ -3,8 +3,7 @@ package kubernetes
 // Component type tokens. The module is the cluster's, not a cloud's: the same components run on
 // every cloud's cluster.
 const (
-	TypeNamespaces = "healthhub:kubernetes:Namespaces"
-	TypeAccess     = "healthhub:kubernetes:Access"
+	TypeNamespaces      = "healthhub:kubernetes:Namespaces"
+	TypeAccess          = "healthhub:kubernetes:Access"
+	TypeNetworkPolicies = "healthhub:kubernetes:NetworkPolicies"
 )
-
-const TypeNetworkPolicies = "healthhub:kubernetes:NetworkPolicies"
