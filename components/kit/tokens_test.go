@@ -44,6 +44,7 @@ var deployedTokens = []string{
 	"healthhub:kubernetes:Access",
 	"healthhub:kubernetes:Namespaces",
 	"healthhub:kubernetes:NetworkPolicies",
+	"healthhub:kubernetes:Ingress",
 }
 
 // tokenShape is healthhub:<cloud>:<Name>.

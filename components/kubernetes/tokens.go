@@ -6,4 +6,5 @@ const (
 	TypeNamespaces      = "healthhub:kubernetes:Namespaces"
 	TypeAccess          = "healthhub:kubernetes:Access"
 	TypeNetworkPolicies = "healthhub:kubernetes:NetworkPolicies"
+	TypeIngress         = "healthhub:kubernetes:Ingress"
 )
