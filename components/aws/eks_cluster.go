@@ -354,25 +354,7 @@ func managedRole(ctx *pulumi.Context, k *EksCluster, name, service string, acct 
 // irsaRole is a role one Kubernetes service account assumes through the cluster's OIDC
 // provider, and no other.
 func irsaRole(ctx *pulumi.Context, k *EksCluster, name string, acct awskit.Account, oidc *iam.OpenIdConnectProvider, issuer pulumi.StringOutput, namespace, serviceAccount string, baseTags map[string]string) (*iam.Role, error) {
-	trust := pulumi.All(oidc.Arn, issuer).ApplyT(func(v []any) (string, error) {
-		host := v[1].(string)
-		if len(host) > len("https://") {
-			host = host[len("https://"):]
-		}
-		doc, err := json.Marshal(map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []map[string]any{{
-				"Effect":    "Allow",
-				"Principal": map[string]any{"Federated": v[0].(string)},
-				"Action":    "sts:AssumeRoleWithWebIdentity",
-				"Condition": map[string]any{"StringEquals": map[string]any{
-					host + ":sub": fmt.Sprintf("system:serviceaccount:%s:%s", namespace, serviceAccount),
-					host + ":aud": "sts.amazonaws.com",
-				}},
-			}},
-		})
-		return string(doc), err
-	}).(pulumi.StringOutput)
+	trust := awskit.WebIdentityTrust(oidc.Arn, issuer, namespace, serviceAccount)
 	return iam.NewRole(ctx, name, &iam.RoleArgs{
 		AssumeRolePolicy:   trust,
 		MaxSessionDuration: pulumi.Int(3600),

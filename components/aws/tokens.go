@@ -18,4 +18,5 @@ const (
 	TypeSecurityAlerts   = "healthhub:aws:SecurityAlerts"
 	TypeStateBackend     = "healthhub:aws:StateBackend"
 	TypeWebFirewall      = "healthhub:aws:WebFirewall"
+	TypeWorkloadRoles    = "healthhub:aws:WorkloadRoles"
 )

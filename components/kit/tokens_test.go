@@ -41,6 +41,7 @@ var deployedTokens = []string{
 	"healthhub:aws:StateBackend",
 	"healthhub:aws:Table",
 	"healthhub:aws:WebFirewall",
+	"healthhub:aws:WorkloadRoles",
 	"healthhub:kubernetes:Access",
 	"healthhub:kubernetes:Namespaces",
 	"healthhub:kubernetes:NetworkPolicies",

@@ -10,6 +10,7 @@ package awskit
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -111,4 +112,22 @@ func AlertTopic(ctx *pulumi.Context, name string, args *sns.TopicArgs, email str
 		Topic: topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(email),
 	}, opts...)
 	return topic, err
+}
+
+// WebIdentityTrust lets one Kubernetes service account, and no other, assume a role through
+// the cluster's OIDC provider (IRSA): the token's subject names the namespace and account, and
+// its audience is STS.
+func WebIdentityTrust(oidcProviderArn, issuer pulumi.StringInput, namespace, serviceAccount string) pulumi.StringOutput {
+	return pulumi.All(oidcProviderArn, issuer).ApplyT(func(v []any) (string, error) {
+		host := strings.TrimPrefix(v[1].(string), "https://")
+		return PolicyJSON(map[string]any{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Federated": v[0].(string)},
+			"Action":    "sts:AssumeRoleWithWebIdentity",
+			"Condition": map[string]any{"StringEquals": map[string]any{
+				host + ":sub": fmt.Sprintf("system:serviceaccount:%s:%s", namespace, serviceAccount),
+				host + ":aud": "sts.amazonaws.com",
+			}},
+		})
+	}).(pulumi.StringOutput)
 }
