@@ -64,6 +64,10 @@ type Network struct {
 	// PrivateCidrBlocks are the private tier's networks, known when the program runs, for
 	// the security groups of the data stores the workloads reach.
 	PrivateCidrBlocks []string
+	// PublicCidrBlocks hold the load balancers, whose traffic reaches pod IPs directly;
+	// IsolatedCidrBlocks hold the data stores. The workloads' network policies name both.
+	PublicCidrBlocks   []string
+	IsolatedCidrBlocks []string
 }
 
 // Validate checks the Args before anything is registered.
@@ -169,8 +173,13 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 			if err != nil {
 				return nil, err
 			}
-			if kind == "private" {
+			switch kind {
+			case "private":
 				n.PrivateCidrBlocks = append(n.PrivateCidrBlocks, cidr)
+			case "public":
+				n.PublicCidrBlocks = append(n.PublicCidrBlocks, cidr)
+			case "isolated":
+				n.IsolatedCidrBlocks = append(n.IsolatedCidrBlocks, cidr)
 			}
 			sn := fmt.Sprintf("%s-%s-%s", args.Prefix, kind, az[len(az)-1:])
 			t := awskit.Tags(args.Tags, sn)

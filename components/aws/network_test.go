@@ -157,3 +157,26 @@ func TestCidrSubnet(t *testing.T) {
 	_, err := cidrSubnet("10.20.0.0/16", 2, 4)
 	assert.Error(t, err, "network number out of range")
 }
+
+// The tiers' networks are known when the program runs, so the workloads' network policies
+// can name them; each is the CIDR of the matching subnet.
+func TestNetworkTierCidrsMatchTheirSubnets(t *testing.T) {
+	var n *Network
+	m := awskittest.MustRun(t, func(ctx *pulumi.Context, p awskittest.Providers) error {
+		var err error
+		n, err = NewNetwork(ctx, "network", &NetworkArgs{
+			Prefix: "hh-vpc", CidrBlock: "10.20.0.0/16", FlowLogKeyArn: pulumi.String("arn:aws:kms:eu-west-2:123456789012:key/logs"),
+			FlowLogRetentionDays: 2192, Tags: kittest.Tags,
+		}, pulumi.Provider(p.Primary))
+		return err
+	})
+	for tier, cidrs := range map[string][]string{"public": n.PublicCidrBlocks, "private": n.PrivateCidrBlocks, "isolated": n.IsolatedCidrBlocks} {
+		require.Len(t, cidrs, 3, tier)
+		for i, az := range []string{"a", "b", "c"} {
+			s, ok := m.Find("aws:ec2/subnet:Subnet", "hh-vpc-"+tier+"-"+az)
+			require.True(t, ok, tier+" "+az)
+			got, _ := s.Get("cidrBlock")
+			assert.Equal(t, got, cidrs[i], tier+" "+az)
+		}
+	}
+}
