@@ -48,5 +48,13 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 	if err != nil {
 		return nil, err
 	}
-	return contract(cfg, base, svc, apps, recovery), nil
+	ids, err := buildWorkloadIdentities(ctx, cfg, p, base, svc, creds)
+	if err != nil {
+		return nil, err
+	}
+	pager, err := secret(ctx, config.KeyPagerURL)
+	if err != nil {
+		return nil, err
+	}
+	return contract(cfg, base, svc, apps, recovery, ids, pager), nil
 }
