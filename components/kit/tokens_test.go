@@ -46,6 +46,7 @@ var deployedTokens = []string{
 	"healthhub:kubernetes:Namespaces",
 	"healthhub:kubernetes:NetworkPolicies",
 	"healthhub:kubernetes:Ingress",
+	"healthhub:kubernetes:StorageClass",
 }
 
 // tokenShape is healthhub:<cloud>:<Name>.

@@ -7,4 +7,5 @@ const (
 	TypeAccess          = "healthhub:kubernetes:Access"
 	TypeNetworkPolicies = "healthhub:kubernetes:NetworkPolicies"
 	TypeIngress         = "healthhub:kubernetes:Ingress"
+	TypeStorageClass    = "healthhub:kubernetes:StorageClass"
 )
