@@ -12,54 +12,82 @@ import (
 	"github.com/healthhub/estate/stacks/platform"
 )
 
-// The namespaces the medical AI system runs in. Their sizes are the estate's defaults until the
-// workloads' own config section lands; each quota leaves room for the workload's HPA maximum.
-var namespaces = []k8sc.Namespace{
-	{Name: "frontend", Quota: k8sc.Quota{CPU: "8", Memory: "16Gi", Pods: 40}},
-	{Name: "backend", Quota: k8sc.Quota{CPU: "16", Memory: "32Gi", Pods: 60}},
-	{Name: "model-serving", Quota: k8sc.Quota{CPU: "32", Memory: "128Gi", Pods: 20}},
-	// kube-prometheus-stack's node-exporter reads the host: hostNetwork, hostPID and the root
-	// filesystem mounted read-only. Audit and warn stay restricted, so every other pod placed
-	// here is still reported.
-	{Name: "monitoring", PodSecurity: k8sc.PodSecurityPrivileged, Quota: k8sc.Quota{CPU: "8", Memory: "32Gi", Pods: 40},
-		Exception: "node-exporter (kube-prometheus-stack) needs hostNetwork, hostPID and a read-only mount of the host's root filesystem to report node metrics"},
-}
-
-// Build creates the cluster provider from the platform's kubeconfig and the workloads on it.
+// Build creates the cluster provider from the platform's kubeconfig and the workloads on it:
+// the namespaces, access, the encrypted storage class, the apps with their network flows and
+// ingress, and the monitoring stack.
 func Build(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform) error {
 	if p.Cluster.Version == "" {
 		return fmt.Errorf("the %s platform names no Kubernetes version: the workloads pin Pod Security to it", p.Cloud)
+	}
+	if err := checkGPUs(cfg, p); err != nil {
+		return err
 	}
 	provider, err := k8sc.NewProvider(ctx, "cluster", &k8sc.ProviderArgs{Kubeconfig: p.Cluster.Kubeconfig})
 	if err != nil {
 		return err
 	}
+	on := pulumi.Provider(provider)
+	layout := namespaces(cfg)
 	ns, err := k8sc.NewNamespaces(ctx, "namespaces", &k8sc.NamespacesArgs{
-		Namespaces:         namespaces,
+		Namespaces:         layout,
 		PodSecurityVersion: "v" + p.Cluster.Version,
 		Defaults:           k8sc.ContainerDefaults{CPURequest: "100m", MemoryRequest: "128Mi", CPULimit: "1", MemoryLimit: "1Gi"},
 		Protect:            cfg.Production(),
 		Labels:             cfg.Tags(),
-	}, pulumi.Provider(provider))
+	}, on)
 	if err != nil {
 		return err
 	}
-	// Without the identity provider's groups no one is bound, which is the safe reading of a
-	// stack that names none.
-	if !cfg.Workloads.HasAccess() {
-		return nil
-	}
 	var names []string
 	var created []pulumi.Resource // the namespaces themselves: a dependency on the component would vary run to run
-	for _, n := range namespaces {
+	for _, n := range layout {
 		names = append(names, n.Name)
 		created = append(created, ns.Namespaces[n.Name])
 	}
-	_, err = k8sc.NewAccess(ctx, "access", &k8sc.AccessArgs{
-		Namespaces:     names,
-		OperatorGroups: cfg.Workloads.OperatorGroups,
-		AuditorGroups:  cfg.Workloads.AuditorGroups,
-		Labels:         cfg.Tags(),
-	}, pulumi.Provider(provider), pulumi.DependsOn(created))
-	return err
+	afterNamespaces := pulumi.DependsOn(created)
+
+	// Without the identity provider's groups no one is bound, which is the safe reading of a
+	// stack that names none.
+	if cfg.Workloads.HasAccess() {
+		if _, err := k8sc.NewAccess(ctx, "access", &k8sc.AccessArgs{
+			Namespaces: names, OperatorGroups: cfg.Workloads.OperatorGroups, AuditorGroups: cfg.Workloads.AuditorGroups,
+			Labels: cfg.Tags(),
+		}, on, afterNamespaces); err != nil {
+			return err
+		}
+	}
+	apps, err := buildApps(ctx, cfg, p, ns, on)
+	if err != nil {
+		return err
+	}
+	if err := buildNetwork(ctx, cfg, p, names, apps, on, afterNamespaces); err != nil {
+		return err
+	}
+	if err := buildIngress(ctx, cfg, p, apps, on); err != nil {
+		return err
+	}
+	return buildMonitoring(ctx, cfg, p, ns, apps, on)
+}
+
+// checkGPUs refuses a GPU workload on a cluster with no GPU pool, where its pods would wait
+// for a node that never comes.
+func checkGPUs(cfg *config.Config, p *platform.Platform) error {
+	hasPool := false
+	for _, pool := range p.Cluster.NodePools {
+		hasPool = hasPool || pool.GPU && pool.Max > 0
+	}
+	for _, app := range cfg.Workloads.AppList() {
+		if app.GPU && !hasPool {
+			return fmt.Errorf("healthhub:workloads apps.%s.gpu is true, but the %s cluster has no GPU node pool: add one or set gpu false", configKey(app.Name), p.Cloud)
+		}
+	}
+	return nil
+}
+
+// configKey is an app's key under healthhub:workloads.apps.
+func configKey(app string) string {
+	if app == "model-serving" {
+		return "modelServing"
+	}
+	return app
 }
