@@ -43,6 +43,7 @@ var deployedTokens = []string{
 	"healthhub:aws:WebFirewall",
 	"healthhub:kubernetes:Access",
 	"healthhub:kubernetes:Namespaces",
+	"healthhub:kubernetes:Workload",
 }
 
 // tokenShape is healthhub:<cloud>:<Name>.
