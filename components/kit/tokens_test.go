@@ -47,6 +47,7 @@ var deployedTokens = []string{
 	"healthhub:kubernetes:NetworkPolicies",
 	"healthhub:kubernetes:Ingress",
 	"healthhub:kubernetes:StorageClass",
+	"healthhub:kubernetes:Workload",
 }
 
 // tokenShape is healthhub:<cloud>:<Name>.

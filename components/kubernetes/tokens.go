@@ -8,4 +8,5 @@ const (
 	TypeNetworkPolicies = "healthhub:kubernetes:NetworkPolicies"
 	TypeIngress         = "healthhub:kubernetes:Ingress"
 	TypeStorageClass    = "healthhub:kubernetes:StorageClass"
+	TypeWorkload        = "healthhub:kubernetes:Workload"
 )

@@ -32,6 +32,7 @@ type Resource struct {
 	Custom         bool
 	Protect        bool
 	RetainOnDelete bool
+	IgnoreChanges  []string // input paths a later update leaves alone (pulumi.IgnoreChanges)
 	Dependencies   []string
 	Inputs         resource.PropertyMap
 }
@@ -192,6 +193,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.Parent = req.GetParent()
 		r.Protect = req.GetProtect()
 		r.RetainOnDelete = req.GetRetainOnDelete()
+		r.IgnoreChanges = req.GetIgnoreChanges()
 		r.Dependencies = req.GetDependencies()
 		r.Provider = rules.ProviderURN(req.GetProvider())
 	}

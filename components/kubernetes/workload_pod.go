@@ -1,0 +1,122 @@
+package kubernetes
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// podTemplate is the restricted Pod Security Standard and the NSA/CISA pod controls, set on
+// the pod and the container both, so the pods pass admission in a restricted namespace and
+// every field an auditor reads is explicit.
+func podTemplate(args *WorkloadArgs, selector map[string]string, serviceAccount, secretClass pulumi.StringInput) *corev1.PodTemplateSpecArgs {
+	podLabels := maps.Clone(args.Identity.PodLabels)
+	if podLabels == nil {
+		podLabels = map[string]string{}
+	}
+	maps.Copy(podLabels, selector)
+	// Losing a zone loses at most its share of the pods; in production a pod waits rather
+	// than crowd into one zone.
+	zones := "ScheduleAnyway"
+	if args.Production {
+		zones = "DoNotSchedule"
+	}
+	runtimeDefault := &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")}
+	limits := pulumi.StringMap{"cpu": pulumi.String(args.Resources.CPULimit), "memory": pulumi.String(args.Resources.MemoryLimit)}
+	mounts := corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}}
+	volumes := corev1.VolumeArray{corev1.VolumeArgs{
+		Name:     pulumi.String("tmp"),
+		EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String(tmpSize)},
+	}}
+	if secretClass != nil {
+		mounts = append(mounts, corev1.VolumeMountArgs{Name: pulumi.String("secrets"), MountPath: pulumi.String(args.Secrets.MountPath), ReadOnly: pulumi.Bool(true)})
+		volumes = append(volumes, corev1.VolumeArgs{
+			Name: pulumi.String("secrets"),
+			Csi: &corev1.CSIVolumeSourceArgs{
+				Driver: pulumi.String(secretsStoreCSI), ReadOnly: pulumi.Bool(true),
+				VolumeAttributes: pulumi.StringMap{"secretProviderClass": secretClass},
+			},
+		})
+	}
+	spec := &corev1.PodSpecArgs{
+		ServiceAccountName:           serviceAccount,
+		AutomountServiceAccountToken: pulumi.Bool(false),
+		HostNetwork:                  pulumi.Bool(false),
+		HostPID:                      pulumi.Bool(false),
+		HostIPC:                      pulumi.Bool(false),
+		ShareProcessNamespace:        pulumi.Bool(false),
+		SecurityContext: &corev1.PodSecurityContextArgs{
+			RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(nonRootID), RunAsGroup: pulumi.Int(nonRootID),
+			FsGroup: pulumi.Int(nonRootID), SeccompProfile: runtimeDefault,
+		},
+		Containers: corev1.ContainerArray{corev1.ContainerArgs{
+			Name:            pulumi.String(args.Name),
+			Image:           pulumi.String(args.Image),
+			ImagePullPolicy: pulumi.String("IfNotPresent"),
+			Ports:           corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(args.Port), Protocol: pulumi.String("TCP")}},
+			Env:             env(args.Env),
+			Resources: &corev1.ResourceRequirementsArgs{
+				Requests: pulumi.StringMap{"cpu": pulumi.String(args.Resources.CPURequest), "memory": pulumi.String(args.Resources.MemoryRequest)},
+				Limits:   limits,
+			},
+			SecurityContext: &corev1.SecurityContextArgs{
+				AllowPrivilegeEscalation: pulumi.Bool(false),
+				Privileged:               pulumi.Bool(false),
+				ReadOnlyRootFilesystem:   pulumi.Bool(true),
+				RunAsNonRoot:             pulumi.Bool(true),
+				Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
+				SeccompProfile:           runtimeDefault,
+			},
+			// The startup probe holds the others off while a model loads; then a hung process is
+			// restarted and a pod that cannot serve gets no traffic.
+			StartupProbe:   probe(args.LivenessPath, 10, 30),
+			LivenessProbe:  probe(args.LivenessPath, 10, 3),
+			ReadinessProbe: probe(args.ReadinessPath, 5, 3),
+			VolumeMounts:   mounts,
+		}},
+		Volumes: volumes,
+		TopologySpreadConstraints: corev1.TopologySpreadConstraintArray{
+			spread("topology.kubernetes.io/zone", zones, selector),
+			spread("kubernetes.io/hostname", "ScheduleAnyway", selector),
+		},
+	}
+	if args.GPUs > 0 {
+		limits[gpuResource] = pulumi.String(fmt.Sprint(args.GPUs))
+		spec.NodeSelector = pulumi.StringMap{gpuPoolLabel: pulumi.String("gpu")}
+		spec.Tolerations = corev1.TolerationArray{corev1.TolerationArgs{
+			Key: pulumi.String(gpuResource), Operator: pulumi.String("Exists"), Effect: pulumi.String("NoSchedule"),
+		}}
+	}
+	return &corev1.PodTemplateSpecArgs{
+		Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.ToStringMap(podLabels)},
+		Spec:     spec,
+	}
+}
+
+func probe(path string, period, failures int) *corev1.ProbeArgs {
+	return &corev1.ProbeArgs{
+		HttpGet:          &corev1.HTTPGetActionArgs{Path: pulumi.String(path), Port: pulumi.String("http")},
+		PeriodSeconds:    pulumi.Int(period),
+		FailureThreshold: pulumi.Int(failures),
+	}
+}
+
+func spread(key, whenUnsatisfiable string, selector map[string]string) corev1.TopologySpreadConstraintArgs {
+	return corev1.TopologySpreadConstraintArgs{
+		MaxSkew: pulumi.Int(1), TopologyKey: pulumi.String(key), WhenUnsatisfiable: pulumi.String(whenUnsatisfiable),
+		LabelSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(selector)},
+	}
+}
+
+// env is the settings in name order, so a plan does not change with map order.
+func env(settings map[string]pulumi.StringInput) corev1.EnvVarArray {
+	var out corev1.EnvVarArray
+	for _, k := range slices.Sorted(maps.Keys(settings)) {
+		out = append(out, corev1.EnvVarArgs{Name: pulumi.String(k), Value: settings[k]})
+	}
+	return out
+}
