@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/naming"
 )
 
 // Replicas bound the autoscaler; the Deployment starts at Min.
@@ -66,8 +67,11 @@ type WorkloadArgs struct {
 	Namespace pulumi.StringInput
 	// Image must be pinned by digest: a tag can be moved to other code after review.
 	Image string
-	// Port is the container's HTTP port, which the Service exposes under the same number.
-	Port      int
+	// Port is the container's port, which the Service exposes under the same number.
+	Port int
+	// TLS says the container serves HTTPS on Port (with its own certificate), so the load
+	// balancer and the calling apps reach it encrypted; the probes then use HTTPS.
+	TLS       bool
 	Replicas  Replicas
 	Resources Resources
 	// GPUs is the nvidia.com/gpu limit; a workload with GPUs runs on the GPU pool.
@@ -122,8 +126,6 @@ const (
 var (
 	// serviceName is an RFC 1035 label: a Service's name must start with a letter.
 	serviceName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	// pinnedImage is <repository>[:tag]@sha256:<digest>.
-	pinnedImage = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$`)
 	envName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	// secretEnv are the endings of a setting's name that say it holds a credential.
 	secretEnv = []string{"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN", "TOKENS", "KEY", "KEYS", "CREDENTIAL", "CREDENTIALS", "CONNECTION_STRING", "DSN"}
@@ -144,7 +146,7 @@ func (a *WorkloadArgs) Validate() error {
 		return kit.ArgError(c, "Namespace", nil, "required: the namespace's name from Namespaces")
 	case !strings.Contains(a.Image, "@"):
 		return kit.ArgError(c, "Image", fmt.Sprintf("%q", a.Image), "must be pinned by digest (<repository>[:tag]@sha256:<digest>): a tag can be moved to unreviewed code")
-	case !pinnedImage.MatchString(a.Image):
+	case !naming.PinnedImage.MatchString(a.Image):
 		return kit.ArgError(c, "Image", fmt.Sprintf("%q", a.Image), "must be <repository>[:tag]@sha256:<64 lowercase hex digits>")
 	case a.Port < 1024 || a.Port > 65535:
 		return kit.ArgError(c, "Port", a.Port, "must be 1024 to 65535: the container runs as non-root, which cannot bind a lower port")

@@ -73,9 +73,9 @@ func podTemplate(args *WorkloadArgs, selector map[string]string, serviceAccount,
 			},
 			// The startup probe holds the others off while a model loads; then a hung process is
 			// restarted and a pod that cannot serve gets no traffic.
-			StartupProbe:   probe(args.LivenessPath, 10, 30),
-			LivenessProbe:  probe(args.LivenessPath, 10, 3),
-			ReadinessProbe: probe(args.ReadinessPath, 5, 3),
+			StartupProbe:   probe(args, args.LivenessPath, 10, 30),
+			LivenessProbe:  probe(args, args.LivenessPath, 10, 3),
+			ReadinessProbe: probe(args, args.ReadinessPath, 5, 3),
 			VolumeMounts:   mounts,
 		}},
 		Volumes: volumes,
@@ -97,9 +97,13 @@ func podTemplate(args *WorkloadArgs, selector map[string]string, serviceAccount,
 	}
 }
 
-func probe(path string, period, failures int) *corev1.ProbeArgs {
+func probe(args *WorkloadArgs, path string, period, failures int) *corev1.ProbeArgs {
+	scheme := "HTTP"
+	if args.TLS {
+		scheme = "HTTPS"
+	}
 	return &corev1.ProbeArgs{
-		HttpGet:          &corev1.HTTPGetActionArgs{Path: pulumi.String(path), Port: pulumi.String("http")},
+		HttpGet:          &corev1.HTTPGetActionArgs{Path: pulumi.String(path), Port: pulumi.String("http"), Scheme: pulumi.String(scheme)},
 		PeriodSeconds:    pulumi.Int(period),
 		FailureThreshold: pulumi.Int(failures),
 	}

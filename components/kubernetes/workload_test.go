@@ -111,9 +111,9 @@ func TestWorkloadDefaults(t *testing.T) {
 		{Type: typeDeployment, Name: dep, Path: container + "securityContext.seccompProfile.type", Want: "RuntimeDefault"},
 		{Type: typeDeployment, Name: dep, Path: container + "resources.requests", Want: map[string]any{"cpu": "250m", "memory": "512Mi"}},
 		{Type: typeDeployment, Name: dep, Path: container + "resources.limits", Want: map[string]any{"cpu": "1", "memory": "1Gi"}},
-		{Type: typeDeployment, Name: dep, Path: container + "livenessProbe.httpGet", Want: map[string]any{"path": "/livez", "port": "http"}},
-		{Type: typeDeployment, Name: dep, Path: container + "readinessProbe.httpGet", Want: map[string]any{"path": "/readyz", "port": "http"}},
-		{Type: typeDeployment, Name: dep, Path: container + "startupProbe.httpGet", Want: map[string]any{"path": "/livez", "port": "http"}},
+		{Type: typeDeployment, Name: dep, Path: container + "livenessProbe.httpGet", Want: map[string]any{"path": "/livez", "port": "http", "scheme": "HTTP"}},
+		{Type: typeDeployment, Name: dep, Path: container + "readinessProbe.httpGet", Want: map[string]any{"path": "/readyz", "port": "http", "scheme": "HTTP"}},
+		{Type: typeDeployment, Name: dep, Path: container + "startupProbe.httpGet", Want: map[string]any{"path": "/livez", "port": "http", "scheme": "HTTP"}},
 		{Type: typeDeployment, Name: dep, Path: container + "volumeMounts", Want: []any{map[string]any{"name": "tmp", "mountPath": "/tmp"}}},
 		{Type: typeDeployment, Name: dep, Path: pod + "volumes", Want: []any{map[string]any{"name": "tmp", "emptyDir": map[string]any{"sizeLimit": "1Gi"}}}},
 		{Type: typeDeployment, Name: dep, Path: pod + "topologySpreadConstraints", Want: []any{
@@ -166,6 +166,22 @@ func TestWorkloadOutsideProduction(t *testing.T) {
 		{Type: typeDisruptionBudget, Name: "backend-api-disruption-budget", Path: "spec.maxUnavailable", Want: int64(1)},
 	})
 	assert.Empty(t, kittest.Violations(r, "production"), "the workload passes the whole policy pack")
+}
+
+// A workload that serves HTTPS is probed over HTTPS; one that does not, over HTTP.
+func TestWorkloadProbeScheme(t *testing.T) {
+	for _, tt := range []struct {
+		tls    bool
+		scheme string
+	}{{true, "HTTPS"}, {false, "HTTP"}} {
+		r, _ := mustRunWorkload(t, workloadArgs(func(a *WorkloadArgs) { a.TLS = tt.tls }))
+		const dep = "backend-api-deployment"
+		kittest.AssertInputs(t, r, []kittest.Expectation{
+			{Type: typeDeployment, Name: dep, Path: container + "livenessProbe.httpGet.scheme", Want: tt.scheme},
+			{Type: typeDeployment, Name: dep, Path: container + "readinessProbe.httpGet.scheme", Want: tt.scheme},
+			{Type: typeDeployment, Name: dep, Path: container + "startupProbe.httpGet.scheme", Want: tt.scheme},
+		})
+	}
 }
 
 func TestWorkloadGPUs(t *testing.T) {
