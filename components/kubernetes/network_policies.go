@@ -99,8 +99,10 @@ func (a *NetworkPoliciesArgs) Validate() error {
 				return kit.ArgError(c, darg, fmt.Sprintf("%+v", d), "needs Why, Cidrs and Ports: an egress flow names what it reaches and how")
 			}
 			for _, cidr := range d.Cidrs {
-				if !kit.IsPrivateCIDR(cidr) {
-					return kit.ArgError(c, darg+".Cidrs", cidr, "must be a private network: PHI never leaves for the internet from a pod")
+				// Named networks only: a private range, or a cloud's fixed private-access range
+				// (GCP's private.googleapis.com is 199.36.153.8/30); never the internet at large.
+				if _, n, err := net.ParseCIDR(cidr); err != nil || n.IP.To4() == nil || !kit.IsPrivateCIDR(cidr) && ones(n) < 24 {
+					return kit.ArgError(c, darg+".Cidrs", cidr, "must be a private network, or a public one no wider than /24 that the cloud names for its private endpoints: PHI never leaves for the internet at large")
 				}
 			}
 		}
@@ -250,6 +252,11 @@ func egressRules(app AppFlows, byName map[string]AppFlows) networkingv1.NetworkP
 		out = append(out, networkingv1.NetworkPolicyEgressRuleArgs{To: to, Ports: ports})
 	}
 	return out
+}
+
+func ones(n *net.IPNet) int {
+	o, _ := n.Mask.Size()
+	return o
 }
 
 func tcp(port pulumi.IntInput) networkingv1.NetworkPolicyPortArgs {

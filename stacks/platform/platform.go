@@ -179,6 +179,9 @@ type Ingress struct {
 	// SourceCidrs are where the controller's traffic reaches the pods from (the load balancer's
 	// subnets when it targets pod IPs); empty when the controller runs in the cluster.
 	SourceCidrs []string
+	// TLSSecret names the certificate Secret of a controller that terminates TLS in the
+	// cluster; empty where the cloud's load balancer holds the certificate.
+	TLSSecret string
 	// Firewall is the web application firewall in front of it (a WAF web ACL ARN, a Cloud
 	// Armor policy, an Application Gateway WAF policy id).
 	Firewall pulumi.StringOutput

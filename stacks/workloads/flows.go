@@ -70,7 +70,7 @@ func buildIngress(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform,
 		}
 		_, err := k8sc.NewIngress(ctx, "frontend", &k8sc.IngressArgs{
 			Namespace: a.Namespace, Service: a.workload.ServiceName, Port: appPort,
-			Host: cfg.Workloads.Domain, Class: p.Ingress.Class, Annotations: p.Ingress.Annotations,
+			Host: cfg.Workloads.Domain, Class: p.Ingress.Class, Annotations: p.Ingress.Annotations, TLSSecret: p.Ingress.TLSSecret,
 			Labels: cfg.Tags(),
 		}, on, pulumi.DependsOn([]pulumi.Resource{a.workload.Service}))
 		return err

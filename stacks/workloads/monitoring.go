@@ -30,7 +30,7 @@ func buildMonitoring(ctx *pulumi.Context, cfg *config.Config, p *platform.Platfo
 	for _, a := range apps {
 		targets.PHIServices = append(targets.PHIServices, k8sc.PHIService{Namespace: a.Namespace, Service: a.Name})
 		if a.Name == "model-serving" {
-			targets.ModelServing = k8sc.ModelServingTarget{Namespace: a.Namespace, Deployment: a.Name}
+			targets.ModelServing = k8sc.ModelServing{Namespace: a.Namespace, Deployment: a.Name}
 		}
 	}
 	managed := map[platform.ManagedControlPlane]k8sc.ManagedControlPlane{

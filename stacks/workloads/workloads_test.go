@@ -12,18 +12,72 @@ import (
 	"github.com/healthhub/estate/stacks/platform"
 )
 
-var production = &config.Config{Project: "healthhub", Environment: config.EnvProduction, Owner: "platform", CostCentre: "cc-1"}
+const digest = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-// The workloads read only the platform contract: a GCP-shaped platform gets the same
-// namespaces as EKS, with no cloud SDK in this test's binary.
+// stack is a production config with the three apps and both duties named.
+func stack(mutate func(*config.Config)) *config.Config {
+	w := config.DefaultWorkloads
+	w.OperatorGroups, w.AuditorGroups = []string{"healthhub-prod-operators"}, []string{"healthhub-compliance-auditors"}
+	w.Domain = "assistant.healthhub.example"
+	w.Apps = config.Apps{
+		Frontend:     &config.App{Image: "registry.healthhub.example/assistant-frontend" + digest, MinReplicas: 3, MaxReplicas: 12},
+		Backend:      &config.App{Image: "registry.healthhub.example/assistant-backend" + digest, MinReplicas: 3, MaxReplicas: 12},
+		ModelServing: &config.App{Image: "registry.healthhub.example/assistant-model-serving" + digest, MinReplicas: 2, MaxReplicas: 6, GPU: true},
+	}
+	cfg := &config.Config{Project: "healthhub", Environment: config.EnvProduction, Owner: "platform", CostCentre: "cc-1", Workloads: w}
+	if mutate != nil {
+		mutate(cfg)
+	}
+	return cfg
+}
+
+func text(s string) pulumi.StringOutput { return pulumi.String(s).ToStringOutput() }
+
+// cluster is a platform of the given cloud, shaped as its build returns it: the workloads
+// read nothing else, so no cloud SDK is in this test's binary.
+func cluster(cloud string, mutate func(*platform.Platform)) *platform.Platform {
+	p := &platform.Platform{
+		Cloud: cloud,
+		Cluster: platform.Cluster{
+			Version: "1.31", Kubeconfig: pulumi.ToSecret(pulumi.String("apiVersion: v1\nkind: Config\n")).(pulumi.StringOutput),
+			NodePools: []platform.NodePool{{Name: "app", Min: 3, Max: 12}, {Name: "gpu", GPU: true, Min: 0, Max: 4}},
+			Managed:   platform.ManagedGKE,
+			Storage:   platform.Storage{Provisioner: "pd.csi.storage.gke.io", Parameters: map[string]pulumi.StringInput{"type": pulumi.String("pd-balanced"), "disk-encryption-kms-key": pulumi.String("projects/p/locations/europe-west2/keyRings/r/cryptoKeys/storage")}},
+		},
+		Database: platform.Database{Endpoint: text("10.30.64.3"), Port: pulumi.Int(5432).ToIntOutput()},
+		Cache:    platform.Cache{Endpoint: text("10.30.64.4"), Port: pulumi.Int(6378).ToIntOutput()},
+		Ingress: platform.Ingress{Kind: platform.IngressController, Class: "nginx", TLSSecret: "assistant-tls"},
+		Alerts: platform.Alerts{
+			Critical: pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pulumi.ToSecret(pulumi.String("https://pager.example/hook"))}}},
+			Warning:  pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pulumi.String("https://alerts.example/mail")}}},
+		},
+		Network: platform.Network{DataCidrs: []string{"10.30.64.0/24"}, EndpointCidrs: []string{"199.36.153.8/30"}},
+		Workloads: map[string]platform.WorkloadBinding{
+			"backend": {IdentityAnnotations: map[string]pulumi.StringInput{"iam.gke.io/gcp-service-account": pulumi.String("backend@p.iam.gserviceaccount.com")}},
+		},
+	}
+	if mutate != nil {
+		mutate(p)
+	}
+	return p
+}
+
+const (
+	typeNamespace  = "kubernetes:core/v1:Namespace"
+	typeDeployment = "kubernetes:apps/v1:Deployment"
+	typeIngress    = "kubernetes:networking.k8s.io/v1:Ingress"
+	typePolicy     = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+	typeQuota      = "kubernetes:core/v1:ResourceQuota"
+)
+
+// The workloads read only the platform contract: a GCP-shaped platform gets the same system
+// as EKS, with no cloud SDK in this test's binary.
 func TestWorkloadsOnAnyCloudsCluster(t *testing.T) {
 	m := kittest.MustRun(t, func(ctx *pulumi.Context) error {
-		return Build(ctx, production, &platform.Platform{Cloud: config.CloudGCP, Cluster: platform.Cluster{
-			Version: "1.31", Kubeconfig: pulumi.ToSecret(pulumi.String("apiVersion: v1\nkind: Config\n")).(pulumi.StringOutput),
-		}})
+		return Build(ctx, stack(nil), cluster(config.CloudGCP, nil))
 	})
-	assert.Len(t, m.ByType("kubernetes:core/v1:Namespace"), 4)
-	ns, ok := m.Find("kubernetes:core/v1:Namespace", "model-serving")
+	assert.Len(t, m.ByType(typeNamespace), 4)
+	ns, ok := m.Find(typeNamespace, "model-serving")
 	require.True(t, ok)
 	v, _ := ns.Get(`metadata.labels["pod-security.kubernetes.io/enforce-version"]`)
 	assert.Equal(t, "v1.31", v, "Pod Security is pinned to the cluster's version")
@@ -32,35 +86,76 @@ func TestWorkloadsOnAnyCloudsCluster(t *testing.T) {
 	require.True(t, ok)
 	kubeconfig, _ := provider.Get("kubeconfig")
 	assert.Equal(t, "[secret]", kubeconfig, "the kubeconfig stays a secret")
+
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: typeDeployment, Name: "frontend-deployment", Path: "metadata.namespace", Want: "frontend"},
+		{Type: typeDeployment, Name: "backend-deployment", Path: "spec.replicas", Want: int64(3)},
+		{Type: typeDeployment, Name: "model-serving-deployment", Path: `spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"]`, Want: "1"},
+		{Type: typeDeployment, Name: "backend-deployment", Path: "spec.template.spec.containers[0].livenessProbe.httpGet.scheme", Want: "HTTPS"},
+		{Type: "kubernetes:core/v1:ServiceAccount", Name: "backend-service-account", Path: `metadata.annotations["iam.gke.io/gcp-service-account"]`, Want: "backend@p.iam.gserviceaccount.com"},
+		{Type: typeIngress, Name: "frontend", Path: "spec.ingressClassName", Want: "nginx"},
+		{Type: typeIngress, Name: "frontend", Path: "spec.tls[0].secretName", Want: "assistant-tls"},
+		{Type: typeIngress, Name: "frontend", Path: "spec.rules[0].host", Want: "assistant.healthhub.example"},
+		{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[1].ports[0].port", Want: int64(5432)},
+		{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[2].ports[0].port", Want: int64(6378)},
+		{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[3].to[0].ipBlock.cidr", Want: "199.36.153.8/30"},
+		// The autoscaler's maximum plus a rolling update's surge fits the namespace's quota.
+		{Type: typeQuota, Name: "backend", Path: `spec.hard["limits.cpu"]`, Want: "26000m"},
+		{Type: typeQuota, Name: "backend", Path: "spec.hard.pods", Want: "13"},
+		{Type: "kubernetes:storage.k8s.io/v1:StorageClass", Name: "encrypted", Path: "provisioner", Want: "pd.csi.storage.gke.io"},
+	})
+	assert.Len(t, m.ByType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler"), 3)
+	assert.Len(t, m.ByType("kubernetes:policy/v1:PodDisruptionBudget"), 3)
+	assert.Len(t, m.ByType("kubernetes:helm.sh/v3:Release"), 1)
 	assert.Empty(t, kittest.Violations(m, "production"), "the workloads pass the whole policy pack")
 }
 
-func TestWorkloadsNeedTheClusterVersion(t *testing.T) {
-	_, err := kittest.Run(t, func(ctx *pulumi.Context) error {
-		return Build(ctx, production, &platform.Platform{Cloud: config.CloudAzure})
-	})
-	require.ErrorContains(t, err, "the azure platform names no Kubernetes version")
+func TestWorkloadsRefuseWhatTheirPlatformCannotRun(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		platform func(*platform.Platform)
+		want     string
+	}{
+		{"no Kubernetes version", func(p *platform.Platform) { p.Cluster.Version = "" }, "the gcp platform names no Kubernetes version"},
+		{"GPU workload, no GPU pool", func(p *platform.Platform) { p.Cluster.NodePools = p.Cluster.NodePools[:1] }, "healthhub:workloads apps.modelServing.gpu is true, but the gcp cluster has no GPU node pool"},
+		{"no ingress controller", func(p *platform.Platform) { p.Ingress.Kind = platform.IngressLoadBalancer }, `the gcp platform's ingress is "load-balancer"`},
+		{"no storage", func(p *platform.Platform) { p.Cluster.Storage = platform.Storage{} }, "names no storage provisioner"},
+		{"no receivers", func(p *platform.Platform) { p.Alerts.Critical = nil }, "names no Alertmanager receivers"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := kittest.Run(t, func(ctx *pulumi.Context) error {
+				return Build(ctx, stack(nil), cluster(config.CloudGCP, tt.platform))
+			})
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
 }
 
 func TestAccessIsBoundOnlyToTheConfiguredGroups(t *testing.T) {
-	withGroups := *production
-	withGroups.Workloads = config.Workloads{OperatorGroups: []string{"healthhub-prod-operators"}, AuditorGroups: []string{"healthhub-compliance-auditors"}}
 	for _, tt := range []struct {
 		name     string
 		cfg      *config.Config
 		bindings int
 	}{
-		{"no groups named: no one is bound", production, 0},
-		{"groups named: an operator binding per namespace", &withGroups, 4},
+		{"no groups named: no one is bound", stack(func(c *config.Config) { c.Workloads.OperatorGroups, c.Workloads.AuditorGroups = nil, nil }), 0},
+		{"groups named: an operator binding per namespace", stack(nil), 4},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			m := kittest.MustRun(t, func(ctx *pulumi.Context) error {
-				return Build(ctx, tt.cfg, &platform.Platform{Cloud: config.CloudAWS, Cluster: platform.Cluster{
-					Version: "1.31", Kubeconfig: pulumi.ToSecret(pulumi.String("apiVersion: v1\n")).(pulumi.StringOutput),
-				}})
-			})
+			m := kittest.MustRun(t, func(ctx *pulumi.Context) error { return Build(ctx, tt.cfg, cluster(config.CloudAWS, nil)) })
 			assert.Len(t, m.ByType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"), tt.bindings)
 			assert.Empty(t, kittest.Violations(m, "production"))
 		})
 	}
+}
+
+// A stack that names no app runs none: the namespaces, their policies and monitoring stand
+// ready, and nothing is published.
+func TestNoAppsNoWorkloads(t *testing.T) {
+	m := kittest.MustRun(t, func(ctx *pulumi.Context) error {
+		return Build(ctx, stack(func(c *config.Config) { c.Workloads.Apps = config.Apps{} }), cluster(config.CloudAzure, nil))
+	})
+	assert.Empty(t, m.ByType(typeDeployment))
+	assert.Empty(t, m.ByType(typeIngress))
+	assert.Len(t, m.ByType(typeNamespace), 4)
+	assert.Empty(t, kittest.Violations(m, "production"))
 }
