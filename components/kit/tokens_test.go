@@ -42,6 +42,7 @@ var deployedTokens = []string{
 	"healthhub:aws:Table",
 	"healthhub:aws:WebFirewall",
 	"healthhub:kubernetes:Access",
+	"healthhub:kubernetes:Monitoring",
 	"healthhub:kubernetes:Namespaces",
 }
 

@@ -5,4 +5,5 @@ package kubernetes
 const (
 	TypeNamespaces = "healthhub:kubernetes:Namespaces"
 	TypeAccess     = "healthhub:kubernetes:Access"
+	TypeMonitoring = "healthhub:kubernetes:Monitoring"
 )
