@@ -9,4 +9,5 @@ const (
 	TypeIngress         = "healthhub:kubernetes:Ingress"
 	TypeStorageClass    = "healthhub:kubernetes:StorageClass"
 	TypeWorkload        = "healthhub:kubernetes:Workload"
+	TypeMonitoring      = "healthhub:kubernetes:Monitoring"
 )
