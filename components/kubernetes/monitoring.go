@@ -55,6 +55,10 @@ type MonitoringArgs struct {
 	StorageSize string
 	// Alerts are where alerts go: critical ones page, the rest are mailed.
 	Alerts AlertRoutes
+	// AlertmanagerIdentity are the annotations binding Alertmanager's service account
+	// (naming.AlertmanagerServiceAccount) to the cloud identity its receivers publish as (on EKS the
+	// IRSA role allowed to publish to the alert topic).
+	AlertmanagerIdentity map[string]pulumi.StringInput
 	// Targets are what the healthcare alerts watch.
 	Targets ServiceTargets
 	// Production keeps the release through destroys and runs two Alertmanagers, so losing
@@ -195,9 +199,6 @@ func (r Receiver) validate(c, arg string) error {
 }
 
 func (t ServiceTargets) validate(c string) error {
-	if len(t.PHIServices) == 0 {
-		return kit.ArgError(c, "Targets.PHIServices", "[]", "required: the services that serve PHI, whose availability pages")
-	}
 	seen := map[PHIService]bool{}
 	for i, s := range t.PHIServices {
 		// The names go into PromQL label matchers: DNS labels cannot break out of the quotes.
@@ -212,10 +213,11 @@ func (t ServiceTargets) validate(c string) error {
 		}
 		seen[s] = true
 	}
+	servesModels := t.ModelServing != ModelServing{}
 	switch {
-	case !dnsLabel.MatchString(t.ModelServing.Namespace):
+	case servesModels && !dnsLabel.MatchString(t.ModelServing.Namespace):
 		return kit.ArgError(c, "Targets.ModelServing.Namespace", fmt.Sprintf("%q", t.ModelServing.Namespace), "must be a DNS label: the model-serving namespace")
-	case !dnsLabel.MatchString(t.ModelServing.Deployment):
+	case servesModels && !dnsLabel.MatchString(t.ModelServing.Deployment):
 		return kit.ArgError(c, "Targets.ModelServing.Deployment", fmt.Sprintf("%q", t.ModelServing.Deployment), "must be a DNS label: the model-serving Deployment")
 	case t.LatencySeconds <= 0:
 		return kit.ArgError(c, "Targets.LatencySeconds", t.LatencySeconds, "must be above 0 (0.2 unless set)")

@@ -311,10 +311,9 @@ func TestMonitoringArgErrors(t *testing.T) {
 		{"one receiver for both", func(a *MonitoringArgs) { a.Alerts.Warning.Name = "pager" }, "Alerts.Warning.Name = pager: is also the critical receiver's"},
 		{"no latency target", func(a *MonitoringArgs) { a.Targets.LatencySeconds = -0.2 }, "Targets.LatencySeconds = -0.2: must be above 0"},
 		{"error ratio of one", func(a *MonitoringArgs) { a.Targets.ErrorRatio = 1 }, "Targets.ErrorRatio = 1: must be between 0 and 1"},
-		{"no PHI services", func(a *MonitoringArgs) { a.Targets.PHIServices = nil }, "Targets.PHIServices = []: required"},
 		{"PHI service breaking PromQL", func(a *MonitoringArgs) { a.Targets.PHIServices[0].Service = `api"} or vector(1) #` }, "Targets.PHIServices[0].Service"},
 		{"PHI service twice", func(a *MonitoringArgs) { a.Targets.PHIServices[1] = a.Targets.PHIServices[0] }, "Targets.PHIServices[1] = backend/patient-api: is listed twice"},
-		{"no model serving", func(a *MonitoringArgs) { a.Targets.ModelServing = ModelServing{} }, `Targets.ModelServing.Namespace = "": must be a DNS label`},
+		{"model serving half named", func(a *MonitoringArgs) { a.Targets.ModelServing.Namespace = "" }, `Targets.ModelServing.Namespace = "": must be a DNS label`},
 		{"no labels", func(a *MonitoringArgs) { a.Labels = nil }, "Tags"},
 	}
 	for _, tt := range tests {
@@ -354,4 +353,18 @@ func TestMonitoringRestrictedSecurityContexts(t *testing.T) {
 		assert.True(t, slices.Contains([]any{"RuntimeDefault", "Localhost"}, sc["seccompProfile"].(map[string]any)["type"]), path)
 	}
 	assert.Empty(t, kittest.Violations(m, "production"))
+}
+
+// With nothing to watch, only the certificate alerts stand: an alert on an empty namespace
+// list would match every namespace or none.
+func TestMonitoringWithoutApps(t *testing.T) {
+	m, err := runMonitoring(t, monitoringArgs(func(a *MonitoringArgs) {
+		a.Targets.PHIServices, a.Targets.ModelServing = nil, ModelServing{}
+	}))
+	require.NoError(t, err)
+	var names []string
+	for alert := range registeredAlerts(t, m) {
+		names = append(names, alert)
+	}
+	assert.ElementsMatch(t, []string{"CertificateExpiringSoon", "CertManagerCertificateExpiringSoon"}, names)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/naming"
 )
 
 // scrapes are the control-plane components the chart scrapes. Each one off also drops its
@@ -62,6 +63,8 @@ func chartValues(release string, a *MonitoringArgs) pulumi.Map {
 		"alertmanager": pulumi.Map{
 			"ingress": enabled(false),
 			"config":  alertmanagerConfig(a.Alerts),
+			// A fixed name, so the cloud identity's trust can name exactly this account.
+			"serviceAccount": pulumi.Map{"create": pulumi.Bool(true), "name": pulumi.String(naming.AlertmanagerServiceAccount), "annotations": pulumi.StringMap(a.AlertmanagerIdentity)},
 			"alertmanagerSpec": pulumi.Map{
 				"replicas":        pulumi.Int(alertmanagers),
 				"podAntiAffinity": pulumi.String("soft"),

@@ -42,7 +42,7 @@ func healthcareRules(t ServiceTargets) []ruleGroup {
 	}
 	namespaces := workloadNamespaces(t)
 	ms := t.ModelServing
-	return []ruleGroup{
+	groups := []ruleGroup{
 		{Name: "phi-services", Rules: phi},
 		{Name: "workloads", Rules: []alertRule{
 			{
@@ -97,6 +97,17 @@ func healthcareRules(t ServiceTargets) []ruleGroup {
 			},
 		}},
 	}
+	// A stack that runs no app (or no model serving) has nothing for those groups to watch;
+	// the certificate alerts stand whatever runs.
+	return slices.DeleteFunc(groups, func(g ruleGroup) bool {
+		switch g.Name {
+		case "phi-services", "workloads":
+			return len(t.PHIServices) == 0
+		case "model-serving":
+			return ms == ModelServing{}
+		}
+		return false
+	})
 }
 
 // phiServiceRules are one PHI service's availability, error and latency alerts. The service

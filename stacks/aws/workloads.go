@@ -10,12 +10,13 @@ import (
 	"github.com/healthhub/estate/components/aws/awskit"
 	"github.com/healthhub/estate/components/aws/serverless"
 	"github.com/healthhub/estate/internal/config"
+	"github.com/healthhub/estate/internal/naming"
 	"github.com/healthhub/estate/stacks/platform"
 )
 
 // The monitoring stack's Alertmanager publishes warnings to the alert topic as this service
 // account, which the Monitoring component names.
-const alertmanagerServiceAccount = "alertmanager"
+const alertmanagerServiceAccount = naming.AlertmanagerServiceAccount
 
 // backendSecrets are what the backend reads from Secrets Manager through the CSI driver: the
 // data stores' credentials, copied from the stack's config secrets.

@@ -17,7 +17,7 @@ const appPort = 8443
 // sizing is an app's container size. Limits are in millicores and MiB so the namespace's
 // quota can be computed from the autoscaler's maximum.
 type sizing struct {
-	cpuRequest, memoryRequest string
+	cpuRequest, memoryRequest  string
 	cpuLimitMilli, memoryLimit int
 }
 

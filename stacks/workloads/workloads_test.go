@@ -46,7 +46,7 @@ func cluster(cloud string, mutate func(*platform.Platform)) *platform.Platform {
 		},
 		Database: platform.Database{Endpoint: text("10.30.64.3"), Port: pulumi.Int(5432).ToIntOutput()},
 		Cache:    platform.Cache{Endpoint: text("10.30.64.4"), Port: pulumi.Int(6378).ToIntOutput()},
-		Ingress: platform.Ingress{Kind: platform.IngressController, Class: "nginx", TLSSecret: "assistant-tls"},
+		Ingress:  platform.Ingress{Kind: platform.IngressController, Class: "nginx", TLSSecret: "assistant-tls"},
 		Alerts: platform.Alerts{
 			Critical: pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pulumi.ToSecret(pulumi.String("https://pager.example/hook"))}}},
 			Warning:  pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pulumi.String("https://alerts.example/mail")}}},
