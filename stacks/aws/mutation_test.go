@@ -31,6 +31,8 @@ type mutation struct {
 	types []string
 	apply func(r *rules.Resource) (applies bool)
 	drop  bool
+	// when, if set, picks which resources of the types a drop applies to.
+	when func(r rules.Resource) bool
 }
 
 // set changes the value at path; a resource that already holds v is not a mutation of it.
@@ -234,7 +236,44 @@ var mutations = []mutation{
 		return set(`metadata.labels["`+naming.PodSecurityEnforce+`"]`, "baseline")(r)
 	}},
 	{rule: "kubernetes-namespace-restricted-pss", what: "exception without its reason", types: []string{k8srules.TypeNamespace}, apply: remove(`metadata.annotations["` + naming.PodSecurityException + `"]`)},
-	{rule: "kubernetes-namespace-default-deny", what: "default-deny policy removed", types: []string{k8srules.TypeNetworkPolicy}, drop: true},
+	{rule: "kubernetes-namespace-default-deny", what: "default-deny policy removed", types: []string{k8srules.TypeNetworkPolicy}, drop: true,
+		when: func(r rules.Resource) bool { return r.Inputs["metadata"].(map[string]any)["name"] == "default-deny" }},
+	{rule: "kubernetes-namespace-default-deny", what: "default-deny policy opened to ingress", types: []string{k8srules.TypeNetworkPolicy}, apply: func(r *rules.Resource) bool {
+		return r.Inputs["metadata"].(map[string]any)["name"] == "default-deny" && setPath(r.Inputs, "spec.ingress", []any{map[string]any{}})
+	}},
+	{rule: "kubernetes-pod-restricted-pss", what: "privilege escalation allowed", types: []string{k8srules.TypeDeployment}, apply: set("spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation", true)},
+	{rule: "kubernetes-pod-restricted-pss", what: "container runs as root", types: []string{k8srules.TypeDeployment}, apply: set("spec.template.spec.containers[0].securityContext.runAsUser", 0.0)},
+	{rule: "kubernetes-pod-restricted-pss", what: "non-root not required", types: []string{k8srules.TypeDeployment}, apply: func(r *rules.Resource) bool {
+		return remove("spec.template.spec.securityContext.runAsNonRoot")(r) && remove("spec.template.spec.containers[0].securityContext.runAsNonRoot")(r)
+	}},
+	{rule: "kubernetes-pod-restricted-pss", what: "capabilities kept", types: []string{k8srules.TypeDeployment}, apply: remove("spec.template.spec.containers[0].securityContext.capabilities")},
+	{rule: "kubernetes-pod-restricted-pss", what: "seccomp unconfined", types: []string{k8srules.TypeDeployment}, apply: func(r *rules.Resource) bool {
+		return set("spec.template.spec.securityContext.seccompProfile.type", "Unconfined")(r)
+	}},
+	{rule: "kubernetes-pod-restricted-pss", what: "privileged container", types: []string{k8srules.TypeDeployment}, apply: set("spec.template.spec.containers[0].securityContext.privileged", true)},
+	{rule: "kubernetes-pod-restricted-pss", what: "host network", types: []string{k8srules.TypeDeployment}, apply: set("spec.template.spec.hostNetwork", true)},
+	{rule: "kubernetes-pod-read-only-root", what: "writable root filesystem", types: []string{k8srules.TypeDeployment}, apply: set("spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem", false)},
+	{rule: "kubernetes-pod-no-token-automount", what: "API token mounted in pods", types: []string{k8srules.TypeDeployment}, apply: set("spec.template.spec.automountServiceAccountToken", true)},
+	{rule: "kubernetes-serviceaccount-no-token-automount", what: "service account mounts its token", types: []string{k8srules.TypeServiceAccount}, apply: set("automountServiceAccountToken", true)},
+	{rule: "kubernetes-pod-image-digest", what: "image by tag", types: []string{k8srules.TypeDeployment}, apply: func(r *rules.Resource) bool {
+		image, _ := getPath(r.Inputs, "spec.template.spec.containers[0].image")
+		ref, _, found := strings.Cut(fmt.Sprint(image), "@")
+		return found && setPath(r.Inputs, "spec.template.spec.containers[0].image", ref)
+	}},
+	{rule: "kubernetes-pod-resources-bounded", what: "no memory limit", types: []string{k8srules.TypeDeployment}, apply: remove("spec.template.spec.containers[0].resources.limits.memory")},
+	{rule: "kubernetes-pod-resources-bounded", what: "no requests", types: []string{k8srules.TypeDeployment}, apply: remove("spec.template.spec.containers[0].resources.requests")},
+	{rule: "kubernetes-pod-health-probes", what: "no readiness probe", types: []string{k8srules.TypeDeployment}, apply: remove("spec.template.spec.containers[0].readinessProbe")},
+	{rule: "kubernetes-pod-health-probes", what: "no liveness probe", types: []string{k8srules.TypeDeployment}, apply: remove("spec.template.spec.containers[0].livenessProbe")},
+	{rule: "kubernetes-workload-disruption-budget", what: "disruption budget removed", types: []string{k8srules.TypePodDisruptionBudget}, drop: true},
+	{rule: "kubernetes-workload-disruption-budget", what: "budget allows no disruption", types: []string{k8srules.TypePodDisruptionBudget}, apply: set("spec.maxUnavailable", 0.0)},
+	{rule: "kubernetes-ingress-tls", what: "the load balancer's certificate removed", types: []string{k8srules.TypeIngress}, apply: remove(`metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"]`)},
+	{rule: "kubernetes-ingress-tls", what: "plain HTTP served", types: []string{k8srules.TypeIngress}, apply: remove(`metadata.annotations["alb.ingress.kubernetes.io/ssl-redirect"]`)},
+	{rule: "kubernetes-ingress-tls", what: "TLS 1.0 policy", types: []string{k8srules.TypeIngress}, apply: set(`metadata.annotations["alb.ingress.kubernetes.io/ssl-policy"]`, "ELBSecurityPolicy-2016-08")},
+	{rule: "kubernetes-ingress-alb-waf", what: "ingress without the web ACL", types: []string{k8srules.TypeIngress}, apply: remove(`metadata.annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"]`)},
+	{rule: "kubernetes-service-not-exposed", what: "service as a load balancer", types: []string{k8srules.TypeService}, apply: set("spec.type", "LoadBalancer")},
+	{rule: "kubernetes-service-not-exposed", what: "service on node ports", types: []string{k8srules.TypeService}, apply: set("spec.type", "NodePort")},
+	{rule: "kubernetes-helm-chart-pinned", what: "chart version range", types: []string{k8srules.TypeHelmRelease}, apply: set("version", "^88.0.0")},
+	{rule: "kubernetes-helm-chart-pinned", what: "chart over HTTP", types: []string{k8srules.TypeHelmRelease}, apply: set("repositoryOpts.repo", "http://prometheus-community.github.io/helm-charts")},
 	{rule: "kubernetes-rbac-no-cluster-admin", what: "a binding grants cluster-admin", types: []string{k8srules.TypeRoleBinding, k8srules.TypeClusterRoleBinding}, apply: set("roleRef.name", "cluster-admin")},
 	{rule: "kubernetes-provider-kubeconfig-secret", what: "kubeconfig in clear text", types: []string{k8srules.TypeProvider}, apply: set("kubeconfig", "apiVersion: v1\nkind: Config\n")},
 	{rule: "kubernetes-provider-kubeconfig-secret", what: "ambient kubeconfig", types: []string{k8srules.TypeProvider}, apply: remove("kubeconfig")},
@@ -290,7 +329,7 @@ func TestMutationDetection(t *testing.T) {
 	var missed []string
 	for _, m := range mutations {
 		for i := range base {
-			if m.types != nil && !slices.Contains(m.types, base[i].Type) {
+			if m.types != nil && !slices.Contains(m.types, base[i].Type) || m.when != nil && !m.when(base[i]) {
 				continue
 			}
 			mutated := slices.Clone(base)
@@ -325,7 +364,7 @@ func TestMutationCatalogueIsLive(t *testing.T) {
 	for _, m := range mutations {
 		applies := false
 		for _, r := range base {
-			if m.types != nil && !slices.Contains(m.types, r.Type) {
+			if m.types != nil && !slices.Contains(m.types, r.Type) || m.when != nil && !m.when(r) {
 				continue
 			}
 			c := deepCopy(r)

@@ -62,8 +62,8 @@ func TestRunExportsThePlatformContract(t *testing.T) {
 	}, out[platform.OutputClusterNodePools].Value)
 	assert.Equal(t, map[string]any{"store": "stack-config", "name": "healthhub:databasePassword", "id": nil},
 		out[platform.OutputDatabaseCredentialsSecret].Value)
-	assert.Equal(t, "load-balancer", out[platform.OutputIngressKind].Value)
-	assert.Equal(t, mockcloud.Output{Known: true}, out[platform.OutputIngressClass], "an ALB has no ingress class")
+	assert.Equal(t, "controller", out[platform.OutputIngressKind].Value)
+	assert.Equal(t, "alb", out[platform.OutputIngressClass].Value, "the AWS Load Balancer Controller's class")
 	assert.Regexp(t, `^arn:aws:wafv2:eu-west-2:\d+:webacl/healthhub-prod-edge$`, out[platform.OutputIngressFirewall].Value)
 	assert.Regexp(t, `^arn:aws:iam::\d+:openidconnectprovider/`, out[platform.OutputClusterWorkloadIdentity].Value)
 }
