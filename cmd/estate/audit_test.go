@@ -43,7 +43,7 @@ func TestAuditCleanPlan(t *testing.T) {
 	file := savedPlan(t, nil)
 	code, stdout, stderr := runCLI(t, stacks.Run, "audit", file, "--dir", repo)
 	require.Equal(t, 0, code, stderr, "advisory findings pass")
-	assert.Contains(t, stdout, "0 mandatory, 1 advisory")
+	assert.Contains(t, stdout, "0 mandatory, 3 advisory")
 	assert.Contains(t, stdout, "allowed regions eu-west-2, eu-west-1, us-east-1", "taken from Pulumi.production.yaml")
 }
 
@@ -65,8 +65,8 @@ func TestAuditFindsTamperedPlan(t *testing.T) {
 	for _, v := range report.Violations {
 		policies[v.Policy]++
 	}
-	assert.Equal(t, map[string]int{"aws-kms-key-rotation": 5, "aws-s3-encryption-cmk": 5, "aws-api-gateway-authorization": 1}, policies,
-		"the archive and its copy, the access-log, artifact and web-app buckets lost their encryption; the public sign-up route stays advisory")
+	assert.Equal(t, map[string]int{"aws-kms-key-rotation": 5, "aws-s3-encryption-cmk": 5, "aws-api-gateway-authorization": 1, "aws-secrets-rotation": 2}, policies,
+		"the archive and its copy, the access-log, artifact and web-app buckets lost their encryption; the public sign-up route and the backend's credentials stay advisory")
 	assert.Equal(t, 10, report.Mandatory)
 	assert.Equal(t, "production", report.Stack)
 }

@@ -68,8 +68,10 @@ func TestPlanProductionJSONMatchesSchema(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &p))
 	assert.Equal(t, "production", p.Stack)
 	assert.Equal(t, "healthhub", p.Project)
-	require.Len(t, p.Violations, 1, "the public sign-up route, reported as advisory")
-	assert.Equal(t, "advisory", p.Violations[0].(map[string]any)["level"])
+	require.Len(t, p.Violations, 3, "the public sign-up route and the backend's two credentials, reported as advisory")
+	for _, v := range p.Violations {
+		assert.Equal(t, "advisory", v.(map[string]any)["level"])
+	}
 	assert.Equal(t, len(p.Resources), p.Summary.Resources)
 
 	byURN := map[string]string{}
@@ -113,7 +115,7 @@ func TestPlanText(t *testing.T) {
 		"aws:ec2/vpc:Vpc", "aws:ec2/natGateway:NatGateway", "aws:ec2/vpcEndpoint:VpcEndpoint",
 		"aws:kms/key:Key", "aws:cloudtrail/trail:Trail", "aws:s3/bucketV2:BucketV2",
 		"aws:cloudwatch/logGroup:LogGroup", "protected",
-		"0 mandatory, 1 advisory", "aws-api-gateway-authorization", "to create", "By type:",
+		"0 mandatory, 3 advisory", "aws-api-gateway-authorization", "to create", "By type:",
 	} {
 		assert.Contains(t, stdout, want)
 	}

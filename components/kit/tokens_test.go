@@ -43,10 +43,10 @@ var deployedTokens = []string{
 	"healthhub:aws:WebFirewall",
 	"healthhub:aws:WorkloadRoles",
 	"healthhub:kubernetes:Access",
+	"healthhub:kubernetes:Ingress",
 	"healthhub:kubernetes:Monitoring",
 	"healthhub:kubernetes:Namespaces",
 	"healthhub:kubernetes:NetworkPolicies",
-	"healthhub:kubernetes:Ingress",
 	"healthhub:kubernetes:StorageClass",
 	"healthhub:kubernetes:Workload",
 }
