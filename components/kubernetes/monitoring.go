@@ -16,17 +16,6 @@ import (
 	"github.com/healthhub/estate/components/kit"
 )
 
-// ManagedControlPlane says who runs the cluster's control plane, and so which of its
-// components the estate's Prometheus can scrape.
-type ManagedControlPlane string
-
-const (
-	ManagedEKS  ManagedControlPlane = "eks"
-	ManagedGKE  ManagedControlPlane = "gke"
-	ManagedAKS  ManagedControlPlane = "aks"
-	SelfManaged ManagedControlPlane = "self-managed"
-)
-
 // MonitoringArgs configure kube-prometheus-stack and the estate's healthcare alerts.
 type MonitoringArgs struct {
 	// Namespace is the monitoring namespace (the Namespaces component's, so the release waits
@@ -38,7 +27,7 @@ type MonitoringArgs struct {
 	// Managed decides which control-plane scrapers run: on a managed control plane the
 	// controller manager, scheduler and etcd are not reachable, and scraping them makes their
 	// Down alerts fire forever, which teaches the on-call to ignore the pager.
-	Managed ManagedControlPlane
+	Managed kit.ControlPlane
 	// GrafanaAdminSecret names an existing Secret in the namespace with keys admin-user and
 	// admin-password. Required: without it the Grafana chart generates a password on every
 	// render, a drift on each preview and a credential no one holds.
@@ -133,7 +122,7 @@ var (
 	secretName  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 )
 
-var controlPlanes = []ManagedControlPlane{ManagedEKS, ManagedGKE, ManagedAKS, SelfManaged}
+var controlPlanes = []kit.ControlPlane{kit.ManagedEKS, kit.ManagedGKE, kit.ManagedAKS, kit.SelfManaged}
 
 // Validate fills the defaults and checks the Args before anything is registered.
 func (a *MonitoringArgs) Validate() error {
@@ -159,7 +148,7 @@ func (a *MonitoringArgs) Validate() error {
 	case !chartVersion.MatchString(a.ChartVersion):
 		return kit.ArgError(c, "ChartVersion", fmt.Sprintf("%q", a.ChartVersion), `must be an exact kube-prometheus-stack 88.x.y version such as %q, not a range`, defaultChart)
 	case !slices.Contains(controlPlanes, a.Managed):
-		return kit.ArgError(c, "Managed", fmt.Sprintf("%q", a.Managed), "must be %q, %q, %q or %q", ManagedEKS, ManagedGKE, ManagedAKS, SelfManaged)
+		return kit.ArgError(c, "Managed", fmt.Sprintf("%q", a.Managed), "must be %q, %q, %q or %q", kit.ManagedEKS, kit.ManagedGKE, kit.ManagedAKS, kit.SelfManaged)
 	case len(a.GrafanaAdminSecret) > 253 || !secretName.MatchString(a.GrafanaAdminSecret):
 		return kit.ArgError(c, "GrafanaAdminSecret", fmt.Sprintf("%q", a.GrafanaAdminSecret), "required: the name of an existing Secret with keys admin-user and admin-password")
 	case a.StorageClass == nil:

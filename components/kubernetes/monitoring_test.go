@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/components/kit/kittest"
 	"github.com/healthhub/estate/internal/mockcloud"
 )
@@ -21,7 +22,7 @@ const (
 func monitoringArgs(mutate func(*MonitoringArgs)) *MonitoringArgs {
 	a := &MonitoringArgs{
 		Namespace:          pulumi.String("monitoring"),
-		Managed:            ManagedEKS,
+		Managed:            kit.ManagedEKS,
 		GrafanaAdminSecret: "grafana-admin",
 		StorageClass:       pulumi.String("encrypted-gp3"),
 		Alerts: AlertRoutes{
@@ -161,13 +162,13 @@ func TestMonitoringProduction(t *testing.T) {
 
 func TestMonitoringControlPlaneScrapers(t *testing.T) {
 	tests := []struct {
-		managed                                       ManagedControlPlane
+		managed                                       kit.ControlPlane
 		controllerManager, scheduler, etcd, kubeProxy bool
 	}{
-		{ManagedEKS, false, false, false, true},
-		{ManagedGKE, false, false, false, false},
-		{ManagedAKS, false, false, false, false},
-		{SelfManaged, true, true, true, true},
+		{kit.ManagedEKS, false, false, false, true},
+		{kit.ManagedGKE, false, false, false, false},
+		{kit.ManagedAKS, false, false, false, false},
+		{kit.SelfManaged, true, true, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.managed), func(t *testing.T) {

@@ -24,11 +24,11 @@ type scrapes struct {
 //   - AKS has none with Azure CNI powered by Cilium; otherwise it runs one whose configuration
 //     the customer cannot change, metrics on the loopback. KubeProxyDown would be an alert
 //     no one can act on.
-var controlPlaneScrapes = map[ManagedControlPlane]scrapes{
-	ManagedEKS:  {kubeProxy: true},
-	ManagedGKE:  {},
-	ManagedAKS:  {},
-	SelfManaged: {controllerManager: true, scheduler: true, etcd: true, kubeProxy: true},
+var controlPlaneScrapes = map[kit.ControlPlane]scrapes{
+	kit.ManagedEKS:  {kubeProxy: true},
+	kit.ManagedGKE:  {},
+	kit.ManagedAKS:  {},
+	kit.SelfManaged: {controllerManager: true, scheduler: true, etcd: true, kubeProxy: true},
 }
 
 // chartValues are the release's values. They hold the receivers, whose secret URLs stay

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	awsc "github.com/healthhub/estate/components/aws"
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/stacks/platform"
 )
@@ -28,7 +29,7 @@ func contract(cfg *config.Config, b *baseline, s *services, apps *serverlessEsta
 			OidcIssuer:           s.cluster.OidcIssuer,
 			WorkloadIdentity:     s.cluster.OidcProviderArn,
 			NodePools:            pools,
-			Managed:              platform.ManagedEKS,
+			Managed:              kit.ManagedEKS,
 			// The EBS CSI driver's role may use the cluster key; gp3 volumes are encrypted with it.
 			Storage: platform.Storage{Provisioner: "ebs.csi.aws.com", Parameters: map[string]pulumi.StringInput{
 				"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": b.keys.Arn(awsc.DomainCluster),

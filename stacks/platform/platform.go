@@ -5,6 +5,8 @@ package platform
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/kit"
 )
 
 // Platform is what a cloud's build hands to the workloads and to the stack's outputs. A field a
@@ -53,20 +55,10 @@ type Cluster struct {
 	NodePools        []NodePool
 	// Managed names the managed control plane: its own components (scheduler, controller
 	// manager, etcd) are the cloud's, and not scraped.
-	Managed ManagedControlPlane
+	Managed kit.ControlPlane
 	// Storage is how the cloud's CSI driver makes encrypted volumes with the estate's key.
 	Storage Storage
 }
-
-// ManagedControlPlane is whose control plane the cluster runs on.
-type ManagedControlPlane string
-
-const (
-	ManagedEKS  ManagedControlPlane = "eks"
-	ManagedGKE  ManagedControlPlane = "gke"
-	ManagedAKS  ManagedControlPlane = "aks"
-	SelfManaged ManagedControlPlane = "self-managed"
-)
 
 // Storage is a StorageClass's provisioner and parameters.
 type Storage struct {

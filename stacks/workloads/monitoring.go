@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/healthhub/estate/components/kit"
 	k8sc "github.com/healthhub/estate/components/kubernetes"
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/stacks/platform"
@@ -33,11 +34,9 @@ func buildMonitoring(ctx *pulumi.Context, cfg *config.Config, p *platform.Platfo
 			targets.ModelServing = k8sc.ModelServing{Namespace: a.Namespace, Deployment: a.Name}
 		}
 	}
-	managed := map[platform.ManagedControlPlane]k8sc.ManagedControlPlane{
-		platform.ManagedEKS: k8sc.ManagedEKS, platform.ManagedGKE: k8sc.ManagedGKE, platform.ManagedAKS: k8sc.ManagedAKS,
-	}[p.Cluster.Managed]
+	managed := p.Cluster.Managed
 	if managed == "" {
-		managed = k8sc.SelfManaged
+		managed = kit.SelfManaged
 	}
 	monitoring := cfg.Workloads.Namespaces.Monitoring
 	_, err = k8sc.NewMonitoring(ctx, "monitoring", &k8sc.MonitoringArgs{

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/components/kit/kittest"
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/stacks/platform"
@@ -41,7 +42,7 @@ func cluster(cloud string, mutate func(*platform.Platform)) *platform.Platform {
 		Cluster: platform.Cluster{
 			Version: "1.31", Kubeconfig: pulumi.ToSecret(pulumi.String("apiVersion: v1\nkind: Config\n")).(pulumi.StringOutput),
 			NodePools: []platform.NodePool{{Name: "app", Min: 3, Max: 12}, {Name: "gpu", GPU: true, Min: 0, Max: 4}},
-			Managed:   platform.ManagedGKE,
+			Managed:   kit.ManagedGKE,
 			Storage:   platform.Storage{Provisioner: "pd.csi.storage.gke.io", Parameters: map[string]pulumi.StringInput{"type": pulumi.String("pd-balanced"), "disk-encryption-kms-key": pulumi.String("projects/p/locations/europe-west2/keyRings/r/cryptoKeys/storage")}},
 		},
 		Database: platform.Database{Endpoint: text("10.30.64.3"), Port: pulumi.Int(5432).ToIntOutput()},
