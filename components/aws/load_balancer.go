@@ -152,8 +152,10 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		EnableHttp2:              pulumi.Bool(true),
 		IdleTimeout:              pulumi.Int(60),
 		XffHeaderProcessingMode:  pulumi.String("append"),
+		// No prefix: ELB writes under <prefix>/AWSLogs/<account>/, and the bucket grants
+		// AWSLogs/<account>/ alone, so a prefix would have every delivery denied.
 		AccessLogs: lb.LoadBalancerAccessLogsArgs{
-			Bucket: logs.BucketName, Enabled: pulumi.Bool(true), Prefix: pulumi.String("alb"),
+			Bucket: logs.BucketName, Enabled: pulumi.Bool(true),
 		},
 		Tags: awskit.Tags(args.Tags, id),
 		// ELB checks it may write to the bucket when logging is turned on.

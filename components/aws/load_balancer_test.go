@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -77,6 +78,11 @@ func TestLoadBalancerDefaults(t *testing.T) {
 	assert.Contains(t, delivery["Resource"], "/AWSLogs/123456789012/*", "for this account's load balancers only")
 
 	lbRes, _ := m.Find(alb, "hh-edge")
+	// ELB writes to <bucket>/<prefix>/AWSLogs/<account>/: the prefix must leave the delivery
+	// inside the path the bucket grants.
+	prefix, _ := lbRes.Get("accessLogs.prefix")
+	assert.True(t, strings.HasSuffix(delivery["Resource"].(string), "/AWSLogs/123456789012/*") && (prefix == nil || prefix == ""),
+		"access logs land where the bucket lets ELB write (prefix %v)", prefix)
 	assoc, ok := m.Find("aws:wafv2/webAclAssociation:WebAclAssociation", "hh-edge")
 	require.True(t, ok)
 	assert.Contains(t, assoc.Dependencies, lbRes.URN)
