@@ -2,13 +2,13 @@ package aws
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/healthhub/estate/components/aws/awskit"
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/naming"
 )
 
 // WorkloadRolesArgs are the IAM roles of the cluster's workloads, one per service account.
@@ -47,8 +47,6 @@ type WorkloadRoles struct {
 // RoleArn is one workload's role.
 func (w *WorkloadRoles) RoleArn(name string) pulumi.StringOutput { return w.arns[name] }
 
-var k8sName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-
 // Validate checks the Args before anything is registered.
 func (a *WorkloadRolesArgs) Validate() error {
 	const c = "WorkloadRoles"
@@ -64,11 +62,11 @@ func (a *WorkloadRolesArgs) Validate() error {
 	for i, w := range a.Workloads {
 		arg := fmt.Sprintf("Workloads[%d]", i)
 		switch {
-		case !k8sName.MatchString(w.Name) || seen[w.Name]:
+		case !naming.DNSLabel.MatchString(w.Name) || seen[w.Name]:
 			return kit.ArgError(c, arg+".Name", fmt.Sprintf("%q", w.Name), "must be a DNS label, once")
-		case !k8sName.MatchString(w.Namespace) || w.Namespace == "kube-system":
+		case !naming.DNSLabel.MatchString(w.Namespace) || w.Namespace == "kube-system":
 			return kit.ArgError(c, arg+".Namespace", fmt.Sprintf("%q", w.Namespace), "must be a workload namespace (a DNS label, not kube-system)")
-		case !k8sName.MatchString(w.ServiceAccount):
+		case !naming.DNSLabel.MatchString(w.ServiceAccount):
 			return kit.ArgError(c, arg+".ServiceAccount", fmt.Sprintf("%q", w.ServiceAccount), "must be a DNS label: the trust names exactly one service account")
 		case len(w.SecretArns) > 0 && w.SecretsKmsKeyArn == nil:
 			return kit.ArgError(c, arg+".SecretsKmsKeyArn", nil, "required with SecretArns: the secrets are encrypted with the secrets key")

@@ -2,13 +2,13 @@ package kubernetes
 
 import (
 	"fmt"
-	"regexp"
 
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/naming"
 )
 
 // IngressArgs publish one Service on the internet through the cloud's ingress controller.
@@ -38,8 +38,6 @@ type Ingress struct {
 	Name pulumi.StringOutput `pulumi:"name"`
 }
 
-var host = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-
 // Validate checks the Args before anything is registered.
 func (a *IngressArgs) Validate() error {
 	const c = "Ingress"
@@ -50,7 +48,7 @@ func (a *IngressArgs) Validate() error {
 		return kit.ArgError(c, "Service", nil, "required: the Service published")
 	case a.Port < 1 || a.Port > 65535:
 		return kit.ArgError(c, "Port", a.Port, "must be the Service's port, 1 to 65535")
-	case !host.MatchString(a.Host):
+	case !naming.HostName.MatchString(a.Host):
 		return kit.ArgError(c, "Host", fmt.Sprintf("%q", a.Host), "must be one fully qualified host name: a wildcard or an empty host would serve every name the load balancer is reached by")
 	case !dnsLabel.MatchString(a.Class):
 		return kit.ArgError(c, "Class", fmt.Sprintf("%q", a.Class), "required: the platform's IngressClass; a default class could be a controller without the firewall")

@@ -73,7 +73,7 @@ type Namespaces struct {
 }
 
 var (
-	dnsLabel   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	dnsLabel   = naming.DNSLabel
 	psaVersion = regexp.MustCompile(`^v1\.[0-9]{2}$`)
 	quantity   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$`)
 )

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/healthhub/estate/internal/naming"
@@ -86,11 +85,6 @@ type NamedApp struct {
 	*App
 }
 
-var (
-	hostName = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-)
-
 // minProductionReplicas keeps a workload serving through a node's loss or drain.
 const minProductionReplicas = 2
 
@@ -112,7 +106,7 @@ func parseWorkloads(c *checker, v string, production bool) Workloads {
 		}
 	}
 	checkNamespaces(c, w.Namespaces)
-	if w.Apps.Frontend != nil && !hostName.MatchString(w.Domain) {
+	if w.Apps.Frontend != nil && !naming.HostName.MatchString(w.Domain) {
 		c.fail("workloads.domain", w.Domain, "must be the host name the frontend serves (app.example.org): its Ingress is TLS-only for that host")
 	}
 	if w.Apps.Frontend != nil && w.Apps.Frontend.GPU {
@@ -126,7 +120,7 @@ func parseWorkloads(c *checker, v string, production bool) Workloads {
 			checkApp(c, "workloads.apps."+a.key, a.app, production)
 		}
 	}
-	if m := w.Monitoring; !dnsLabel.MatchString(m.GrafanaAdminSecret) {
+	if m := w.Monitoring; !naming.DNSLabel.MatchString(m.GrafanaAdminSecret) {
 		c.fail("workloads.monitoring.grafanaAdminSecret", m.GrafanaAdminSecret, "must name an existing Secret (a DNS label) holding admin-user and admin-password")
 	}
 	if w.Monitoring.RetentionDays < 15 {
@@ -140,7 +134,7 @@ func checkNamespaces(c *checker, ns WorkloadNamespaces) {
 	for _, n := range [][2]string{{"frontend", ns.Frontend}, {"backend", ns.Backend}, {"modelServing", ns.ModelServing}, {"monitoring", ns.Monitoring}} {
 		key, name := n[0], n[1]
 		switch {
-		case !dnsLabel.MatchString(name):
+		case !naming.DNSLabel.MatchString(name):
 			c.fail("workloads.namespaces."+key, name, "must be a DNS label: lowercase letters, digits and '-', at most 63")
 		case strings.HasPrefix(name, "kube-") || name == "default":
 			c.fail("workloads.namespaces."+key, name, "is the cluster's own namespace; the workloads run in namespaces of their own")
