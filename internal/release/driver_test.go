@@ -3,6 +3,7 @@ package release
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -244,14 +245,35 @@ func killCLI(t *testing.T, verb, dir string) bool {
 	return false
 }
 
+// waitForCheckpoint waits until the file backend holds a complete checkpoint of the stack
+// written since the update began.
+func waitForCheckpoint(t *testing.T, dir, stack string, since time.Time) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		paths, _ := filepath.Glob(filepath.Join(dir, "state", ".pulumi", "stacks", "*", stack+".json"))
+		for _, p := range paths {
+			info, err := os.Stat(p)
+			b, _ := os.ReadFile(p)
+			if err == nil && info.ModTime().After(since) && len(b) > 0 && json.Valid(b) {
+				return true
+			}
+		}
+		return false
+	}, 15*time.Second, 50*time.Millisecond, "the update writes its checkpoint")
+}
+
 func TestStaleLockAfterAKilledRun(t *testing.T) {
 	t.Parallel()
 	dir := project(t, "dev")
 	started := make(chan struct{})
 	d, _ := open(t, dir, "dev", slow(20*time.Second, started, nil))
 	done := make(chan error, 1)
+	begun := time.Now()
 	go func() { _, err := d.Up(context.Background()); done <- err }()
 	<-started
+	// The kill must land while the update runs, not while the CLI is writing the stack's
+	// checkpoint: a checkpoint cut off mid-write is a torn file, not the lock this test is about.
+	waitForCheckpoint(t, dir, "dev", begun)
 	if !killCLI(t, "up", dir) {
 		out, _ := exec.Command("ps", "-eo", "pid,ppid,args").Output()
 		t.Fatalf("no running pulumi up under pid %d:\n%s", os.Getpid(), out)
