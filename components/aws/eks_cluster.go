@@ -280,7 +280,7 @@ func nodeGroup(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, cluster
 // EBS CSI driver, which encrypts every volume it creates with the cluster key.
 func addons(ctx *pulumi.Context, k *EksCluster, args *EksClusterArgs, acct awskit.Account, cluster *eks.Cluster, oidc *iam.OpenIdConnectProvider, issuer pulumi.StringOutput, after []pulumi.Resource) error {
 	parent := pulumi.Parent(k)
-	ebsRole, err := irsaRole(ctx, k, args.Prefix+"-ebs-csi", acct, oidc, issuer, "kube-system", "ebs-csi-controller-sa", args.Tags)
+	ebsRole, err := irsaRole(ctx, k, args.Prefix+"-ebs-csi", oidc, issuer, "kube-system", "ebs-csi-controller-sa", args.Tags)
 	if err != nil {
 		return err
 	}
@@ -353,7 +353,7 @@ func managedRole(ctx *pulumi.Context, k *EksCluster, name, service string, acct 
 
 // irsaRole is a role one Kubernetes service account assumes through the cluster's OIDC
 // provider, and no other.
-func irsaRole(ctx *pulumi.Context, k *EksCluster, name string, acct awskit.Account, oidc *iam.OpenIdConnectProvider, issuer pulumi.StringOutput, namespace, serviceAccount string, baseTags map[string]string) (*iam.Role, error) {
+func irsaRole(ctx *pulumi.Context, k *EksCluster, name string, oidc *iam.OpenIdConnectProvider, issuer pulumi.StringOutput, namespace, serviceAccount string, baseTags map[string]string) (*iam.Role, error) {
 	trust := awskit.WebIdentityTrust(oidc.Arn, issuer, namespace, serviceAccount)
 	return iam.NewRole(ctx, name, &iam.RoleArgs{
 		AssumeRolePolicy:   trust,
