@@ -17,7 +17,26 @@ PULUMI_ROOT    := $(CURDIR)/.cache/pulumi
 PULUMI         := $(PULUMI_ROOT)/bin/pulumi
 export PULUMI_ROOT
 
-.PHONY: help build test unit lint plan plan-json policy tools cli bench bench-catalog mutation fuzz clean
+# The Pulumi home of the tests: the engine finds the Kubernetes provider plugin here, and a
+# developer's own ~/.pulumi is left alone.
+PULUMI_HOME := $(CURDIR)/.cache/pulumi-home
+export PULUMI_HOME
+
+# A real Kubernetes control plane and the Kubernetes provider plugin for the engine tests, built
+# from the module proxy (tools/kube, tools/kubeprovider). The SDK in go.mod is pinned to the
+# plugin's version, so the engine raises no version warning. The tests find the binaries
+# through HEALTHHUB_KUBE_BIN.
+KUBE_VERSION          := v1.34.1
+KUBE_PROVIDER_VERSION := 4.24.0
+KUBE_BIN              := $(CURDIR)/.cache/kube/bin
+KUBE_PLUGIN           := $(PULUMI_HOME)/plugins/resource-kubernetes-v$(KUBE_PROVIDER_VERSION)/pulumi-resource-kubernetes
+HEALTHHUB_KUBE_BIN    := $(KUBE_BIN)
+export HEALTHHUB_KUBE_BIN
+KUBE_LDFLAGS := -s -w -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
+  -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=34 \
+  -X k8s.io/component-base/version.gitTreeState=clean
+
+.PHONY: help build test unit lint plan plan-json policy tools cli kube bench bench-kube bench-catalog mutation fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +48,7 @@ build: ## build the Pulumi program, the estate CLI and the policy pack into bin/
 
 test: lint unit ## everything CI runs: lint, then every test
 
-unit: cli $(BIN)/healthhub-policy ## go test ./... (component, rule, stack, plan, CLI and engine tests)
+unit: cli kube $(BIN)/healthhub-policy ## go test ./... (component, rule, stack, plan, CLI and engine tests)
 	HEALTHHUB_POLICY_PACK=$(CURDIR)/$(BIN)/healthhub-policy $(GO) test -count=1 ./...
 
 lint: $(STATICCHECK) ## go vet, gofmt and staticcheck
@@ -58,6 +77,24 @@ cli: $(PULUMI) ## build the Pulumi CLI $(PULUMI_VERSION) into .cache/pulumi/bin 
 $(PULUMI): tools/pulumi/go.mod tools/pulumi/go.sum
 	cd tools/pulumi && $(GO) build -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
 	  -o $(PULUMI) github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+kube: $(KUBE_BIN)/etcd $(KUBE_BIN)/kube-apiserver $(KUBE_BIN)/kube-controller-manager $(KUBE_PLUGIN) ## build etcd, kube-apiserver $(KUBE_VERSION), kube-controller-manager and the Kubernetes provider plugin (once)
+
+$(KUBE_BIN)/etcd: tools/kube/go.mod tools/kube/go.sum tools/kube/etcd/main.go
+	cd tools/kube && $(GO) build -ldflags "-s -w" -o $@ ./etcd
+
+$(KUBE_BIN)/kube-apiserver $(KUBE_BIN)/kube-controller-manager: $(KUBE_BIN)/%: tools/kube/go.mod tools/kube/go.sum
+	cd tools/kube && $(GO) build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/$*
+	@$@ --version | grep -qx 'Kubernetes $(KUBE_VERSION)' || { echo "$@ is not $(KUBE_VERSION)"; rm -f $@; exit 1; }
+
+# The provider's own main embeds generated files its module download lacks: stamp copies the
+# schema and mapping from the module, with the version set, for tools/kubeprovider to embed.
+$(KUBE_BIN)/pulumi-resource-kubernetes: tools/kubeprovider/go.mod tools/kubeprovider/go.sum tools/kubeprovider/main.go tools/kubeprovider/stamp/main.go
+	cd tools/kubeprovider && $(GO) run ./stamp "$$($(GO) list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)" gen $(KUBE_PROVIDER_VERSION)
+	cd tools/kubeprovider && $(GO) build -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$(KUBE_PROVIDER_VERSION)" -o $@ .
+
+$(KUBE_PLUGIN): $(KUBE_BIN)/pulumi-resource-kubernetes $(PULUMI)
+	$(PULUMI) plugin install resource kubernetes $(KUBE_PROVIDER_VERSION) --file $< --reinstall
 
 $(STATICCHECK):
 	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
