@@ -111,6 +111,9 @@ bench: ## print cold and warm build times of the program and the offline plan ti
 	echo "== offline plan of the production stack, and the policy rules alone"; \
 	$(GO) test -run '^$$' -bench '^Benchmark(PlanProduction|RenderText|RulesProduction)$$' -benchtime 20x -benchmem ./stacks/aws/
 
+bench-kube: cli kube ## print the control plane's start time and the workloads' up and no-change preview on it
+	$(GO) test -run '^$$' -bench '^BenchmarkKube' -benchtime 3x ./cmd/estate/ | grep -E '^Benchmark|^ok|FAIL'
+
 bench-catalog: ## plan time as the service catalog grows: 41, 410 and 4100 functions
 	$(GO) test -run '^$$' -bench 'PlanCatalog/functions=(41|410)$$' -benchtime 3x -benchmem ./stacks/aws/
 	$(GO) test -run '^$$' -bench 'PlanCatalog/functions=4100$$' -benchtime 1x -benchmem ./stacks/aws/

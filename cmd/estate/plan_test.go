@@ -20,7 +20,7 @@ import (
 
 const repo = "../.."
 
-func runCLI(t *testing.T, program pulumi.RunFunc, args ...string) (code int, stdout, stderr string) {
+func runCLI(t testing.TB, program pulumi.RunFunc, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code, err := newRootCommand(program).execute(args, &out, &errOut)

@@ -32,6 +32,7 @@ const (
 
 type releaseFlags struct {
 	dir, backend, secretsProvider, pulumiRoot   string
+	out                                         string
 	policyPacks, policyPackConfigs, targets     []string
 	parallel                                    int
 	json, expectNoChanges, refresh, cancelStale bool
@@ -49,6 +50,7 @@ func newReleaseCommands(program pulumi.RunFunc) []*cobra.Command {
 		{"destroy", "Delete the stack's resources (production needs --yes-destroy-production)"},
 		{"outputs", "Print the stack's outputs, secrets masked"},
 		{"cancel", "Clear the lock an interrupted or killed update left on the stack"},
+		{"manifests", "Write the stack's Kubernetes objects as plain YAML, from a preview, for GitOps"},
 	}
 	var cmds []*cobra.Command
 	for _, v := range verbs {
@@ -75,6 +77,11 @@ func newReleaseCommands(program pulumi.RunFunc) []*cobra.Command {
 		fl.BoolVar(&f.refresh, "refresh", false, "refresh the state before the operation")
 		fl.DurationVar(&f.lockWait, "lock-wait", 2*time.Minute, "how long to retry while another update holds the stack")
 		fl.BoolVar(&f.cancelStale, "cancel-stale", false, "first clear a lock left by a killed update (only when no other update is running)")
+		if v.use == "manifests" {
+			cmd.Long = manifestsHelp
+			fl.StringVar(&f.out, "out", "", "directory to write the manifests into (empty or absent)")
+			_ = cmd.MarkFlagRequired("out")
+		}
 		if v.use == "destroy" {
 			fl.BoolVar(&f.yesDestroyProduction, "yes-destroy-production", false, "allow destroying a production stack")
 		}
@@ -150,6 +157,8 @@ func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, 
 		res, err = d.Destroy(ctx)
 	case "outputs":
 		res, err = d.Outputs(ctx)
+	case "manifests":
+		return runManifests(ctx, cmd, d, f.out)
 	}
 	if err != nil {
 		return releaseError(err)
@@ -160,6 +169,23 @@ func runRelease(cmd *cobra.Command, program pulumi.RunFunc, verb, stack string, 
 	if f.expectNoChanges && res.Changed() {
 		return &exitError{exitChanges, fmt.Errorf("%s of %s would change resources: %v", verb, stack, res.Changes)}
 	}
+	return nil
+}
+
+// runManifests previews the stack and writes its Kubernetes objects into out.
+func runManifests(ctx context.Context, cmd *cobra.Command, d *release.Driver, out string) error {
+	ms, err := d.Manifests(ctx)
+	if err != nil {
+		return releaseError(err)
+	}
+	if len(ms) == 0 {
+		return &exitError{exitFailure, errNoManifests}
+	}
+	written, err := writeManifests(out, ms, cmd.ErrOrStderr())
+	if err != nil {
+		return &exitError{exitFailure, err}
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %d files to %s\n", len(written), out)
 	return nil
 }
 
@@ -179,7 +205,7 @@ func preflight(verb, stack string, f *releaseFlags) ([]string, error) {
 		return secrets, nil
 	}
 	cfg, err := config.ParseStack(stack, s.Short(config.Namespace))
-	if err != nil && (verb == "preview" || verb == "up") {
+	if err != nil && (verb == "preview" || verb == "up" || verb == "manifests") {
 		return nil, &exitError{exitBadConfig, err}
 	}
 	if cfg == nil {

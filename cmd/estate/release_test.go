@@ -47,7 +47,7 @@ func TestReleaseExitCodes(t *testing.T) {
 }
 
 // cliRoot is the Pulumi CLI `make cli` builds, or the one PULUMI_ROOT names.
-func cliRoot(t *testing.T) string {
+func cliRoot(t testing.TB) string {
 	t.Helper()
 	root := os.Getenv("PULUMI_ROOT")
 	if root == "" {

@@ -16,8 +16,22 @@ import (
 	"github.com/healthhub/estate/components/kit"
 )
 
+// MonitoringInstall is how the monitoring stack gets onto the cluster.
+type MonitoringInstall string
+
+const (
+	// InstallChart installs kube-prometheus-stack as a Helm release with the estate's values.
+	InstallChart MonitoringInstall = "chart"
+	// InstallExternal ships only the healthcare PrometheusRules, for a cluster whose operator,
+	// Prometheus and Alertmanager someone else installs (a GitOps repository, a shared
+	// platform team). The rules need the operator's PrometheusRule CRD on the cluster.
+	InstallExternal MonitoringInstall = "external"
+)
+
 // MonitoringArgs configure kube-prometheus-stack and the estate's healthcare alerts.
 type MonitoringArgs struct {
+	// Install is InstallChart unless set.
+	Install MonitoringInstall
 	// Namespace is the monitoring namespace (the Namespaces component's, so the release waits
 	// for it and its Pod Security exception).
 	Namespace pulumi.StringInput
@@ -127,6 +141,9 @@ var controlPlanes = []kit.ControlPlane{kit.ManagedEKS, kit.ManagedGKE, kit.Manag
 // Validate fills the defaults and checks the Args before anything is registered.
 func (a *MonitoringArgs) Validate() error {
 	const c = "Monitoring"
+	if a.Install == "" {
+		a.Install = InstallChart
+	}
 	if a.ChartVersion == "" {
 		a.ChartVersion = defaultChart
 	}
@@ -145,6 +162,8 @@ func (a *MonitoringArgs) Validate() error {
 	switch {
 	case a.Namespace == nil:
 		return kit.ArgError(c, "Namespace", nil, "required: the monitoring namespace")
+	case a.Install != InstallChart && a.Install != InstallExternal:
+		return kit.ArgError(c, "Install", fmt.Sprintf("%q", a.Install), "must be %q or %q", InstallChart, InstallExternal)
 	case !chartVersion.MatchString(a.ChartVersion):
 		return kit.ArgError(c, "ChartVersion", fmt.Sprintf("%q", a.ChartVersion), `must be an exact kube-prometheus-stack 88.x.y version such as %q, not a range`, defaultChart)
 	case !slices.Contains(controlPlanes, a.Managed):
@@ -227,9 +246,40 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	if err := kit.Register(ctx, TypeMonitoring, name, args, m, opts...); err != nil {
 		return nil, err
 	}
+	in := []pulumi.ResourceOption{pulumi.Parent(m)}
+	m.ReleaseName, m.ReleaseStatus = pulumi.String("").ToStringOutput(), pulumi.String(string(InstallExternal)).ToStringOutput()
+	if args.Install == InstallChart {
+		release, err := chartRelease(ctx, m, name, args)
+		if err != nil {
+			return nil, err
+		}
+		m.Release = release
+		m.ReleaseName, m.ReleaseStatus = release.Name.Elem(), release.Status.Status()
+		// The rules need the PrometheusRule CRD the release installs.
+		in = append(in, pulumi.DependsOn([]pulumi.Resource{release}))
+	}
+	l := labels(args.Labels)
+	// The chart's Prometheus selects every PrometheusRule (ruleSelectorNilUsesHelmValues
+	// false); the release label keeps them selected if that is ever turned back on.
+	l["release"] = pulumi.String(name)
+	for _, g := range healthcareRules(args.Targets) {
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-"+g.Name, &apiextensions.CustomResourceArgs{
+			ApiVersion:  pulumi.String("monitoring.coreos.com/v1"),
+			Kind:        pulumi.String("PrometheusRule"),
+			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String("healthhub-" + g.Name), Namespace: args.Namespace, Labels: l},
+			OtherFields: k8s.UntypedArgs{"spec": pulumi.Map{"groups": pulumi.Array{g.toMap()}}},
+		}, in...); err != nil {
+			return nil, err
+		}
+	}
+	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"releaseName": m.ReleaseName, "releaseStatus": m.ReleaseStatus})
+}
+
+// chartRelease is kube-prometheus-stack from its chart, with the estate's hardened values.
+func chartRelease(ctx *pulumi.Context, m *Monitoring, name string, args *MonitoringArgs) (*helmv3.Release, error) {
 	// Losing the release loses the alerting HIPAA's activity review and contingency plan
 	// rely on (§164.308(a)(1)(ii)(D), (a)(7)); in production it is kept through destroys.
-	release, err := helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
+	return helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
 		Name:           pulumi.String(name),
 		Chart:          pulumi.String(chartName),
 		Version:        pulumi.String(args.ChartVersion),
@@ -246,27 +296,4 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		Timeout: pulumi.Int(900),
 		Values:  chartValues(name, args),
 	}, kit.Stateful(m, args.Production)...)
-	if err != nil {
-		return nil, err
-	}
-	m.Release = release
-	// The rules need the PrometheusRule CRD the release installs.
-	in := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.DependsOn([]pulumi.Resource{release})}
-	l := labels(args.Labels)
-	// The chart's Prometheus selects every PrometheusRule (ruleSelectorNilUsesHelmValues
-	// false); the release label keeps them selected if that is ever turned back on.
-	l["release"] = pulumi.String(name)
-	for _, g := range healthcareRules(args.Targets) {
-		if _, err := apiextensions.NewCustomResource(ctx, name+"-"+g.Name, &apiextensions.CustomResourceArgs{
-			ApiVersion:  pulumi.String("monitoring.coreos.com/v1"),
-			Kind:        pulumi.String("PrometheusRule"),
-			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String("healthhub-" + g.Name), Namespace: args.Namespace, Labels: l},
-			OtherFields: k8s.UntypedArgs{"spec": pulumi.Map{"groups": pulumi.Array{g.toMap()}}},
-		}, in...); err != nil {
-			return nil, err
-		}
-	}
-	m.ReleaseName = release.Name.Elem()
-	m.ReleaseStatus = release.Status.Status()
-	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"releaseName": m.ReleaseName, "releaseStatus": m.ReleaseStatus})
 }

@@ -294,6 +294,7 @@ func TestMonitoringArgErrors(t *testing.T) {
 		want   string
 	}{
 		{"nil namespace", func(a *MonitoringArgs) { a.Namespace = nil }, "Monitoring: Namespace = <nil>: required"},
+		{"unknown install", func(a *MonitoringArgs) { a.Install = "operator" }, `Install = "operator": must be "chart" or "external"`},
 		{"version range", func(a *MonitoringArgs) { a.ChartVersion = "~88.5.0" }, `ChartVersion = "~88.5.0": must be an exact kube-prometheus-stack 88.x.y`},
 		{"version lower bound", func(a *MonitoringArgs) { a.ChartVersion = ">=88.0.0" }, `ChartVersion = ">=88.0.0"`},
 		{"other major", func(a *MonitoringArgs) { a.ChartVersion = "89.0.0" }, `ChartVersion = "89.0.0"`},
@@ -368,4 +369,19 @@ func TestMonitoringWithoutApps(t *testing.T) {
 		names = append(names, alert)
 	}
 	assert.ElementsMatch(t, []string{"CertificateExpiringSoon", "CertManagerCertificateExpiringSoon"}, names)
+}
+
+// A cluster whose operator someone else runs gets the same alert rules and no release.
+func TestMonitoringExternalInstall(t *testing.T) {
+	m, err := runMonitoring(t, monitoringArgs(func(a *MonitoringArgs) { a.Install = InstallExternal }))
+	require.NoError(t, err)
+	assert.Empty(t, m.ByType(typeRelease), "no chart is installed")
+	chart, err := runMonitoring(t, monitoringArgs(nil))
+	require.NoError(t, err)
+	assert.Equal(t, registeredAlerts(t, chart), registeredAlerts(t, m), "the same healthcare alerts")
+	for _, r := range m.ByType(typePrometheusRule) {
+		ns, _ := r.Get("metadata.namespace")
+		assert.Equal(t, "monitoring", ns)
+	}
+	assert.Empty(t, kittest.Violations(m, "production"))
 }

@@ -273,5 +273,5 @@ func peer(namespace string, selector map[string]string) networkingv1.NetworkPoli
 }
 
 func namespaceSelector(namespace string) *metav1.LabelSelectorArgs {
-	return &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(namespace)}}
+	return &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{namespaceNameLabel: pulumi.String(namespace)}}
 }

@@ -12,7 +12,7 @@ import (
 var DefaultWorkloads = Workloads{
 	OperatorGroups: []string{}, AuditorGroups: []string{},
 	Namespaces: WorkloadNamespaces{Frontend: "frontend", Backend: "backend", ModelServing: "model-serving", Monitoring: "monitoring"},
-	Monitoring: MonitoringSettings{GrafanaAdminSecret: "grafana-admin", RetentionDays: 30},
+	Monitoring: MonitoringSettings{Install: MonitoringChart, GrafanaAdminSecret: "grafana-admin", RetentionDays: 30},
 }
 
 // Workloads holds the settings under healthhub:workloads, read on every cloud.
@@ -53,8 +53,20 @@ type App struct {
 	GPU         bool   `json:"gpu"`
 }
 
+// How the monitoring stack gets onto the cluster (healthhub:workloads.monitoring.install).
+const (
+	// MonitoringChart installs kube-prometheus-stack from its chart, with the estate's values.
+	MonitoringChart = "chart"
+	// MonitoringExternal leaves the operator, Prometheus and Alertmanager to whoever already
+	// runs them on the cluster (a GitOps repository, a shared platform install); the estate
+	// ships its alert rules only, which need the operator's PrometheusRule CRD.
+	MonitoringExternal = "external"
+)
+
 // MonitoringSettings configure the Prometheus and Grafana stack.
 type MonitoringSettings struct {
+	// Install is MonitoringChart or MonitoringExternal.
+	Install string `json:"install"`
 	// GrafanaAdminSecret is an existing Secret in the monitoring namespace (admin-user,
 	// admin-password): the chart would otherwise make a password no one knows, anew each run.
 	GrafanaAdminSecret string `json:"grafanaAdminSecret"`
@@ -119,6 +131,9 @@ func parseWorkloads(c *checker, v string, production bool) Workloads {
 		if a.app != nil {
 			checkApp(c, "workloads.apps."+a.key, a.app, production)
 		}
+	}
+	if m := w.Monitoring.Install; m != MonitoringChart && m != MonitoringExternal {
+		c.fail("workloads.monitoring.install", m, "must be %q (kube-prometheus-stack from its chart) or %q (the cluster already runs the operator; only the alert rules are shipped)", MonitoringChart, MonitoringExternal)
 	}
 	if m := w.Monitoring; !naming.DNSLabel.MatchString(m.GrafanaAdminSecret) {
 		c.fail("workloads.monitoring.grafanaAdminSecret", m.GrafanaAdminSecret, "must name an existing Secret (a DNS label) holding admin-user and admin-password")

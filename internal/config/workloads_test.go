@@ -55,6 +55,7 @@ func TestWorkloadsSection(t *testing.T) {
 		{name: "a cluster namespace", section: `{"namespaces":{"backend":"kube-system"}}`, key: "workloads.namespaces.backend", problem: "is the cluster's own namespace"},
 		{name: "two workloads in one namespace", section: `{"namespaces":{"backend":"frontend"}}`, key: "workloads.namespaces.backend", problem: "is also the frontend namespace"},
 		{name: "short retention", section: `{"monitoring":{"retentionDays":7}}`, key: "workloads.monitoring.retentionDays", problem: "must be at least 15"},
+		{name: "unknown monitoring install", section: `{"monitoring":{"install":"operator"}}`, key: "workloads.monitoring.install", problem: `must be "chart" (kube-prometheus-stack from its chart) or "external"`},
 		{name: "no Grafana secret", section: `{"monitoring":{"grafanaAdminSecret":""}}`, key: "workloads.monitoring.grafanaAdminSecret", problem: "must name an existing Secret"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,7 @@ package kubeharness
 
 import (
 	"context"
-		"net"
+	"net"
 	"strconv"
 	"strings"
 	"syscall"

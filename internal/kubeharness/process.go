@@ -102,6 +102,6 @@ func (c *Cluster) Pids() []int {
 
 func (c *Cluster) dumpLogs(logf func(string, ...any)) {
 	for _, p := range c.procs {
-		logf("--- last lines of %s:\n%s", p.name, p.tail(30))
+		logf("--- last lines of %s:\n%s", p.name, p.tail(15))
 	}
 }

@@ -105,6 +105,8 @@ func (e *LockedError) Unwrap() error { return e.Err }
 type Driver struct {
 	opts  Options
 	stack auto.Stack
+	// observe, when set, sees every engine event of the operations that follow.
+	observe func(events.EngineEvent)
 }
 
 // Open selects (or creates) the stack with the inline program and the project's config.

@@ -45,11 +45,15 @@ type watch struct {
 func (d *Driver) watch() *watch {
 	w := &watch{ch: make(chan events.EngineEvent), done: make(chan struct{})}
 	started := map[string]time.Time{}
+	observe := d.observe
 	go func() {
 		defer close(w.done)
 		for e := range w.ch {
 			w.note(e)
 			d.step(e, started)
+			if observe != nil {
+				observe(e)
+			}
 		}
 	}()
 	return w

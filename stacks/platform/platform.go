@@ -58,6 +58,9 @@ type Cluster struct {
 	Managed kit.ControlPlane
 	// Storage is how the cloud's CSI driver makes encrypted volumes with the estate's key.
 	Storage Storage
+	// SystemNamespaces are where the cloud's managed add-ons run besides kube-system (GKE's
+	// gmp-system, ...): the cloud hardens them, and the in-cluster policies leave them alone.
+	SystemNamespaces []string
 }
 
 // Storage is a StorageClass's provisioner and parameters.

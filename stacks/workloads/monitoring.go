@@ -41,6 +41,7 @@ func buildMonitoring(ctx *pulumi.Context, cfg *config.Config, p *platform.Platfo
 	monitoring := cfg.Workloads.Namespaces.Monitoring
 	_, err = k8sc.NewMonitoring(ctx, "monitoring", &k8sc.MonitoringArgs{
 		Namespace:            ns.Namespaces[monitoring].Metadata.Name().Elem(),
+		Install:              k8sc.MonitoringInstall(cfg.Workloads.Monitoring.Install),
 		Managed:              managed,
 		GrafanaAdminSecret:   cfg.Workloads.Monitoring.GrafanaAdminSecret,
 		StorageClass:         storage.Name,

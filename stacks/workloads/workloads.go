@@ -13,8 +13,8 @@ import (
 )
 
 // Build creates the cluster provider from the platform's kubeconfig and the workloads on it:
-// the namespaces, access, the encrypted storage class, the apps with their network flows and
-// ingress, and the monitoring stack.
+// the namespaces, access, the in-cluster admission policies, the encrypted storage class, the
+// apps with their network flows and ingress, and the monitoring stack.
 func Build(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform) error {
 	if p.Cluster.Version == "" {
 		return fmt.Errorf("the %s platform names no Kubernetes version: the workloads pin Pod Security to it", p.Cloud)
@@ -56,7 +56,17 @@ func Build(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform) error 
 			return err
 		}
 	}
-	apps, err := buildApps(ctx, cfg, p, ns, on)
+	// The API server judges what the program does not send too; the apps wait for the
+	// policies, so a policy added later is in force before the apps it judges change.
+	admission, err := k8sc.NewAdmissionPolicies(ctx, "admission", &k8sc.AdmissionPoliciesArgs{
+		PodExemptions:    []k8sc.Exemption{{Namespace: cfg.Workloads.Namespaces.Monitoring, Reason: monitoringExemption}},
+		SystemNamespaces: p.Cluster.SystemNamespaces,
+		Labels:           cfg.Tags(),
+	}, on)
+	if err != nil {
+		return err
+	}
+	apps, err := buildApps(ctx, cfg, p, ns, on, pulumi.DependsOn(admission.Policies))
 	if err != nil {
 		return err
 	}
@@ -68,6 +78,9 @@ func Build(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform) error 
 	}
 	return buildMonitoring(ctx, cfg, p, ns, apps, on)
 }
+
+// monitoringExemption is why the pod policies leave the monitoring namespace alone.
+const monitoringExemption = "kube-prometheus-stack's chart pins its images by tag and sets no limits on some containers, and node-exporter reads the host; the namespace's Pod Security exception says the same"
 
 // checkGPUs refuses a GPU workload on a cluster with no GPU pool, where its pods would wait
 // for a node that never comes.

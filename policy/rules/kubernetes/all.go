@@ -7,6 +7,7 @@ var Rules = []rules.Rule{
 	namespaceRestricted, namespaceDefaultDeny, noClusterAdmin, serviceAccountNoAutomount,
 	podRestricted, podReadOnlyRoot, podNoTokenAutomount, imageDigest, containerResources, containerProbes,
 	disruptionBudget, ingressTLS, ingressWAF, serviceNotExposed, helmPinned, secretValuesSecret, kubeconfigSecret,
+	awaitReadiness, admissionPolicies,
 }
 
 // Profile tells the cross-cloud rules about Kubernetes: its provider is not regional (its
