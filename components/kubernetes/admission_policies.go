@@ -40,8 +40,6 @@ type AdmissionPolicies struct {
 
 	// Names are the policies' names, in the order of admissionPolicies.
 	Names pulumi.StringArrayOutput `pulumi:"names"`
-	// Policies are the policies themselves, for resources that must be judged by them.
-	Policies []pulumi.Resource
 }
 
 // alwaysSystem are the namespaces every cluster has for itself.
@@ -130,7 +128,6 @@ func NewAdmissionPolicies(ctx *pulumi.Context, name string, args *AdmissionPolic
 		}, pulumi.Parent(ap), pulumi.DependsOn([]pulumi.Resource{policy})); err != nil {
 			return nil, err
 		}
-		ap.Policies = append(ap.Policies, policy)
 		names = append(names, pulumi.String(policyName))
 	}
 	ap.Names = names.ToStringArrayOutput()

@@ -60,8 +60,8 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	for _, k := range Keys {
 		if k.Secret {
 			// Only its presence is checked here; the estate reads the value as a secret output,
-			// so it never lands in this struct.
-			if _, err := pulumiconfig.TrySecret(ctx, Namespace+":"+k.Name); err == nil {
+			// so it never lands in this struct. Pulumi.yaml's empty default means unset.
+			if v, ok := ctx.GetConfig(Namespace + ":" + k.Name); ok && v != "" {
 				raw[k.Name] = SecretPlaceholder
 			}
 			continue

@@ -241,6 +241,15 @@ func TestProjectSchemaMatchesKeys(t *testing.T) {
 				assert.Contains(t, decl.Description, "read only when cloud is "+clouds, "%s: say which cloud reads it", full)
 			}
 		}
+		if k.Secret && len(k.Clouds) > 0 {
+			// The engine requires a key without a default on every stack, and refuses a plain
+			// default for a secret: an empty, non-secret default is how a secret one cloud
+			// reads stays off the others. The estate requires it, encrypted, on its cloud.
+			assert.Equal(t, "", decl.Default, "%s: the empty default keeps it off the other clouds", full)
+			assert.False(t, decl.Secret, "%s: a secret cannot default to a plain value", full)
+			assert.Contains(t, decl.Description, "pulumi config set --secret", "%s: say it is set as a secret", full)
+			continue
+		}
 		if k.Default == "" {
 			assert.Nil(t, decl.Default, "%s is required and must have no default", full)
 			assert.Contains(t, decl.Description, "Required", "%s: say it is required", full)

@@ -155,7 +155,8 @@ func (d *Driver) CheckSecrets(ctx context.Context, keys []string) error {
 		for _, k := range keys {
 			v, ok := all[k]
 			switch {
-			case !ok:
+			// Pulumi.yaml's empty default of a cloud-scoped secret is what an unset one reads as.
+			case !ok || (!v.Secret && v.Value == ""):
 				problems = append(problems, SecretProblem{k, "is not set"})
 			case !v.Secret:
 				problems = append(problems, SecretProblem{k, "is stored in plain text in the stack file"})
@@ -175,6 +176,8 @@ func (d *Driver) CheckSecrets(ctx context.Context, keys []string) error {
 			defer wg.Done()
 			v, err := d.stack.GetConfig(ctx, k)
 			switch {
+			case err == nil && !v.Secret && v.Value == "":
+				problems[i] = &SecretProblem{k, "is not set"}
 			case err == nil && !v.Secret:
 				problems[i] = &SecretProblem{k, "is stored in plain text in the stack file"}
 			case err == nil:

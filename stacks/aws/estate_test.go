@@ -136,6 +136,10 @@ var productionCounts = map[string]int{
 	"kubernetes:rbac.authorization.k8s.io/v1:RoleBinding":        4,
 	"kubernetes:rbac.authorization.k8s.io/v1:ClusterRole":        1,
 	"kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
+	// The API server's own controls: six ValidatingAdmissionPolicies, each bound to deny.
+	"healthhub:kubernetes:AdmissionPolicies":                                      1,
+	"kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy":        6,
+	"kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": 6,
 	// The apps: frontend, backend and model serving, each a Deployment with its ServiceAccount,
 	// Service, autoscaler and disruption budget; the backend's secrets through the CSI driver.
 	"healthhub:kubernetes:Workload":                                3,
@@ -228,8 +232,8 @@ func TestSmallerStacksAreCheaperNotWeaker(t *testing.T) {
 		subnets   int
 		resources int
 	}{
-		{"staging", 2, 18, 858},
-		{"dev", 2, 12, 841},
+		{"staging", 2, 18, 871},
+		{"dev", 2, 12, 854},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {

@@ -277,6 +277,22 @@ var mutations = []mutation{
 	{rule: "kubernetes-rbac-no-cluster-admin", what: "a binding grants cluster-admin", types: []string{k8srules.TypeRoleBinding, k8srules.TypeClusterRoleBinding}, apply: set("roleRef.name", "cluster-admin")},
 	{rule: "kubernetes-provider-kubeconfig-secret", what: "kubeconfig in clear text", types: []string{k8srules.TypeProvider}, apply: set("kubeconfig", "apiVersion: v1\nkind: Config\n")},
 	{rule: "kubernetes-provider-kubeconfig-secret", what: "ambient kubeconfig", types: []string{k8srules.TypeProvider}, apply: remove("kubeconfig")},
+	{rule: "kubernetes-await-readiness", what: "update does not wait for the workload", types: []string{k8srules.TypeDeployment}, apply: func(r *rules.Resource) bool {
+		meta, ok := r.Inputs["metadata"].(map[string]any)
+		if !ok {
+			return false
+		}
+		annotations, _ := meta["annotations"].(map[string]any)
+		if annotations == nil {
+			annotations = map[string]any{}
+			meta["annotations"] = annotations
+		}
+		annotations[k8srules.SkipAwait] = "true"
+		return true
+	}},
+	{rule: "kubernetes-admission-policies", what: "an admission policy removed", types: []string{k8srules.TypeAdmissionPolicy}, drop: true},
+	{rule: "kubernetes-admission-policies", what: "an admission policy fails open", types: []string{k8srules.TypeAdmissionPolicy}, apply: set("spec.failurePolicy", "Ignore")},
+	{rule: "kubernetes-admission-policies", what: "an admission policy only audits", types: []string{k8srules.TypeAdmissionBinding}, apply: set("spec.validationActions", []any{"Audit"})},
 }
 
 func productionSubjects(t testing.TB) ([]rules.Resource, rules.Config) {

@@ -62,7 +62,7 @@ type app struct {
 	workload *k8sc.Workload
 }
 
-func buildApps(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform, ns *k8sc.Namespaces, opts ...pulumi.ResourceOption) ([]app, error) {
+func buildApps(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform, ns *k8sc.Namespaces, on pulumi.ResourceOption) ([]app, error) {
 	var out []app
 	for _, a := range cfg.Workloads.AppList() {
 		s := sizes[a.Name]
@@ -90,7 +90,7 @@ func buildApps(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform, ns
 				args.Secrets = &k8sc.SecretMount{Provider: b.Secrets.Provider, Parameters: b.Secrets.Parameters}
 			}
 		}
-		w, err := k8sc.NewWorkload(ctx, a.Name, args, opts...)
+		w, err := k8sc.NewWorkload(ctx, a.Name, args, on)
 		if err != nil {
 			return nil, err
 		}

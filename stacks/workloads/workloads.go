@@ -56,17 +56,16 @@ func Build(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform) error 
 			return err
 		}
 	}
-	// The API server judges what the program does not send too; the apps wait for the
-	// policies, so a policy added later is in force before the apps it judges change.
-	admission, err := k8sc.NewAdmissionPolicies(ctx, "admission", &k8sc.AdmissionPoliciesArgs{
+	// The API server judges what the program does not send: kubectl, a CI job, a chart
+	// installed by hand. What the program sends the pack has judged before the preview.
+	if _, err := k8sc.NewAdmissionPolicies(ctx, "admission", &k8sc.AdmissionPoliciesArgs{
 		PodExemptions:    []k8sc.Exemption{{Namespace: cfg.Workloads.Namespaces.Monitoring, Reason: monitoringExemption}},
 		SystemNamespaces: p.Cluster.SystemNamespaces,
 		Labels:           cfg.Tags(),
-	}, on)
-	if err != nil {
+	}, on); err != nil {
 		return err
 	}
-	apps, err := buildApps(ctx, cfg, p, ns, on, pulumi.DependsOn(admission.Policies))
+	apps, err := buildApps(ctx, cfg, p, ns, on)
 	if err != nil {
 		return err
 	}

@@ -160,3 +160,29 @@ func TestNoAppsNoWorkloads(t *testing.T) {
 	assert.Len(t, m.ByType(typeNamespace), 4)
 	assert.Empty(t, kittest.Violations(m, "production"))
 }
+
+// The API server judges what the program does not send: the workloads ship the admission
+// policies, leave the monitoring namespace and the cloud's system namespaces out of the pod
+// policies.
+func TestWorkloadsShipTheAdmissionPolicies(t *testing.T) {
+	m := kittest.MustRun(t, func(ctx *pulumi.Context) error {
+		return Build(ctx, stack(nil), cluster(config.CloudGCP, func(p *platform.Platform) { p.Cluster.SystemNamespaces = []string{"gmp-system"} }))
+	})
+	policies := m.ByType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy")
+	require.Len(t, policies, 6)
+	binding, ok := m.Find("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "healthhub-image-digest")
+	require.True(t, ok)
+	outside, _ := binding.Get("spec.matchResources.namespaceSelector.matchExpressions[0].values")
+	assert.Equal(t, []any{"gmp-system", "kube-system", "kube-public", "kube-node-lease", "monitoring"}, outside)
+	assert.Empty(t, kittest.Violations(m, "production"))
+}
+
+// A cluster whose Prometheus operator runs already gets the alert rules and no chart.
+func TestWorkloadsWithExternalMonitoring(t *testing.T) {
+	m := kittest.MustRun(t, func(ctx *pulumi.Context) error {
+		return Build(ctx, stack(func(c *config.Config) { c.Workloads.Monitoring.Install = config.MonitoringExternal }), cluster(config.CloudGCP, nil))
+	})
+	assert.Empty(t, m.ByType("kubernetes:helm.sh/v3:Release"))
+	assert.Len(t, m.ByType("kubernetes:monitoring.coreos.com/v1:PrometheusRule"), 4)
+	assert.Empty(t, kittest.Violations(m, "production"))
+}
