@@ -107,7 +107,7 @@ func localPlatform(cluster *kubeharness.Cluster) stacks.Builder {
 // kubernetes-await-readiness rule refuses it in production.
 func withSkipAwait(program pulumi.RunFunc) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		if err := ctx.RegisterStackTransform(skipAwait); err != nil {
+		if err := ctx.RegisterResourceTransform(skipAwait); err != nil {
 			return err
 		}
 		return program(ctx)

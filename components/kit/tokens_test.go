@@ -43,6 +43,7 @@ var deployedTokens = []string{
 	"healthhub:aws:WebFirewall",
 	"healthhub:aws:WorkloadRoles",
 	"healthhub:kubernetes:Access",
+	"healthhub:kubernetes:AdmissionPolicies",
 	"healthhub:kubernetes:Ingress",
 	"healthhub:kubernetes:Monitoring",
 	"healthhub:kubernetes:Namespaces",

@@ -59,7 +59,7 @@ func admissionPolicies() []admissionPolicy {
 		{
 			// kubernetes-container-image-digest: the bytes reviewed and scanned are the bytes
 			// that run; a tag can be moved to other bytes after the review.
-			name: "image-digest", pods: true, resources: withPods,
+			name: naming.ControlImageDigest, pods: true, resources: withPods,
 			variables: withPodVariables(celVariable{"unpinned",
 				"variables.containers.filter(c, !c.?image.orValue('').matches(r'" + naming.PinnedImage.String() + "')).map(c, c.name)"}),
 			validation: []celValidation{{
@@ -71,7 +71,7 @@ func admissionPolicies() []admissionPolicy {
 		{
 			// kubernetes-container-resources: a container without limits can starve the PHI
 			// services beside it on the node, an availability failure (§164.308(a)(7)).
-			name: "resource-limits", pods: true, resources: withPods,
+			name: naming.ControlResourceLimits, pods: true, resources: withPods,
 			variables: withPodVariables(celVariable{"unlimited",
 				"variables.containers.filter(c, !('cpu' in c.?resources.?limits.orValue({})) || !('memory' in c.?resources.?limits.orValue({}))).map(c, c.name)"}),
 			validation: []celValidation{{
@@ -84,7 +84,7 @@ func admissionPolicies() []admissionPolicy {
 			// kubernetes-pod-restricted-pss: Pod Security admission judges Pods only, so a
 			// Deployment with a privileged template is accepted and its pods are refused later,
 			// one by one, out of sight. This refuses the template itself.
-			name: "restricted-pod-template", pods: true, resources: podTemplates,
+			name: naming.ControlRestrictedPodTemplate, pods: true, resources: podTemplates,
 			variables: withPodVariables(
 				celVariable{"escalating", "variables.containers.filter(c, c.?securityContext.?allowPrivilegeEscalation.orValue(true) != false || c.?securityContext.?privileged.orValue(false)).map(c, c.name)"},
 				celVariable{"rootable", "variables.containers.filter(c, !c.?securityContext.?runAsNonRoot.orValue(variables.podSpec.?securityContext.?runAsNonRoot.orValue(false)) || c.?securityContext.?runAsUser.orValue(variables.podSpec.?securityContext.?runAsUser.orValue(-1)) == 0).map(c, c.name)"},
@@ -131,7 +131,7 @@ func admissionPolicies() []admissionPolicy {
 		{
 			// kubernetes-service-not-exposed: the ingress, with its TLS and web ACL, is the only
 			// way in; externalIPs can claim another pod's traffic (CVE-2020-8554).
-			name: "no-exposed-services", resources: []resourceRule{{group: "", resources: []string{"services"}}},
+			name: naming.ControlNoExposedServices, resources: []resourceRule{{group: "", resources: []string{"services"}}},
 			validation: []celValidation{
 				{
 					expression:        "!(object.spec.?type.orValue('ClusterIP') in ['LoadBalancer', 'NodePort'])",
@@ -147,7 +147,7 @@ func admissionPolicies() []admissionPolicy {
 		{
 			// kubernetes-ingress-tls: PHI entering the cluster is encrypted to where TLS ends,
 			// with a floor of TLS 1.2 on the AWS Load Balancer Controller's ALB.
-			name: "ingress-tls", resources: []resourceRule{{group: "networking.k8s.io", resources: []string{"ingresses"}}},
+			name: naming.ControlIngressTLS, resources: []resourceRule{{group: "networking.k8s.io", resources: []string{"ingresses"}}},
 			variables: []celVariable{
 				{"annotations", "object.metadata.?annotations.orValue({})"},
 				{"alb", "object.spec.?ingressClassName.orValue(variables.annotations[?'kubernetes.io/ingress.class'].orValue('')) == 'alb'"},
@@ -176,7 +176,7 @@ func admissionPolicies() []admissionPolicy {
 		{
 			// kubernetes-rbac-no-cluster-admin: cluster-admin reads every secret of every
 			// namespace; only the cluster's own principals hold it.
-			name: "no-cluster-admin", resources: []resourceRule{{group: "rbac.authorization.k8s.io", resources: []string{"clusterrolebindings", "rolebindings"}}},
+			name: naming.ControlNoClusterAdmin, resources: []resourceRule{{group: "rbac.authorization.k8s.io", resources: []string{"clusterrolebindings", "rolebindings"}}},
 			variables: []celVariable{{"people",
 				"object.roleRef.name != 'cluster-admin' ? [] : object.?subjects.orValue([]).filter(s, !s.name.startsWith('system:') && !(s.kind == 'ServiceAccount' && s.?namespace.orValue('') == 'kube-system')).map(s, s.kind + ' ' + s.name)"}},
 			validation: []celValidation{{

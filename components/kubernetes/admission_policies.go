@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/naming"
 )
 
 // AdmissionPoliciesArgs say which namespaces the in-cluster policies leave alone.
@@ -94,8 +95,10 @@ func NewAdmissionPolicies(ctx *pulumi.Context, name string, args *AdmissionPolic
 		if p.pods {
 			outside = append(slices.Clone(outside), exempt...)
 		}
+		policyLabels := labels(args.Labels)
+		policyLabels[naming.AdmissionControlLabel] = pulumi.String(p.name)
 		policy, err := admissionv1.NewValidatingAdmissionPolicy(ctx, policyName, &admissionv1.ValidatingAdmissionPolicyArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(policyName), Labels: labels(args.Labels)},
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(policyName), Labels: policyLabels},
 			Spec: &admissionv1.ValidatingAdmissionPolicySpecArgs{
 				// An expression that cannot be evaluated refuses the object: a policy that
 				// fails open is no control.

@@ -146,3 +146,18 @@ const PodSecurityEnforce = "pod-security.kubernetes.io/enforce"
 // PodSecurityException is the namespace annotation that says why a namespace enforces less
 // than the restricted standard; the policy pack accepts a looser level only with it.
 const PodSecurityException = "healthhub.io/pod-security-exception"
+
+// AdmissionControlLabel names, on a ValidatingAdmissionPolicy, the estate's control it
+// enforces in the cluster; the pack requires each of AdmissionControls, failing closed and
+// bound to deny.
+const AdmissionControlLabel = "healthhub.io/admission-control"
+
+// The estate's in-cluster controls, each one ValidatingAdmissionPolicy named healthhub-<control>.
+const (
+	ControlImageDigest           = "image-digest"
+	ControlResourceLimits        = "resource-limits"
+	ControlRestrictedPodTemplate = "restricted-pod-template"
+	ControlNoExposedServices     = "no-exposed-services"
+	ControlIngressTLS            = "ingress-tls"
+	ControlNoClusterAdmin        = "no-cluster-admin"
+)

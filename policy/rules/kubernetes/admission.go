@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/healthhub/estate/internal/naming"
 	"github.com/healthhub/estate/policy/rules"
 )
 
@@ -41,25 +42,41 @@ var awaitReadiness = rules.Rule{
 	},
 }
 
-// admissionGuarded are the kinds the in-cluster policies must judge, by API group and
-// resource as a policy's matchConstraints name them.
-var admissionGuarded = []struct{ group, resource string }{
-	{"apps", "deployments"}, {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"batch", "jobs"}, {"batch", "cronjobs"}, {"", "pods"},
-	{"", "services"}, {"networking.k8s.io", "ingresses"},
-	{"rbac.authorization.k8s.io", "rolebindings"}, {"rbac.authorization.k8s.io", "clusterrolebindings"},
+// kind is an API group and resource, as a policy's matchConstraints name them.
+type kind struct{ group, resource string }
+
+func (k kind) String() string { return strings.TrimPrefix(k.group+"/"+k.resource, "/") }
+
+var (
+	podTemplateKinds = []kind{{"apps", "deployments"}, {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"batch", "jobs"}, {"batch", "cronjobs"}}
+	podKinds         = append([]kind{{"", "pods"}}, podTemplateKinds...)
+)
+
+// admissionControls are the estate's in-cluster controls and the kinds each must judge.
+var admissionControls = []struct {
+	control string
+	kinds   []kind
+}{
+	{naming.ControlImageDigest, podKinds},
+	{naming.ControlResourceLimits, podKinds},
+	{naming.ControlRestrictedPodTemplate, podTemplateKinds},
+	{naming.ControlNoExposedServices, []kind{{"", "services"}}},
+	{naming.ControlIngressTLS, []kind{{"networking.k8s.io", "ingresses"}}},
+	{naming.ControlNoClusterAdmin, []kind{{"rbac.authorization.k8s.io", "rolebindings"}, {"rbac.authorization.k8s.io", "clusterrolebindings"}}},
 }
 
 // admissionPolicies: the pack judges what the program sends; kubectl, a CI job or a chart
 // installed by hand reach the cluster without it. The stack that lays out the cluster's
 // namespaces and runs workloads in them also ships the policies with which the API server
-// judges everything else, bound to deny and failing closed.
+// judges everything else, each failing closed and bound to deny.
 var admissionPolicies = rules.Rule{
 	Name:  "kubernetes-admission-policies",
 	Cloud: rules.CloudKubernetes,
-	Description: "A stack that creates namespaces and pod workloads also ships ValidatingAdmissionPolicies, failing closed and bound with validationActions Deny, " +
-		"that judge the Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, Pods, Services, Ingresses, RoleBindings and ClusterRoleBindings created outside the program.",
+	Description: "A stack that creates namespaces and pod workloads also ships, for each of the estate's in-cluster controls (" + controlNames() + "), " +
+		"a ValidatingAdmissionPolicy labelled " + naming.AdmissionControlLabel + " with the control, failing closed, bound with validationActions Deny, and matching the kinds the control judges " +
+		"(pods and pod templates; pod templates; Services; Ingresses; RoleBindings and ClusterRoleBindings).",
 	Sections: []rules.Section{rules.AccessControl, rules.Integrity},
-	Unknown:  "a policy name unknown at preview binds by the policy's own resource",
+	Unknown:  "a binding's policy name unknown at preview binds the policy its inputs depend on",
 	Level:    rules.Mandatory,
 	CheckStack: func(all []rules.Resource, _ rules.Config) []rules.Finding {
 		var namespace, workload *rules.Resource
@@ -76,17 +93,53 @@ var admissionPolicies = rules.Rule{
 		}
 		denied := deniedPolicies(all)
 		var missing []string
-		for _, g := range admissionGuarded {
-			if !slices.ContainsFunc(denied, func(p rules.Resource) bool { return judges(p, g.group, g.resource) }) {
-				missing = append(missing, strings.TrimPrefix(g.group+"/"+g.resource, "/"))
+		for _, c := range admissionControls {
+			var uncovered []kind
+			var found bool
+			for _, p := range denied {
+				if rules.Str(p.Inputs, "metadata.labels"+quoted(naming.AdmissionControlLabel)) != c.control {
+					continue
+				}
+				found = true
+				uncovered = nil
+				for _, k := range c.kinds {
+					if !judges(p, k) {
+						uncovered = append(uncovered, k)
+					}
+				}
+				if len(uncovered) == 0 {
+					break
+				}
+			}
+			switch {
+			case !found:
+				missing = append(missing, c.control)
+			case len(uncovered) > 0:
+				missing = append(missing, fmt.Sprintf("%s (not for %s)", c.control, joinKinds(uncovered)))
 			}
 		}
 		if len(missing) == 0 {
 			return nil
 		}
 		return []rules.Finding{{URN: workload.URN, Message: fmt.Sprintf(
-			"no ValidatingAdmissionPolicy, failing closed and bound with Deny, judges %s: the cluster would accept them from outside the program unchecked", strings.Join(missing, ", "))}}
+			"no ValidatingAdmissionPolicy, failing closed and bound with Deny, enforces %s: the cluster would accept what breaks it from outside the program", strings.Join(missing, ", "))}}
 	},
+}
+
+func controlNames() string {
+	var out []string
+	for _, c := range admissionControls {
+		out = append(out, c.control)
+	}
+	return strings.Join(out, ", ")
+}
+
+func joinKinds(ks []kind) string {
+	var out []string
+	for _, k := range ks {
+		out = append(out, k.String())
+	}
+	return strings.Join(out, ", ")
 }
 
 // deniedPolicies are the policies that fail closed and that a binding enforces with Deny.
@@ -114,13 +167,13 @@ func deniedPolicies(all []rules.Resource) []rules.Resource {
 	return out
 }
 
-// judges reports a policy whose match covers the resource of the group on create.
-func judges(p rules.Resource, group, resource string) bool {
+// judges reports a policy whose match covers the kind on create.
+func judges(p rules.Resource, k kind) bool {
 	for i := range rules.List(p.Inputs, "spec.matchConstraints.resourceRules") {
 		at := fmt.Sprintf("spec.matchConstraints.resourceRules[%d].", i)
 		groups, resources, ops := rules.Strs(p.Inputs, at+"apiGroups"), rules.Strs(p.Inputs, at+"resources"), rules.Strs(p.Inputs, at+"operations")
-		if (slices.Contains(groups, group) || slices.Contains(groups, "*")) &&
-			(slices.Contains(resources, resource) || slices.Contains(resources, "*")) &&
+		if (slices.Contains(groups, k.group) || slices.Contains(groups, "*")) &&
+			(slices.Contains(resources, k.resource) || slices.Contains(resources, "*")) &&
 			(slices.Contains(ops, "CREATE") || slices.Contains(ops, "*")) {
 			return true
 		}

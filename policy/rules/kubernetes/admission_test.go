@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/healthhub/estate/internal/naming"
 	"github.com/healthhub/estate/policy/rules"
 	"github.com/healthhub/estate/policy/rules/rulestest"
 )
@@ -17,28 +18,51 @@ func admissionCases() []ruleCase {
 
 	namespace := res(TypeNamespace, "clinical", map[string]any{"metadata": map[string]any{"name": "clinical"}})
 	deployment := res(TypeDeployment, "api", map[string]any{"metadata": map[string]any{"namespace": "clinical"}})
-	policy := func(name string, failurePolicy any, matched ...[2]string) rules.Resource {
+	policy := func(control string, failurePolicy any, matched []kind) rules.Resource {
 		var resourceRules []any
-		for _, m := range matched {
-			resourceRules = append(resourceRules, map[string]any{"apiGroups": []any{m[0]}, "resources": []any{m[1]}, "operations": []any{"CREATE", "UPDATE"}})
+		for _, k := range matched {
+			resourceRules = append(resourceRules, map[string]any{"apiGroups": []any{k.group}, "resources": []any{k.resource}, "operations": []any{"CREATE", "UPDATE"}})
 		}
 		spec := map[string]any{"matchConstraints": map[string]any{"resourceRules": resourceRules}}
 		if failurePolicy != nil {
 			spec["failurePolicy"] = failurePolicy
 		}
-		return res(TypeAdmissionPolicy, name, map[string]any{"metadata": map[string]any{"name": name}, "spec": spec})
+		name := "healthhub-" + control
+		return res(TypeAdmissionPolicy, name, map[string]any{"metadata": map[string]any{"name": name, "labels": map[string]any{naming.AdmissionControlLabel: control}}, "spec": spec})
 	}
-	binding := func(policyName any, actions ...any) rules.Resource {
-		return res(TypeAdmissionBinding, "binding", map[string]any{"spec": map[string]any{"policyName": policyName, "validationActions": actions}})
+	binding := func(control string, policyName any, actions ...any) rules.Resource {
+		return res(TypeAdmissionBinding, "healthhub-"+control, map[string]any{"spec": map[string]any{"policyName": policyName, "validationActions": actions}})
 	}
-	pods := [][2]string{{"apps", "deployments"}, {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"batch", "jobs"}, {"batch", "cronjobs"}, {"", "pods"}}
-	others := [][2]string{{"", "services"}, {"networking.k8s.io", "ingresses"}, {"rbac.authorization.k8s.io", "rolebindings"}, {"rbac.authorization.k8s.io", "clusterrolebindings"}}
-	all := append(append([][2]string{}, pods...), others...)
-	everything := policy("guard", "Fail", all...)
-	wildcard := res(TypeAdmissionPolicy, "guard", map[string]any{"metadata": map[string]any{"name": "guard"}, "spec": map[string]any{
-		"matchConstraints": map[string]any{"resourceRules": []any{map[string]any{"apiGroups": []any{"*"}, "resources": []any{"*"}, "operations": []any{"*"}}}},
-	}})
-	unknownRef := rulestest.DependsOn(binding(rules.Unknown, "Deny"), everything)
+	// estate is every control's policy and binding; change edits one control's pair.
+	estate := func(change func(control string, p, b rules.Resource) []rules.Resource) []rules.Resource {
+		out := []rules.Resource{namespace, deployment}
+		for _, c := range admissionControls {
+			p, b := policy(c.control, "Fail", c.kinds), binding(c.control, "healthhub-"+c.control, "Deny")
+			if change != nil {
+				out = append(out, change(c.control, p, b)...)
+				continue
+			}
+			out = append(out, p, b)
+		}
+		return out
+	}
+	only := func(control string, edit func(p, b rules.Resource) []rules.Resource) func(string, rules.Resource, rules.Resource) []rules.Resource {
+		return func(c string, p, b rules.Resource) []rules.Resource {
+			if c == control {
+				return edit(p, b)
+			}
+			return []rules.Resource{p, b}
+		}
+	}
+	wildcard := func(c string, _, b rules.Resource) []rules.Resource {
+		name := "healthhub-" + c
+		return []rules.Resource{res(TypeAdmissionPolicy, name, map[string]any{"metadata": map[string]any{"name": name, "labels": map[string]any{naming.AdmissionControlLabel: c}}, "spec": map[string]any{
+			"matchConstraints": map[string]any{"resourceRules": []any{map[string]any{"apiGroups": []any{"*"}, "resources": []any{"*"}, "operations": []any{"*"}}}},
+		}}), b}
+	}
+	unknownRef := func(c string, p, _ rules.Resource) []rules.Resource {
+		return []rules.Resource{p, rulestest.DependsOn(binding(c, rules.Unknown, "Deny"), p)}
+	}
 
 	return []ruleCase{
 		{"kubernetes-await-readiness", "production waits", inProduction(res(TypeDeployment, "api", map[string]any{"metadata": map[string]any{}})), false, ""},
@@ -47,16 +71,23 @@ func admissionCases() []ruleCase {
 		{"kubernetes-await-readiness", "skipAwait unknown in production", inProduction(annotated(rules.Unknown)), true, "would not wait"},
 		{"kubernetes-await-readiness", "another provider's resource", inProduction(res("aws:s3/bucket:Bucket", "b", map[string]any{"metadata": map[string]any{"annotations": map[string]any{SkipAwait: "true"}}})), false, ""},
 
-		{"kubernetes-admission-policies", "policies for every kind", []rules.Resource{namespace, deployment, everything, binding("guard", "Deny")}, false, ""},
-		{"kubernetes-admission-policies", "one policy per kind, split", []rules.Resource{namespace, deployment, policy("pods", nil, pods...), binding("pods", "Deny"), policy("others", "Fail", others...), binding("others", "Deny", "Audit")}, false, ""},
-		{"kubernetes-admission-policies", "wildcard policy", []rules.Resource{namespace, deployment, wildcard, binding("guard", "Deny")}, false, ""},
-		{"kubernetes-admission-policies", "binding names its policy at deployment", []rules.Resource{namespace, deployment, everything, unknownRef}, false, ""},
+		{"kubernetes-admission-policies", "every control", estate(nil), false, ""},
+		{"kubernetes-admission-policies", "wildcard matches", estate(wildcard), false, ""},
+		{"kubernetes-admission-policies", "bindings name their policies at deployment", estate(unknownRef), false, ""},
 		{"kubernetes-admission-policies", "a tenant's workload in namespaces it does not own", []rules.Resource{deployment}, false, ""},
-		{"kubernetes-admission-policies", "no policies", []rules.Resource{namespace, deployment}, true, "judges apps/deployments, apps/statefulsets, apps/daemonsets, batch/jobs, batch/cronjobs, pods, services, networking.k8s.io/ingresses, rbac.authorization.k8s.io/rolebindings, rbac.authorization.k8s.io/clusterrolebindings"},
-		{"kubernetes-admission-policies", "unbound policy", []rules.Resource{namespace, deployment, everything}, true, "no ValidatingAdmissionPolicy"},
-		{"kubernetes-admission-policies", "audit only", []rules.Resource{namespace, deployment, everything, binding("guard", "Audit", "Warn")}, true, "bound with Deny"},
-		{"kubernetes-admission-policies", "fails open", []rules.Resource{namespace, deployment, policy("guard", "Ignore", all...), binding("guard", "Deny")}, true, "failing closed"},
-		{"kubernetes-admission-policies", "services left out", []rules.Resource{namespace, deployment, policy("pods", "Fail", pods...), binding("pods", "Deny")}, true, "judges services, networking.k8s.io/ingresses"},
+		{"kubernetes-admission-policies", "no policies", []rules.Resource{namespace, deployment}, true,
+			"enforces image-digest, resource-limits, restricted-pod-template, no-exposed-services, ingress-tls, no-cluster-admin: the cluster would accept"},
+		{"kubernetes-admission-policies", "one control removed", estate(only(naming.ControlImageDigest, func(_, _ rules.Resource) []rules.Resource { return nil })), true, "enforces image-digest: the cluster"},
+		{"kubernetes-admission-policies", "unbound policy", estate(only(naming.ControlIngressTLS, func(p, _ rules.Resource) []rules.Resource { return []rules.Resource{p} })), true, "enforces ingress-tls"},
+		{"kubernetes-admission-policies", "audit only", estate(only(naming.ControlNoClusterAdmin, func(p, _ rules.Resource) []rules.Resource {
+			return []rules.Resource{p, binding(naming.ControlNoClusterAdmin, "healthhub-no-cluster-admin", "Audit", "Warn")}
+		})), true, "enforces no-cluster-admin"},
+		{"kubernetes-admission-policies", "fails open", estate(only(naming.ControlResourceLimits, func(_, b rules.Resource) []rules.Resource {
+			return []rules.Resource{policy(naming.ControlResourceLimits, "Ignore", podKinds), b}
+		})), true, "enforces resource-limits"},
+		{"kubernetes-admission-policies", "a control short of its kinds", estate(only(naming.ControlNoExposedServices, func(_, b rules.Resource) []rules.Resource {
+			return []rules.Resource{policy(naming.ControlNoExposedServices, "Fail", podKinds), b}
+		})), true, "enforces no-exposed-services (not for services)"},
 	}
 }
 
