@@ -18,12 +18,12 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/healthhub/estate/components/kit"
 	k8sc "github.com/healthhub/estate/components/kubernetes"
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/internal/kubeharness"
 	"github.com/healthhub/estate/stacks"
 	"github.com/healthhub/estate/stacks/platform"
+	"github.com/healthhub/estate/stacks/platform/platformtest"
 	"github.com/healthhub/estate/stacks/workloads"
 )
 
@@ -68,37 +68,13 @@ const kubeStack = `config:
 // minReplicas.
 var appPods = map[string]int{"frontend": 1, "backend": 2, "model-serving": 1}
 
-// localPlatform is the platform contract of a cluster with no cloud around it: the test's
-// control plane, with the shapes a GKE platform hands over.
+// localPlatform is the platform contract of the test's control plane, with no cloud around
+// it, shaped as a GKE platform hands it over.
 func localPlatform(cluster *kubeharness.Cluster) stacks.Builder {
-	return func(ctx *pulumi.Context, cfg *config.Config) (*platform.Platform, error) {
-		text := func(s string) pulumi.StringOutput { return pulumi.String(s).ToStringOutput() }
-		return &platform.Platform{
-			Cloud: cfg.Cloud, Region: cfg.PrimaryRegion,
-			Cluster: platform.Cluster{
-				Name: text("local"), Version: "1.34",
-				Kubeconfig: pulumi.ToSecret(pulumi.String(cluster.Kubeconfig)).(pulumi.StringOutput),
-				NodePools:  []platform.NodePool{{Name: "app", Min: 1, Max: 3}, {Name: "gpu", GPU: true, Min: 0, Max: 1}},
-				Managed:    kit.SelfManaged,
-				Storage:    platform.Storage{Provisioner: "pd.csi.storage.gke.io", Parameters: map[string]pulumi.StringInput{"type": pulumi.String("pd-balanced"), "disk-encryption-kms-key": pulumi.String("projects/healthhub-dev/locations/europe-west2/keyRings/estate/cryptoKeys/storage")}},
-			},
-			Database: platform.Database{Endpoint: text("10.30.64.3"), Port: pulumi.Int(5432).ToIntOutput()},
-			Cache:    platform.Cache{Endpoint: text("10.30.64.4"), Port: pulumi.Int(6378).ToIntOutput()},
-			Ingress:  platform.Ingress{Kind: platform.IngressController, Class: "nginx", TLSSecret: "assistant-tls"},
-			Alerts: platform.Alerts{
-				Critical: pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pulumi.ToSecret(pulumi.String("https://pager.healthhub.example/hook"))}}},
-				Warning:  pulumi.Map{"email_configs": pulumi.Array{pulumi.Map{"to": pulumi.String(cfg.AlertEmail)}}},
-			},
-			Network: platform.Network{DataCidrs: []string{"10.30.64.0/24"}, EndpointCidrs: []string{"199.36.153.8/30"}},
-			Workloads: map[string]platform.WorkloadBinding{
-				"backend": {
-					IdentityAnnotations: map[string]pulumi.StringInput{"iam.gke.io/gcp-service-account": pulumi.String("backend@healthhub-dev.iam.gserviceaccount.com")},
-					Secrets: &platform.SecretProvider{Provider: "gcp", Parameters: pulumi.StringMap{
-						"secrets": pulumi.String("- resourceName: projects/healthhub-dev/secrets/database-password/versions/latest\n  path: database-password\n"),
-					}},
-				},
-			},
-		}, nil
+	return func(_ *pulumi.Context, cfg *config.Config) (*platform.Platform, error) {
+		p := platformtest.Cluster(cfg.Cloud, "1.34", cluster.Kubeconfig)
+		p.Region = cfg.PrimaryRegion
+		return p, nil
 	}
 }
 

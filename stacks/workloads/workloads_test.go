@@ -7,10 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/healthhub/estate/components/kit"
 	"github.com/healthhub/estate/components/kit/kittest"
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/stacks/platform"
+	"github.com/healthhub/estate/stacks/platform/platformtest"
 )
 
 const digest = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -32,31 +32,10 @@ func stack(mutate func(*config.Config)) *config.Config {
 	return cfg
 }
 
-func text(s string) pulumi.StringOutput { return pulumi.String(s).ToStringOutput() }
-
 // cluster is a platform of the given cloud, shaped as its build returns it: the workloads
 // read nothing else, so no cloud SDK is in this test's binary.
 func cluster(cloud string, mutate func(*platform.Platform)) *platform.Platform {
-	p := &platform.Platform{
-		Cloud: cloud,
-		Cluster: platform.Cluster{
-			Version: "1.31", Kubeconfig: pulumi.ToSecret(pulumi.String("apiVersion: v1\nkind: Config\n")).(pulumi.StringOutput),
-			NodePools: []platform.NodePool{{Name: "app", Min: 3, Max: 12}, {Name: "gpu", GPU: true, Min: 0, Max: 4}},
-			Managed:   kit.ManagedGKE,
-			Storage:   platform.Storage{Provisioner: "pd.csi.storage.gke.io", Parameters: map[string]pulumi.StringInput{"type": pulumi.String("pd-balanced"), "disk-encryption-kms-key": pulumi.String("projects/p/locations/europe-west2/keyRings/r/cryptoKeys/storage")}},
-		},
-		Database: platform.Database{Endpoint: text("10.30.64.3"), Port: pulumi.Int(5432).ToIntOutput()},
-		Cache:    platform.Cache{Endpoint: text("10.30.64.4"), Port: pulumi.Int(6378).ToIntOutput()},
-		Ingress:  platform.Ingress{Kind: platform.IngressController, Class: "nginx", TLSSecret: "assistant-tls"},
-		Alerts: platform.Alerts{
-			Critical: pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pulumi.ToSecret(pulumi.String("https://pager.example/hook"))}}},
-			Warning:  pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pulumi.String("https://alerts.example/mail")}}},
-		},
-		Network: platform.Network{DataCidrs: []string{"10.30.64.0/24"}, EndpointCidrs: []string{"199.36.153.8/30"}},
-		Workloads: map[string]platform.WorkloadBinding{
-			"backend": {IdentityAnnotations: map[string]pulumi.StringInput{"iam.gke.io/gcp-service-account": pulumi.String("backend@p.iam.gserviceaccount.com")}},
-		},
-	}
+	p := platformtest.Cluster(cloud, "1.31", "apiVersion: v1\nkind: Config\n")
 	if mutate != nil {
 		mutate(p)
 	}
