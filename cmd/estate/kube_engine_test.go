@@ -311,17 +311,29 @@ func TestWorkloadsOnARealAPIServer(t *testing.T) {
 
 	code, stdout, stderr = runCLI(t, program, append([]string{"destroy", "kube"}, flags...)...)
 	require.Equal(t, exitOK, code, "destroy:\n%s\n%s", stdout, stderr)
-	// skipAwait spares the provider the wait for the namespace controller to empty and
-	// remove each namespace; the test waits instead.
-	for _, ns := range []string{"frontend", "backend", "model-serving", "monitoring"} {
-		assert.Eventually(t, func() bool {
-			status, _, err := cluster.Do(ctx, "GET", "/api/v1/namespaces/"+ns, nil)
-			return err == nil && status == 404
-		}, 3*time.Minute, time.Second, "namespace %s is gone", ns)
-	}
+	waitNamespacesGone(ctx, t, cluster)
 	status, _, err := cluster.Do(ctx, "GET", "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/healthhub-image-digest", nil)
 	require.NoError(t, err)
 	assert.Equal(t, 404, status, "the admission policies are gone")
+}
+
+// waitNamespacesGone waits for the namespace controller to empty and remove the workloads'
+// namespaces after a destroy: skipAwait spares the provider that wait.
+func waitNamespacesGone(ctx context.Context, t testing.TB, cluster *kubeharness.Cluster) {
+	t.Helper()
+	for _, ns := range []string{"frontend", "backend", "model-serving", "monitoring"} {
+		deadline := time.Now().Add(3 * time.Minute)
+		for {
+			status, _, err := cluster.Do(ctx, "GET", "/api/v1/namespaces/"+ns, nil)
+			if err == nil && status == 404 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("namespace %s is still there 3 minutes after destroy (%d, %v)", ns, status, err)
+			}
+			time.Sleep(time.Second)
+		}
+	}
 }
 
 // weakenedWorkloads are what a hurried hotfix might send: a debug pod and a Deployment whose
