@@ -112,13 +112,13 @@ func withoutSecrets(v map[string]any) map[string]any {
 				if m, ok := item.(map[string]any); ok {
 					item = withoutSecrets(m)
 				}
-				if item != "[secret]" {
+				if item != release.SecretMask {
 					list = append(list, item)
 				}
 			}
 			out[k] = list
 		default:
-			if child != "[secret]" {
+			if child != release.SecretMask {
 				out[k] = child
 			}
 		}

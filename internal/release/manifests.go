@@ -64,8 +64,8 @@ func (d *Driver) Manifests(ctx context.Context) ([]Manifest, error) {
 	return out, nil
 }
 
-// secretMask is how the engine's events show a secret value.
-const secretMask = "[secret]"
+// SecretMask is how the engine's events show a secret value.
+const SecretMask = "[secret]"
 
 func manifest(urn, typ string, inputs map[string]any) Manifest {
 	m := Manifest{URN: urn, Type: typ, Object: map[string]any{}}
@@ -85,7 +85,7 @@ func manifest(urn, typ string, inputs map[string]any) Manifest {
 	}
 	walk("", m.Object, func(path string, v any) {
 		switch v {
-		case secretMask:
+		case SecretMask:
 			m.Secrets = append(m.Secrets, path)
 		case plugin.UnknownStringValue:
 			m.Unknown = append(m.Unknown, path)
