@@ -14,7 +14,8 @@ import (
 )
 
 // Do sends one request to the API server as the cluster's admin. body, when not nil, is sent
-// as JSON (a []byte is sent as it is). It returns the status and the response body.
+// as JSON (a []byte is sent as it is); a PATCH is a server-side apply, whose body may be YAML.
+// It returns the status and the response body.
 //
 // A plain HTTP client is enough for what the tests send (create, get, list, dry-run apply), and
 // keeps client-go's compile cost out of every test binary that starts a cluster.
