@@ -58,7 +58,6 @@ func writeManifests(dir string, ms []release.Manifest, notes io.Writer) ([]strin
 			for _, p := range m.Secrets {
 				fmt.Fprintf(notes, "%s: %s is a secret and is left out; supply it from your secret store\n", name, p)
 			}
-			m.Object = withoutSecrets(m.Object)
 		} else {
 			objects = append(objects, filepath.Base(name))
 		}
@@ -97,33 +96,6 @@ func fileName(i int, m release.Manifest) string {
 	}
 	parts = append(parts, str("kind"), str("metadata", "name"))
 	return strings.Join(parts, "-") + ".yaml"
-}
-
-// withoutSecrets drops the values the engine masked.
-func withoutSecrets(v map[string]any) map[string]any {
-	out := map[string]any{}
-	for k, child := range v {
-		switch c := child.(type) {
-		case map[string]any:
-			out[k] = withoutSecrets(c)
-		case []any:
-			var list []any
-			for _, item := range c {
-				if m, ok := item.(map[string]any); ok {
-					item = withoutSecrets(m)
-				}
-				if item != release.SecretMask {
-					list = append(list, item)
-				}
-			}
-			out[k] = list
-		default:
-			if child != release.SecretMask {
-				out[k] = child
-			}
-		}
-	}
-	return out
 }
 
 func writeYAML(path string, v any) error {

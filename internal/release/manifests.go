@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,7 +24,7 @@ type Manifest struct {
 	// Object is the manifest (apiVersion, kind, metadata, ...); for a Helm release, its chart,
 	// version, repository, namespace and values.
 	Object map[string]any
-	// Secrets are the paths of values the engine masked as secrets.
+	// Secrets are the paths of values the engine masked as secrets; they are not in Object.
 	Secrets []string
 	// Unknown are the paths of values the preview cannot know yet (an output of a resource
 	// not yet created).
@@ -64,42 +65,32 @@ func (d *Driver) Manifests(ctx context.Context) ([]Manifest, error) {
 	return out, nil
 }
 
-// SecretMask is how the engine's events show a secret value.
-const SecretMask = "[secret]"
+// secretMask is how the engine's events show a secret value.
+const secretMask = "[secret]"
 
 func manifest(urn, typ string, inputs map[string]any) Manifest {
 	m := Manifest{URN: urn, Type: typ, Object: map[string]any{}}
-	if typ == helmRelease {
-		for _, k := range []string{"chart", "version", "repositoryOpts", "namespace", "name", "values"} {
-			if v, ok := inputs[k]; ok {
-				m.Object[k] = v
-			}
-		}
-	} else {
-		for k, v := range inputs {
-			// The provider's own bookkeeping (__fieldManager, __inputs ...) is not the object's.
-			if !strings.HasPrefix(k, "__") {
-				m.Object[k] = v
-			}
+	for k, v := range inputs {
+		switch {
+		case typ == helmRelease && !slices.Contains([]string{"chart", "version", "repositoryOpts", "namespace", "name", "values"}, k):
+		// The provider's own bookkeeping (__fieldManager, __inputs ...) is not the object's.
+		case strings.HasPrefix(k, "__"):
+		default:
+			m.Object[k] = v
 		}
 	}
-	walk("", m.Object, func(path string, v any) {
-		switch v {
-		case SecretMask:
-			m.Secrets = append(m.Secrets, path)
-		case plugin.UnknownStringValue:
-			m.Unknown = append(m.Unknown, path)
-		}
-	})
+	m.Object = m.scan("", m.Object).(map[string]any)
 	sort.Strings(m.Secrets)
 	sort.Strings(m.Unknown)
 	return m
 }
 
-// walk calls visit for every leaf of v with its property path.
-func walk(path string, v any, visit func(string, any)) {
+// scan returns v without the values the engine masked as secrets, recording their paths in
+// Secrets and the paths of unknown values in Unknown: a secret is never written out.
+func (m *Manifest) scan(path string, v any) any {
 	switch t := v.(type) {
 	case map[string]any:
+		out := map[string]any{}
 		for k, child := range t {
 			p := k
 			if path != "" {
@@ -108,13 +99,27 @@ func walk(path string, v any, visit func(string, any)) {
 			if strings.ContainsAny(k, "./") {
 				p = fmt.Sprintf("%s[%q]", path, k)
 			}
-			walk(p, child, visit)
+			if child != secretMask {
+				out[k] = m.scan(p, child)
+				continue
+			}
+			m.Secrets = append(m.Secrets, p)
 		}
+		return out
 	case []any:
+		var out []any
 		for i, child := range t {
-			walk(fmt.Sprintf("%s[%d]", path, i), child, visit)
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if child != secretMask {
+				out = append(out, m.scan(p, child))
+				continue
+			}
+			m.Secrets = append(m.Secrets, p)
 		}
-	default:
-		visit(path, v)
+		return out
 	}
+	if v == plugin.UnknownStringValue {
+		m.Unknown = append(m.Unknown, path)
+	}
+	return v
 }
