@@ -45,11 +45,10 @@ func (c *Cluster) Do(ctx context.Context, method, path string, body any) (int, [
 	if in != nil {
 		req.Header.Set("Content-Type", contentType)
 	}
-	client, err := c.client()
-	if err != nil {
-		return 0, nil, err
+	if c.http == nil {
+		return 0, nil, errors.New("the API server's certificate is not read yet")
 	}
-	resp, err := client.Do(req)
+	resp, err := c.http.Do(req)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -58,15 +57,18 @@ func (c *Cluster) Do(ctx context.Context, method, path string, body any) (int, [
 	return resp.StatusCode, out, err
 }
 
-func (c *Cluster) client() (*http.Client, error) {
+// trust makes the cluster's client trust ca, the API server's self-signed certificate, once.
+func (c *Cluster) trust(ca []byte) error {
 	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(c.ca) {
-		return nil, errors.New("the API server's certificate is not PEM")
+	if !pool.AppendCertsFromPEM(ca) {
+		return errors.New("the API server's certificate is not PEM")
 	}
-	return &http.Client{
+	c.ca = ca
+	c.http = &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, DisableKeepAlives: true},
-	}, nil
+	}
+	return nil
 }
 
 // Status is the API server's answer to a refused request.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,7 @@ type Cluster struct {
 
 	token string
 	ca    []byte
+	http  *http.Client // trusts ca; set once the API server has written its certificate
 	dir   string
 	procs []*process
 }
@@ -114,12 +116,14 @@ func start(dir string, logf func(string, ...any)) (*Cluster, error) {
 		return c, err
 	}
 	if err := waitFor(ctx, api, "kube-apiserver", func() error {
-		if c.ca == nil {
+		if c.http == nil {
 			ca, err := os.ReadFile(filepath.Join(files.certs, "apiserver.crt"))
 			if err != nil {
 				return err
 			}
-			c.ca = ca
+			if err := c.trust(ca); err != nil {
+				return err
+			}
 		}
 		status, body, err := c.Do(ctx, "GET", "/readyz", nil)
 		if err == nil && status != 200 {
