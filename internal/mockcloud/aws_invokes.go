@@ -62,7 +62,8 @@ func callAWS(in invoke) (resource.PropertyMap, error) {
 // stateAWS adds what AWS computes on create: ARNs, S3 bucket names and domain names, the
 // execution ARN of an API, the invoke ARN of a function, and an EKS cluster's endpoint, CA and
 // OIDC issuer.
-func stateAWS(r Resource, id, region string, out resource.PropertyMap) {
+func stateAWS(r Resource, id string, provider providerInfo, out resource.PropertyMap) {
+	region := provider.Region
 	_, module, kind := splitType(r.Type)
 	physical := r.Name + "-" + id[len(id)-7:]
 	if module == "s3" && strings.HasPrefix(kind, "Bucket") {

@@ -1,6 +1,9 @@
 package mockcloud
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -44,4 +47,121 @@ func gcpProject(in invoke) string {
 		}
 	}
 	return GCPProjectID
+}
+
+// stateGCP computes what Google returns for the resources the GCP estate reads back: resource
+// paths (projects/P/locations/L/...), self links, e-mail addresses of service accounts, the
+// private addresses of the data stores and the cluster's endpoint and CA.
+func stateGCP(r Resource, id string, provider providerInfo, out resource.PropertyMap) {
+	_, module, kind := splitType(r.Type)
+	project := GCPProjectID
+	for _, m := range []resource.PropertyMap{out, provider.Inputs} {
+		if v, ok := m["project"]; ok && v.IsString() && v.StringValue() != "" {
+			project = v.StringValue()
+			break
+		}
+	}
+	region := provider.Region
+	for _, key := range []resource.PropertyKey{"region", "location"} {
+		if v, ok := out[key]; ok && v.IsString() && v.StringValue() != "" {
+			region = v.StringValue()
+			break
+		}
+	}
+	name := str(out, "name")
+	set := func(k, v string) {
+		if _, ok := out[resource.PropertyKey(k)]; !ok {
+			out[resource.PropertyKey(k)] = resource.NewProperty(v)
+		}
+	}
+	switch module {
+	case "compute":
+		scope := "global"
+		if _, ok := out["region"]; ok {
+			scope = "regions/" + region
+		}
+		set("selfLink", fmt.Sprintf("https://www.googleapis.com/compute/v1/projects/%s/%s/%ss/%s", project, scope, strings.ToLower(kind[:1])+kind[1:], name))
+		if kind == "GlobalAddress" {
+			set("address", "34.120.0."+fmt.Sprint(len(name)%200+10))
+		}
+	case "kms":
+		if kind == "KeyRing" {
+			out["id"] = resource.NewProperty(fmt.Sprintf("projects/%s/locations/%s/keyRings/%s", project, region, name))
+			return
+		}
+		if kind == "CryptoKey" {
+			ring := str(out, "keyRing")
+			out["id"] = resource.NewProperty(ring + "/cryptoKeys/" + name)
+			return
+		}
+	case "serviceaccount":
+		if kind == "Account" {
+			email := fmt.Sprintf("%s@%s.iam.gserviceaccount.com", str(out, "accountId"), project)
+			set("email", email)
+			set("member", "serviceAccount:"+email)
+			out["name"] = resource.NewProperty(fmt.Sprintf("projects/%s/serviceAccounts/%s", project, email))
+		}
+	case "projects":
+		if kind == "ServiceIdentity" {
+			agent := strings.TrimSuffix(str(out, "service"), ".googleapis.com")
+			email := fmt.Sprintf("service-%s@gcp-sa-%s.iam.gserviceaccount.com", GCPProjectNumber, agent)
+			set("email", email)
+			set("member", "serviceAccount:"+email)
+		}
+	case "container":
+		if kind == "Cluster" {
+			set("endpoint", "172.16.0.2")
+			set("selfLink", fmt.Sprintf("https://container.googleapis.com/v1/projects/%s/locations/%s/clusters/%s", project, region, name))
+			out["masterAuth"] = resource.NewProperty(resource.PropertyMap{
+				"clusterCaCertificate": resource.NewProperty("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"),
+			})
+			out["id"] = resource.NewProperty(fmt.Sprintf("projects/%s/locations/%s/clusters/%s", project, region, name))
+			return
+		}
+	case "sql":
+		if kind == "DatabaseInstance" {
+			set("privateIpAddress", "10.52.0."+fmt.Sprint(len(name)%200+3))
+			set("connectionName", fmt.Sprintf("%s:%s:%s", project, region, name))
+			set("selfLink", fmt.Sprintf("https://sqladmin.googleapis.com/sql/v1beta4/projects/%s/instances/%s", project, name))
+		}
+	case "redis":
+		if kind == "Instance" {
+			set("host", "10.52.1."+fmt.Sprint(len(name)%200+4))
+			set("readEndpoint", "10.52.1."+fmt.Sprint(len(name)%200+5))
+			out["port"] = resource.NewProperty(6378.0)
+			out["authString"] = resource.MakeSecret(resource.NewProperty("mock-redis-auth-string"))
+		}
+	case "storage":
+		if kind == "Bucket" {
+			set("url", "gs://"+name)
+			set("selfLink", "https://www.googleapis.com/storage/v1/b/"+name)
+		}
+	case "secretmanager":
+		if kind == "Secret" {
+			out["id"] = resource.NewProperty(fmt.Sprintf("projects/%s/secrets/%s", project, str(out, "secretId")))
+			out["name"] = resource.NewProperty(fmt.Sprintf("projects/%s/secrets/%s", GCPProjectNumber, str(out, "secretId")))
+			return
+		}
+	case "logging":
+		if kind == "ProjectSink" {
+			set("writerIdentity", fmt.Sprintf("serviceAccount:service-%s@gcp-sa-logging.iam.gserviceaccount.com", GCPProjectNumber))
+		}
+	case "monitoring":
+		if kind == "NotificationChannel" || kind == "AlertPolicy" {
+			out["name"] = resource.NewProperty(fmt.Sprintf("projects/%s/%ss/%s", project, strings.ToLower(kind[:1])+kind[1:], id[len(id)-16:]))
+		}
+	case "pubsub":
+		if kind == "Topic" {
+			out["id"] = resource.NewProperty(fmt.Sprintf("projects/%s/topics/%s", project, name))
+			return
+		}
+	}
+}
+
+// str is a string input, or "" when it is absent or not a plain string.
+func str(m resource.PropertyMap, key resource.PropertyKey) string {
+	if v, ok := m[key]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return ""
 }

@@ -25,13 +25,19 @@ type invoke struct {
 type cloud struct {
 	file  string // where its answers live, named in the error for an invoke it lacks
 	call  func(invoke) (resource.PropertyMap, error)
-	state func(r Resource, id, region string, out resource.PropertyMap)
+	state func(r Resource, id string, provider providerInfo, out resource.PropertyMap)
+}
+
+// providerInfo is what a resource's explicit provider was configured with.
+type providerInfo struct {
+	Region string
+	Inputs resource.PropertyMap
 }
 
 // clouds are keyed by the provider package, the first part of a token ("aws:kms/key:Key").
 var clouds = map[string]cloud{
 	"aws":          {file: "aws_invokes.go", call: callAWS, state: stateAWS},
-	"gcp":          {file: "gcp_invokes.go", call: callGCP},
+	"gcp":          {file: "gcp_invokes.go", call: callGCP, state: stateGCP},
 	"azure-native": {file: "azure_invokes.go", call: callAzure},
 	"kubernetes":   {file: "kubernetes_invokes.go", call: callKubernetes},
 }

@@ -211,7 +211,11 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		}
 		return id, args.Inputs, nil
 	}
-	return id, m.state(r, id), nil
+	state := m.state(r, id)
+	if v, ok := state["id"]; ok && v.IsString() {
+		id = v.StringValue()
+	}
+	return id, state, nil
 }
 
 // state is inputs plus the outputs a provider would compute, so that programs reading
@@ -227,9 +231,12 @@ func (m *Monitor) state(r Resource, id string) resource.PropertyMap {
 		out["name"] = resource.NewProperty(r.Name + "-" + id[len(id)-7:])
 	}
 	if c, ok := clouds[pkg]; ok && c.state != nil {
-		c.state(r, id, m.regions[r.Provider], out)
+		c.state(r, id, providerInfo{Region: m.regions[r.Provider], Inputs: m.providers[r.Provider]}, out)
 	}
-	out["id"] = resource.NewProperty(id)
+	// A hook may give the resource the id its cloud would (GCP's resource paths).
+	if v, ok := out["id"]; !ok || !v.IsString() {
+		out["id"] = resource.NewProperty(id)
+	}
 	return out
 }
 

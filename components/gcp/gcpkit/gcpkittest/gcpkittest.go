@@ -1,0 +1,57 @@
+// Package gcpkittest runs GCP components under the neutral harness (components/kit/kittest)
+// with the two regional providers the stacks create, pinned to one project: a primary in
+// europe-west2 and a DR in europe-west1.
+package gcpkittest
+
+import (
+	"slices"
+	"testing"
+
+	gcpsdk "github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/healthhub/estate/components/kit/kittest"
+	"github.com/healthhub/estate/internal/mockcloud"
+	"github.com/healthhub/estate/policy/rules"
+)
+
+// The project and regions of the two providers.
+const (
+	Project       = "healthhub-test"
+	PrimaryRegion = "europe-west2"
+	DRRegion      = "europe-west1"
+)
+
+// Providers are the two regional providers a body registers its components with.
+type Providers struct{ Primary, DR *gcpsdk.Provider }
+
+// Run executes body under the recording monitor, after creating the providers.
+func Run(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) (*mockcloud.Monitor, error) {
+	t.Helper()
+	return kittest.Run(t, withProviders(body))
+}
+
+// MustRun is Run for bodies that must succeed.
+func MustRun(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) *mockcloud.Monitor {
+	t.Helper()
+	return kittest.MustRun(t, withProviders(body))
+}
+
+func withProviders(body func(ctx *pulumi.Context, p Providers) error) func(ctx *pulumi.Context) error {
+	return func(ctx *pulumi.Context) error {
+		primary, err := gcpsdk.NewProvider(ctx, "gcp-primary", &gcpsdk.ProviderArgs{Project: pulumi.String(Project), Region: pulumi.String(PrimaryRegion)})
+		if err != nil {
+			return err
+		}
+		dr, err := gcpsdk.NewProvider(ctx, "gcp-dr", &gcpsdk.ProviderArgs{Project: pulumi.String(Project), Region: pulumi.String(DRRegion)})
+		if err != nil {
+			return err
+		}
+		return body(ctx, Providers{primary, dr})
+	}
+}
+
+// Violations is kittest.Violations with the providers' two regions allowed.
+func Violations(m *mockcloud.Monitor, environment string, extraRegions ...string) []rules.Violation {
+	return kittest.Violations(m, environment, slices.Concat([]string{PrimaryRegion, DRRegion}, extraRegions)...)
+}
