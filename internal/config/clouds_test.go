@@ -19,7 +19,8 @@ func onCloud(cloud string, changes map[string]string) map[string]string {
 	case CloudGCP:
 		raw["cloud"], raw["primaryRegion"], raw["drRegion"] = CloudGCP, "europe-west2", "europe-west1"
 		raw["allowedRegions"] = `["europe-west2","europe-west1"]`
-		raw[CloudGCP] = `{"projectId":"healthhub-prod"}`
+		raw[KeyPagerURL] = SecretPlaceholder
+		raw[CloudGCP] = `{"projectId":"healthhub-prod","gke":{"masterAuthorizedNetworks":["10.200.0.0/24"]}}`
 	case CloudAzure:
 		raw["cloud"], raw["primaryRegion"], raw["drRegion"] = CloudAzure, "uksouth", "ukwest"
 		raw["allowedRegions"] = `["uksouth","ukwest"]`
@@ -52,7 +53,9 @@ func TestStacksOnOtherCloudsValidateWithoutAWSSecrets(t *testing.T) {
 		check func(t *testing.T, cfg *Config)
 	}{
 		{"gcp", onCloud(CloudGCP, nil), func(t *testing.T, cfg *Config) {
-			assert.Equal(t, GCP{ProjectID: "healthhub-prod", NetworkCidr: "10.50.0.0/16", DrNetworkCidr: "10.51.0.0/16", GKE: GKE{ReleaseChannel: "REGULAR"}}, cfg.GCP)
+			want := DefaultGCP
+			want.ProjectID, want.GKE.MasterAuthorizedNetworks = "healthhub-prod", []string{"10.200.0.0/24"}
+			assert.Equal(t, want, cfg.GCP, "production's shape by default")
 			assert.Equal(t, AWS{}, cfg.AWS, "the aws section is not read on gcp")
 		}},
 		{"gcp with the defaults Pulumi hands every stack", engineDefaults(onCloud(CloudGCP, nil)), func(t *testing.T, cfg *Config) {
@@ -108,7 +111,21 @@ func TestSectionsAndSecretsForAnotherCloudAreErrors(t *testing.T) {
 		{"gcp ranges overlap", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","drNetworkCidr":"10.50.16.0/20"}`}), "gcp.drNetworkCidr", "must not overlap gcp.networkCidr"},
 		{"gcp public range", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","networkCidr":"8.8.0.0/16"}`}), "gcp.networkCidr", "private range"},
 		{"rapid channel", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"releaseChannel":"RAPID"}}`}), "gcp.gke.releaseChannel", "must be one of REGULAR, STABLE"},
-		{"gcp unknown field", onCloud(CloudGCP, map[string]string{CloudGCP: `{"project":"healthhub-prod"}`}), CloudGCP, "must be an object with projectId, networkCidr, drNetworkCidr, gke"},
+		{"gcp unknown field", onCloud(CloudGCP, map[string]string{CloudGCP: `{"project":"healthhub-prod"}`}), CloudGCP, "must be an object with projectId, networkCidr, drNetworkCidr, podsCidr, servicesCidr, serviceAccessCidr, keyAdmins, gke, database, cache, loadBalancer"},
+		{"pods range over the subnet", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","podsCidr":"10.48.0.0/14"}`}), "gcp.podsCidr", "must not overlap gcp.networkCidr (10.50.0.0/16)"},
+		{"public services range", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","servicesCidr":"8.8.0.0/20"}`}), "gcp.servicesCidr", "must be a private (RFC 1918)"},
+		{"service access over the DR subnet", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","serviceAccessCidr":"10.51.128.0/20"}`}), "gcp.serviceAccessCidr", "must not overlap gcp.drNetworkCidr"},
+		{"dev endpoint without an allow-list", onCloud(CloudGCP, map[string]string{"environment": EnvDev, CloudGCP: `{"projectId":"healthhub-dev"}`}), "gcp.gke.masterAuthorizedNetworks", "required outside production"},
+		{"dev endpoint open to the internet", onCloud(CloudGCP, map[string]string{"environment": EnvDev, CloudGCP: `{"projectId":"healthhub-dev","gke":{"masterAuthorizedNetworks":["0.0.0.0/0"]}}`}), "gcp.gke.masterAuthorizedNetworks", "whole internet"},
+		{"public allow-list in production", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"masterAuthorizedNetworks":["203.0.113.0/24"]}}`}), "gcp.gke.masterAuthorizedNetworks", "must be private (RFC 1918) in production"},
+		{"control plane range not a /28", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"masterCidr":"172.16.0.0/24"}}`}), "gcp.gke.masterCidr", "private /28"},
+		{"old kubernetes", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"kubernetesVersion":"1.29"}}`}), "gcp.gke.kubernetesVersion", "from 1.30 to 1.34"},
+		{"app pool that can scale to zero in production", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"nodePools":{"app":{"machineType":"n2-standard-8","min":0,"max":4}}}}`}), "gcp.gke.nodePools.app.min", "at least 1 per zone in production"},
+		{"pool min over max", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"nodePools":{"gpu":{"machineType":"g2-standard-8","min":3,"max":2}}}}`}), "gcp.gke.nodePools.gpu", "0 <= min <= max"},
+		{"week of backups in production", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","database":{"retainedBackups":7}}`}), "gcp.database.retainedBackups", "at least 30 in production"},
+		{"compatible TLS profile", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","loadBalancer":{"sslProfile":"COMPATIBLE"}}`}), "gcp.loadBalancer.sslProfile", "must be one of MODERN, RESTRICTED"},
+		{"key admin without a kind", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","keyAdmins":["kms-admins@healthhub.example"]}`}), "gcp.keyAdmins", "group:kms-admins@healthhub.example"},
+		{"no pager on gcp", onCloud(CloudGCP, map[string]string{KeyPagerURL: "<unset>"}), KeyPagerURL, "required secret on gcp"},
 		{"no subscription", onCloud(CloudAzure, map[string]string{CloudAzure: "<unset>"}), "azure.subscriptionId", "required: the subscription's ID"},
 		{"subscription by name", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"healthhub-prod"}`}), "azure.subscriptionId", "a GUID"},
 		{"azure ranges overlap", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b","vnetCidr":"10.61.0.0/16"}`}), "azure.drVnetCidr", "must not overlap azure.vnetCidr"},
@@ -135,7 +152,7 @@ func TestSecretValuesNeverReachTheMessage(t *testing.T) {
 func TestRequiredSecretsPerCloud(t *testing.T) {
 	aws := []string{KeyDatabasePassword, KeyCacheAuthToken, KeyOpenAIApiKey, KeyAzureSpeechKey, KeyGoogleVisionKey, KeyPagerURL}
 	assert.Equal(t, aws, RequiredSecrets(CloudAWS))
-	assert.Empty(t, RequiredSecrets(CloudGCP))
+	assert.Equal(t, []string{KeyPagerURL}, RequiredSecrets(CloudGCP), "the alert channel's webhook; the data stores authenticate through IAM")
 	assert.Empty(t, RequiredSecrets(CloudAzure))
 }
 

@@ -43,15 +43,15 @@ type Key struct {
 
 // Keys lists every key the program reads.
 //
-// The secrets are scoped to the estate that reads them today, all on AWS:
+// The secrets are scoped to the estate that reads them:
 //   - databasePassword: Aurora in a global database cannot have Secrets Manager manage its
 //     master password, so it comes from the stack. Cloud SQL and Azure's Flexible Server
 //     authenticate through IAM and Entra ID and will say what they need when they are built.
 //   - cacheAuthToken: ElastiCache's AUTH token, chosen by us. Memorystore generates its own
 //     AUTH string, and Azure runs Redis inside the cluster, so neither needs one.
-//   - openaiApiKey, azureSpeechKey, googleVisionKey and pagerUrl belong to the workloads and
-//     the alert channel, which every cloud will have; they stay AWS-only until a GCP or Azure
-//     estate reads them, so no stack is asked for a secret nothing uses.
+//   - openaiApiKey, azureSpeechKey and googleVisionKey belong to the AWS serverless estate,
+//     which no other cloud builds.
+//   - pagerUrl is the on-call webhook every built estate's alert channel calls: AWS and GCP.
 var Keys = []Key{
 	{Name: "cloud", Default: CloudAWS},
 	{Name: "environment"},
@@ -73,7 +73,7 @@ var Keys = []Key{
 	{Name: KeyOpenAIApiKey, Secret: true, Clouds: []string{CloudAWS}},
 	{Name: KeyAzureSpeechKey, Secret: true, Clouds: []string{CloudAWS}},
 	{Name: KeyGoogleVisionKey, Secret: true, Clouds: []string{CloudAWS}},
-	{Name: KeyPagerURL, Secret: true, Clouds: []string{CloudAWS}},
+	{Name: KeyPagerURL, Secret: true, Clouds: []string{CloudAWS, CloudGCP}},
 }
 
 // RequiredSecrets names the secret keys a stack on the given cloud must set, in Keys order.

@@ -139,7 +139,7 @@ func ParseStack(stack string, raw map[string]string) (*Config, error) {
 	case CloudAWS:
 		cfg.AWS = parseAWS(c, values[CloudAWS], cfg.Environment)
 	case CloudGCP:
-		cfg.GCP = parseGCP(c, values[CloudGCP])
+		cfg.GCP = parseGCP(c, values[CloudGCP], cfg.Environment)
 	case CloudAzure:
 		cfg.Azure = parseAzure(c, values[CloudAzure])
 	}
