@@ -41,13 +41,13 @@ func contract(cfg *config.Config, b *baseline, s *services, apps *serverlessEsta
 			ReaderEndpoint: s.database.ReaderEndpoint,
 			Port:           s.database.Port,
 			DREndpoint:     s.database.DREndpoint,
-			Credentials:    platform.SecretRef{Store: platform.StoreStackConfig, Name: configKey(config.KeyDatabasePassword)},
+			Credentials:    platform.SecretRef{Store: platform.StoreStackConfig, Name: config.FullKey(config.KeyDatabasePassword)},
 		},
 		Cache: platform.Cache{
 			Endpoint:       s.cache.PrimaryEndpoint,
 			ReaderEndpoint: s.cache.ReaderEndpoint,
 			Port:           s.cache.Port,
-			AuthSecret:     platform.SecretRef{Store: platform.StoreStackConfig, Name: configKey(config.KeyCacheAuthToken)},
+			AuthSecret:     platform.SecretRef{Store: platform.StoreStackConfig, Name: config.FullKey(config.KeyCacheAuthToken)},
 		},
 		Ingress: ingress(cfg, b, s),
 		Alerts: platform.Alerts{

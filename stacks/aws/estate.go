@@ -21,10 +21,10 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 	// Secrets are read first, so a stack without them fails before anything is registered.
 	var creds secrets
 	var err error
-	if creds.databasePassword, err = secret(ctx, config.KeyDatabasePassword); err != nil {
+	if creds.databasePassword, err = config.Secret(ctx, config.KeyDatabasePassword); err != nil {
 		return nil, err
 	}
-	if creds.cacheAuthToken, err = secret(ctx, config.KeyCacheAuthToken); err != nil {
+	if creds.cacheAuthToken, err = config.Secret(ctx, config.KeyCacheAuthToken); err != nil {
 		return nil, err
 	}
 
@@ -52,7 +52,7 @@ func BuildWithCatalog(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catal
 	if err != nil {
 		return nil, err
 	}
-	pager, err := secret(ctx, config.KeyPagerURL)
+	pager, err := config.Secret(ctx, config.KeyPagerURL)
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,8 @@
 package aws
 
 import (
-	"fmt"
-
 	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/healthhub/estate/internal/config"
 )
@@ -46,17 +43,3 @@ func provider(ctx *pulumi.Context, role, region string, cfg *config.Config) (*aw
 	}
 	return awssdk.NewProvider(ctx, "aws-"+role, args)
 }
-
-// secret reads a required secret key as a secret output. config.Parse has already checked it is
-// set; this message covers a caller that skipped it.
-func secret(ctx *pulumi.Context, key string) (pulumi.StringOutput, error) {
-	full := configKey(key)
-	v, err := pulumiconfig.TrySecret(ctx, full)
-	if err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("%s is required: set it with `pulumi config set --secret %s <value>`", full, full)
-	}
-	return v, nil
-}
-
-// configKey is a key's full name in the stack's config, healthhub:<key>.
-func configKey(key string) string { return config.Namespace + ":" + key }

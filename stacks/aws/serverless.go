@@ -36,7 +36,7 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	}
 	values := map[string]pulumi.StringInput{}
 	for _, name := range catalog.Secrets {
-		v, err := secret(ctx, secretKeys[name])
+		v, err := config.Secret(ctx, secretKeys[name])
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +190,7 @@ func buildServerless(ctx *pulumi.Context, cfg *config.Config, cat catalog.Catalo
 	}
 	out.siteBucket = site.BucketName
 
-	pager, err := secret(ctx, config.KeyPagerURL)
+	pager, err := config.Secret(ctx, config.KeyPagerURL)
 	if err != nil {
 		return nil, err
 	}
