@@ -41,11 +41,21 @@ func TestWorkflowPromises(t *testing.T) {
 	assert.Contains(t, pr, "head.repo.full_name == github.repository", "no preview with credentials for forks")
 	assert.Contains(t, pr, "id-token: write", "credentials by OIDC")
 	assert.NotContains(t, pr, "aws-access-key-id", "no long-lived keys")
+	assert.Contains(t, pr, "workload_identity_provider:", "GCP credentials by Workload Identity Federation")
+	assert.NotContains(t, pr, "credentials_json", "no service account keys")
+	for _, stack := range []string{"dev", "staging", "production", "dev-gcp", "production-gcp"} {
+		assert.Contains(t, pr, "stack: "+stack+",", "a real preview of %s", stack)
+	}
 	comment := read("pr-comment.yml")
 	assert.Contains(t, comment, "workflow_run", "the comment is posted outside the untrusted checkout")
 	assert.Contains(t, comment, "updateComment", "one comment, updated in place")
 	assert.False(t, strings.Contains(comment, "actions/checkout"), "never checks out the pull request")
 	rel := read("release.yml")
 	assert.Contains(t, rel, "environment: production")
-	assert.Contains(t, rel, "bin/estate up production --policy-pack bin/healthhub-policy")
+	assert.Contains(t, rel, `bin/estate up "$STACK" --policy-pack bin/healthhub-policy`)
+	for _, stack := range []string{"production", "production-gcp"} {
+		assert.Contains(t, rel, "stack: "+stack+",", "%s is released", stack)
+	}
+	assert.Contains(t, rel, "workload_identity_provider:", "GCP credentials by Workload Identity Federation")
+	assert.NotContains(t, rel, "credentials_json", "no service account keys")
 }
