@@ -7,7 +7,7 @@ import (
 
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/internal/kubeharness"
-	"github.com/healthhub/estate/stacks"
+	"github.com/healthhub/estate/stacks/program"
 	"github.com/healthhub/estate/stacks/workloads"
 )
 
@@ -66,7 +66,7 @@ func benchmarkWorkloads(b *testing.B, body func(*testing.B, *kubeharness.Cluster
 	defer cancel()
 	installCRDs(ctx, b, cluster)
 	_, flags := kubeProject(b, "kube")
-	program := withSkipAwait(stacks.Program(map[string]stacks.Builder{config.CloudGCP: localPlatform(cluster)}, workloads.Build))
+	program := withSkipAwait(program.New(map[string]program.Builder{config.CloudGCP: localPlatform(cluster)}, workloads.Build))
 	b.ResetTimer()
 	body(b, cluster, func(args ...string) int {
 		code, stdout, stderr := runCLI(b, program, append(args, flags...)...)

@@ -20,7 +20,7 @@ import (
 	k8sc "github.com/healthhub/estate/components/kubernetes"
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/internal/kubeharness"
-	"github.com/healthhub/estate/stacks"
+	"github.com/healthhub/estate/stacks/program"
 	"github.com/healthhub/estate/stacks/workloads"
 )
 
@@ -49,7 +49,7 @@ func TestWorkloadsOnARealAPIServer(t *testing.T) {
 	cluster := kubeharness.Start(t)
 	installCRDs(ctx, t, cluster)
 	_, flags := kubeProject(t, "kube")
-	program := withSkipAwait(stacks.Program(map[string]stacks.Builder{config.CloudGCP: localPlatform(cluster)}, workloads.Build))
+	program := withSkipAwait(program.New(map[string]program.Builder{config.CloudGCP: localPlatform(cluster)}, workloads.Build))
 	withPack := append(append([]string{}, flags...), "--policy-pack", packBinary(t))
 
 	code, stdout, stderr := runCLI(t, program, append([]string{"up", "kube", "--json"}, withPack...)...)

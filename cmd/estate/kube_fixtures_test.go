@@ -14,9 +14,9 @@ import (
 
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/internal/kubeharness"
-	"github.com/healthhub/estate/stacks"
 	"github.com/healthhub/estate/stacks/platform"
 	"github.com/healthhub/estate/stacks/platform/platformtest"
+	"github.com/healthhub/estate/stacks/program"
 )
 
 // kubeStack is a dev stack whose platform is the test's control plane. Its cloud section is
@@ -58,7 +58,7 @@ const kubeStack = `config:
 
 // localPlatform is the platform contract of the test's control plane, with no cloud around
 // it, shaped as a GKE platform hands it over.
-func localPlatform(cluster *kubeharness.Cluster) stacks.Builder {
+func localPlatform(cluster *kubeharness.Cluster) program.Builder {
 	return func(_ *pulumi.Context, cfg *config.Config) (*platform.Platform, error) {
 		p := platformtest.Cluster(cfg.Cloud, "1.34", cluster.Kubeconfig)
 		p.Region = cfg.PrimaryRegion

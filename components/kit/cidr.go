@@ -32,3 +32,16 @@ func ClientCidrs(component, arg string, cidrs []string) error {
 	}
 	return nil
 }
+
+// CIDRsOverlap reports two networks that share an address. The ranges of one network
+// (subnets, secondary ranges, ranges reserved for managed services) must be disjoint, or the
+// cloud refuses them or routes become ambiguous. Either being malformed counts as no overlap:
+// the caller checks the shape first.
+func CIDRsOverlap(a, b string) bool {
+	_, na, errA := net.ParseCIDR(a)
+	_, nb, errB := net.ParseCIDR(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	return na.Contains(nb.IP) || nb.Contains(na.IP)
+}

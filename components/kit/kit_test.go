@@ -179,3 +179,21 @@ func TestClientCidrs(t *testing.T) {
 		})
 	}
 }
+
+func TestCIDRsOverlap(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"10.50.0.0/16", "10.51.0.0/16", false},
+		{"10.50.0.0/16", "10.50.128.0/20", true}, // inside
+		{"10.50.128.0/20", "10.50.0.0/16", true}, // around
+		{"10.60.0.0/14", "10.64.0.0/20", false},  // adjacent
+		{"10.60.0.0/14", "10.63.255.0/24", true},
+		{"10.50.0.0/16", "10.50.0.0/16", true},
+		{"10.50.0.0", "10.50.0.0/16", false}, // malformed
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, kit.CIDRsOverlap(tt.a, tt.b), "%s %s", tt.a, tt.b)
+	}
+}

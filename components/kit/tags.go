@@ -27,10 +27,19 @@ var requiredTags = []string{naming.TagEnvironment, naming.TagDataClassification,
 // RequireTags fails when a caller forgot the estate's tag set: untagged PHI resources are
 // invisible to cost and compliance reports.
 func RequireTags(component string, t map[string]string) error {
-	for _, k := range requiredTags {
-		if t[k] == "" {
-			return ArgError(component, "Tags", t, "must include %q (use config.Config.Tags())", k)
-		}
+	if k := MissingTag(t); k != "" {
+		return ArgError(component, "Tags", t, "must include %q (use config.Config.Tags())", k)
 	}
 	return nil
+}
+
+// MissingTag is the first required key t lacks, or "" when it has them all; a cloud that calls
+// tags something else (GCP's labels) names its own argument with it.
+func MissingTag(t map[string]string) string {
+	for _, k := range requiredTags {
+		if t[k] == "" {
+			return k
+		}
+	}
+	return ""
 }

@@ -71,6 +71,25 @@ func hostRule(host string) []any {
 	}}}}}
 }
 
+// gceIngressAnnotations are a GKE Ingress's, with changes (nil removes one): the class by
+// annotation, as GKE reads it.
+func gceIngressAnnotations(changes map[string]any) map[string]any {
+	out := map[string]any{
+		"kubernetes.io/ingress.class":               "gce",
+		"ingress.gcp.kubernetes.io/pre-shared-cert": "healthhub-edge",
+		"kubernetes.io/ingress.allow-http":          "false",
+		"networking.gke.io/v1beta1.FrontendConfig":  "edge-tls",
+	}
+	for k, v := range changes {
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func adminBinding(kind, name string, subjects ...map[string]any) map[string]any {
 	list := make([]any, len(subjects))
 	for i, s := range subjects {
@@ -211,6 +230,16 @@ func TestAdmissionPoliciesOnTheAPIServer(t *testing.T) {
 			"alb.ingress.kubernetes.io/ssl-policy":      "ELBSecurityPolicy-TLS13-1-2-2021-06",
 			"alb.ingress.kubernetes.io/listen-ports":    `[{"HTTP":80}]`,
 		}, map[string]any{"ingressClassName": "alb", "rules": hostRule("assistant.healthhub.example")}), `a plain HTTP listener needs alb.ingress.kubernetes.io/ssl-redirect "443"`},
+		{"GKE load balancer with its certificate, TLS policy and no HTTP", ingresses, "clinical", ingress("gce", gceIngressAnnotations(nil), map[string]any{"rules": hostRule("assistant.healthhub.example")}), ""},
+		{"GKE load balancer with a managed certificate", ingresses, "clinical", ingress("gce-managed", gceIngressAnnotations(map[string]any{
+			"ingress.gcp.kubernetes.io/pre-shared-cert": nil, "networking.gke.io/managed-certificates": "assistant",
+		}), map[string]any{"rules": hostRule("assistant.healthhub.example")}), ""},
+		{"GKE load balancer without a certificate", ingresses, "clinical", ingress("gce-plain", gceIngressAnnotations(map[string]any{"ingress.gcp.kubernetes.io/pre-shared-cert": nil}),
+			map[string]any{"rules": hostRule("assistant.healthhub.example")}), "the Ingress must terminate TLS"},
+		{"GKE load balancer serving HTTP", ingresses, "clinical", ingress("gce-http", gceIngressAnnotations(map[string]any{"kubernetes.io/ingress.allow-http": nil}),
+			map[string]any{"rules": hostRule("assistant.healthhub.example")}), `class gce needs kubernetes.io/ingress.allow-http "false"`},
+		{"GKE load balancer on the default TLS policy", ingresses, "clinical", ingress("gce-old", gceIngressAnnotations(map[string]any{"networking.gke.io/v1beta1.FrontendConfig": nil}),
+			map[string]any{"rules": hostRule("assistant.healthhub.example")}), "class gce needs networking.gke.io/v1beta1.FrontendConfig"},
 		{"cluster-admin for the masters group", clusterRBs, "", adminBinding("ClusterRoleBinding", "masters", map[string]any{"kind": "Group", "name": "system:masters", "apiGroup": "rbac.authorization.k8s.io"}), ""},
 		{"cluster-admin for people", clusterRBs, "", adminBinding("ClusterRoleBinding", "platform-admins", map[string]any{"kind": "Group", "name": "platform-admins", "apiGroup": "rbac.authorization.k8s.io"}),
 			"healthhub-no-cluster-admin' denied request: cluster-admin is only for the cluster's own principals (system: users and groups, kube-system service accounts); grant a role that names what it may do to Group platform-admins"},

@@ -146,21 +146,26 @@ func admissionPolicies() []admissionPolicy {
 		},
 		{
 			// kubernetes-ingress-tls: PHI entering the cluster is encrypted to where TLS ends,
-			// with a floor of TLS 1.2 on the AWS Load Balancer Controller's ALB.
+			// with a floor of TLS 1.2 on the AWS Load Balancer Controller's ALB and on GKE's
+			// load balancer (its FrontendConfig's SSL policy), and no listener in clear text.
 			name: naming.ControlIngressTLS, resources: []resourceRule{{group: "networking.k8s.io", resources: []string{"ingresses"}}},
 			variables: []celVariable{
 				{"annotations", "object.metadata.?annotations.orValue({})"},
-				{"alb", "object.spec.?ingressClassName.orValue(variables.annotations[?'kubernetes.io/ingress.class'].orValue('')) == 'alb'"},
-				{"albCertified", "variables.alb && 'alb.ingress.kubernetes.io/certificate-arn' in variables.annotations"},
+				{"class", "object.spec.?ingressClassName.orValue(variables.annotations[?'kubernetes.io/ingress.class'].orValue(''))"},
+				{"alb", "variables.class == 'alb'"},
+				{"gce", "variables.class == 'gce'"},
+				// The load balancer terminates TLS with the cloud's certificate: no tls section.
+				{"certified", "(variables.alb && variables.annotations[?'alb.ingress.kubernetes.io/certificate-arn'].orValue('') != '') || " +
+					"(variables.gce && (variables.annotations[?'ingress.gcp.kubernetes.io/pre-shared-cert'].orValue('') != '' || variables.annotations[?'networking.gke.io/managed-certificates'].orValue('') != ''))"},
 				{"tls", "object.spec.?tls.orValue([])"},
 			},
 			validation: []celValidation{
 				{
-					expression: "variables.albCertified || (size(variables.tls) > 0 && variables.tls.all(t, size(t.?hosts.orValue([])) > 0 && t.?secretName.orValue('') != ''))",
-					message:    "the Ingress must terminate TLS: spec.tls with hosts and a secretName (or, for class alb, the alb.ingress.kubernetes.io/certificate-arn annotation)",
+					expression: "variables.certified || (size(variables.tls) > 0 && variables.tls.all(t, size(t.?hosts.orValue([])) > 0 && t.?secretName.orValue('') != ''))",
+					message:    "the Ingress must terminate TLS: spec.tls with hosts and a secretName (or, for class alb, the alb.ingress.kubernetes.io/certificate-arn annotation; for class gce, ingress.gcp.kubernetes.io/pre-shared-cert or networking.gke.io/managed-certificates)",
 				},
 				{
-					expression: "variables.albCertified || object.spec.?rules.orValue([]).all(r, r.?host.orValue('') != '' && variables.tls.exists(t, r.host in t.?hosts.orValue([])))",
+					expression: "variables.certified || object.spec.?rules.orValue([]).all(r, r.?host.orValue('') != '' && variables.tls.exists(t, r.host in t.?hosts.orValue([])))",
 					message:    "every spec.rules host must be one of the spec.tls hosts: a rule for another host is served without its certificate",
 				},
 				{
@@ -170,6 +175,15 @@ func admissionPolicies() []admissionPolicy {
 				{
 					expression: "!variables.alb || !variables.annotations[?'alb.ingress.kubernetes.io/listen-ports'].orValue('').contains('\"HTTP\"') || variables.annotations[?'alb.ingress.kubernetes.io/ssl-redirect'].orValue('') == '443'",
 					message:    "a plain HTTP listener needs alb.ingress.kubernetes.io/ssl-redirect \"443\"",
+				},
+				{
+					expression: "!variables.gce || variables.annotations[?'kubernetes.io/ingress.allow-http'].orValue('') == 'false'",
+					message:    "class gce needs kubernetes.io/ingress.allow-http \"false\": otherwise the load balancer serves plain HTTP on port 80",
+				},
+				{
+					// The API server cannot read the FrontendConfig; the pack checks its sslPolicy.
+					expression: "!variables.gce || variables.annotations[?'networking.gke.io/v1beta1.FrontendConfig'].orValue('') != ''",
+					message:    "class gce needs networking.gke.io/v1beta1.FrontendConfig naming a FrontendConfig with a TLS 1.2+ sslPolicy (the default policy accepts TLS 1.0)",
 				},
 			},
 		},

@@ -19,16 +19,25 @@ type IngressArgs struct {
 	Port      int
 	// Host is the one host name served; TLS covers exactly it.
 	Host string
-	// Class is the platform's IngressClass ("alb" on EKS).
+	// Class is the platform's IngressClass ("alb" on EKS, "gce" on GKE).
 	Class string
+	// ClassAnnotation names Class in the kubernetes.io/ingress.class annotation instead of
+	// spec.ingressClassName, for a controller that reads only the annotation.
+	ClassAnnotation bool
 	// Annotations are the controller's, from the platform: where the certificate, the TLS
 	// policy, the web firewall and the HTTP redirect are set for that controller.
 	Annotations map[string]pulumi.StringInput
 	// TLSSecret names a certificate Secret for a controller that terminates TLS in the
 	// cluster; empty where the cloud's load balancer holds the certificate.
 	TLSSecret string
-	Labels    map[string]string
+	// Companions are the controller's custom objects the annotations name, created in
+	// Namespace before the Ingress.
+	Companions []CustomObject
+	Labels     map[string]string
 }
+
+// classAnnotation is where a controller that predates IngressClass reads its class.
+const classAnnotation = "kubernetes.io/ingress.class"
 
 // Ingress is the estate's only entry from the internet: TLS for one host, through the
 // platform's controller, with that controller's firewall and TLS policy.
@@ -54,6 +63,11 @@ func (a *IngressArgs) Validate() error {
 		return kit.ArgError(c, "Class", fmt.Sprintf("%q", a.Class), "required: the platform's IngressClass; a default class could be a controller without the firewall")
 	case a.TLSSecret != "" && !dnsLabel.MatchString(a.TLSSecret):
 		return kit.ArgError(c, "TLSSecret", fmt.Sprintf("%q", a.TLSSecret), "must name a Secret of the namespace")
+	case a.Annotations[classAnnotation] != nil:
+		return kit.ArgError(c, "Annotations", classAnnotation, "must not be set: the class is Class (with ClassAnnotation, where the controller reads it from the annotation); the API server refuses an Ingress naming its class twice")
+	}
+	if err := validateCompanions(c, a.Companions); err != nil {
+		return err
 	}
 	return kit.RequireTags(c, a.Labels)
 }
@@ -64,29 +78,48 @@ func NewIngress(ctx *pulumi.Context, name string, args *IngressArgs, opts ...pul
 	if err := kit.Register(ctx, TypeIngress, name, args, in, opts...); err != nil {
 		return nil, err
 	}
-	tls := networkingv1.IngressTLSArgs{Hosts: pulumi.ToStringArray([]string{args.Host})}
+	companions, err := newCompanions(ctx, name, args, in)
+	if err != nil {
+		return nil, err
+	}
+	annotations := pulumi.StringMap{}
+	for k, v := range args.Annotations {
+		annotations[k] = v
+	}
+	spec := &networkingv1.IngressSpecArgs{
+		Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
+			Host: pulumi.String(args.Host),
+			Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{networkingv1.HTTPIngressPathArgs{
+				Path: pulumi.String("/"), PathType: pulumi.String("Prefix"),
+				Backend: networkingv1.IngressBackendArgs{Service: &networkingv1.IngressServiceBackendArgs{
+					Name: args.Service, Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(args.Port)},
+				}},
+			}}},
+		}},
+	}
+	if args.ClassAnnotation {
+		annotations[classAnnotation] = pulumi.String(args.Class)
+	} else {
+		spec.IngressClassName = pulumi.String(args.Class)
+	}
+	// spec.tls is where a controller finds a certificate Secret. With none, the certificate is
+	// the load balancer's, named in the controller's annotations, and a tls entry without a
+	// secretName stops GKE's controller ("secret \"\" does not exist") while the ALB's ignores it.
 	if args.TLSSecret != "" {
-		tls.SecretName = pulumi.String(args.TLSSecret)
+		spec.Tls = networkingv1.IngressTLSArray{networkingv1.IngressTLSArgs{
+			Hosts: pulumi.ToStringArray([]string{args.Host}), SecretName: pulumi.String(args.TLSSecret),
+		}}
+	}
+	if len(annotations) == 0 {
+		annotations = nil
 	}
 	ing, err := networkingv1.NewIngress(ctx, name, &networkingv1.IngressArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(name), Namespace: pulumi.String(args.Namespace),
-			Labels: labels(args.Labels), Annotations: pulumi.StringMap(args.Annotations),
+			Labels: labels(args.Labels), Annotations: annotations,
 		},
-		Spec: &networkingv1.IngressSpecArgs{
-			IngressClassName: pulumi.String(args.Class),
-			Tls:              networkingv1.IngressTLSArray{tls},
-			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
-				Host: pulumi.String(args.Host),
-				Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{networkingv1.HTTPIngressPathArgs{
-					Path: pulumi.String("/"), PathType: pulumi.String("Prefix"),
-					Backend: networkingv1.IngressBackendArgs{Service: &networkingv1.IngressServiceBackendArgs{
-						Name: args.Service, Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(args.Port)},
-					}},
-				}}},
-			}},
-		},
-	}, pulumi.Parent(in))
+		Spec: spec,
+	}, pulumi.Parent(in), pulumi.DependsOn(companions))
 	if err != nil {
 		return nil, err
 	}

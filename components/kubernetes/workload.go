@@ -84,6 +84,9 @@ type WorkloadArgs struct {
 	Identity Identity
 	// Secrets, when set, mounts the cloud's secrets as files.
 	Secrets *SecretMount
+	// ServiceAnnotations go on the Service: where the ingress controller reads how to reach
+	// the pods of a published workload. The Service's one port is named PortName.
+	ServiceAnnotations map[string]pulumi.StringInput
 	// Env holds plain settings only; a secret comes through Secrets, never an env var that
 	// anyone who can read the Deployment also reads.
 	Env        map[string]pulumi.StringInput
@@ -106,6 +109,12 @@ type Workload struct {
 	// Selector is the pods' selector, for the network policies that open flows to them.
 	Selector map[string]string
 }
+
+// PortName names the container's port and the Service's, whether the app serves HTTP or
+// HTTPS on it: a controller's Service annotations refer to the port by this name (GKE's
+// cloud.google.com/app-protocols), so renaming it silently changes how the load balancer
+// talks to the pods.
+const PortName = "http"
 
 const (
 	// nonRootID is the user, group and fsGroup every container runs as: never 0, so neither a
@@ -302,12 +311,12 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 
 	// ClusterIP only: the cloud's ingress, behind its firewall, is the only way in.
 	w.Service, err = corev1.NewService(ctx, name+"-service", &corev1.ServiceArgs{
-		Metadata: meta,
+		Metadata: withAnnotations(meta, pulumi.StringMap(args.ServiceAnnotations)),
 		Spec: &corev1.ServiceSpecArgs{
 			Type:     pulumi.String("ClusterIP"),
 			Selector: pulumi.ToStringMap(w.Selector),
 			Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
-				Name: pulumi.String("http"), Port: pulumi.Int(args.Port), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
+				Name: pulumi.String(PortName), Port: pulumi.Int(args.Port), TargetPort: pulumi.String(PortName), Protocol: pulumi.String("TCP"),
 			}},
 		},
 	}, parent)

@@ -57,7 +57,7 @@ func podTemplate(args *WorkloadArgs, selector map[string]string, serviceAccount,
 			Name:            pulumi.String(args.Name),
 			Image:           pulumi.String(args.Image),
 			ImagePullPolicy: pulumi.String("IfNotPresent"),
-			Ports:           corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(args.Port), Protocol: pulumi.String("TCP")}},
+			Ports:           corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String(PortName), ContainerPort: pulumi.Int(args.Port), Protocol: pulumi.String("TCP")}},
 			Env:             env(args.Env),
 			Resources: &corev1.ResourceRequirementsArgs{
 				Requests: pulumi.StringMap{"cpu": pulumi.String(args.Resources.CPURequest), "memory": pulumi.String(args.Resources.MemoryRequest)},
@@ -103,7 +103,7 @@ func probe(args *WorkloadArgs, path string, period, failures int) *corev1.ProbeA
 		scheme = "HTTPS"
 	}
 	return &corev1.ProbeArgs{
-		HttpGet:          &corev1.HTTPGetActionArgs{Path: pulumi.String(path), Port: pulumi.String("http"), Scheme: pulumi.String(scheme)},
+		HttpGet:          &corev1.HTTPGetActionArgs{Path: pulumi.String(path), Port: pulumi.String(PortName), Scheme: pulumi.String(scheme)},
 		PeriodSeconds:    pulumi.Int(period),
 		FailureThreshold: pulumi.Int(failures),
 	}

@@ -272,6 +272,41 @@ func TestWorkloadIdentity(t *testing.T) {
 	}
 }
 
+// The controller's annotations go on the Service alone: the ServiceAccount keeps its identity
+// and the pods are not told about the load balancer.
+func TestWorkloadServiceAnnotations(t *testing.T) {
+	identity := map[string]any{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/backend-api"}
+	for _, tt := range []struct {
+		name        string
+		annotations map[string]pulumi.StringInput
+		want        map[string]any
+	}{
+		{"none: a Service no controller reads", nil, nil},
+		{"the controller's", map[string]pulumi.StringInput{
+			"cloud.google.com/neg":           pulumi.String(`{"ingress": true}`),
+			"cloud.google.com/app-protocols": pulumi.String(`{"http": "HTTPS"}`),
+		}, map[string]any{"cloud.google.com/neg": `{"ingress": true}`, "cloud.google.com/app-protocols": `{"http": "HTTPS"}`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, _ := mustRunWorkload(t, workloadArgs(func(a *WorkloadArgs) { a.ServiceAnnotations = tt.annotations }))
+			svc, _ := r.Find(typeService, "backend-api-service")
+			got, set := svc.Get("metadata.annotations")
+			if tt.want == nil {
+				assert.False(t, set, "annotated with %v", got)
+			} else {
+				assert.Equal(t, tt.want, got)
+			}
+			sa, _ := r.Find(typeServiceAccount, "backend-api-service-account")
+			got, _ = sa.Get("metadata.annotations")
+			assert.Equal(t, identity, got, "the ServiceAccount's annotations are the identity's")
+			d, _ := r.Find(typeDeployment, "backend-api-deployment")
+			_, set = d.Get("metadata.annotations")
+			assert.False(t, set, "the Deployment carries no annotations")
+			assert.Empty(t, kittest.Violations(r, "production"))
+		})
+	}
+}
+
 func TestWorkloadArgErrors(t *testing.T) {
 	secrets := func(s SecretMount) func(*WorkloadArgs) { return func(a *WorkloadArgs) { a.Secrets = &s } }
 	params := pulumi.StringMap{"secrets": pulumi.String("- resourceName: projects/p/secrets/db/versions/1\n")}

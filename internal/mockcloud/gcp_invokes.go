@@ -2,6 +2,7 @@ package mockcloud
 
 import (
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -15,7 +16,8 @@ const (
 )
 
 // callGCP answers the Google Cloud data sources a GCP estate reads first: the project (its
-// number names service agents such as the Cloud KMS and Cloud SQL ones) and the caller.
+// number names service agents such as the Cloud KMS and Cloud SQL ones), the caller, and the
+// Storage Transfer agent that copies buckets to their DR replicas.
 func callGCP(in invoke) (resource.PropertyMap, error) {
 	project := gcpProject(in)
 	switch in.Token {
@@ -31,6 +33,13 @@ func callGCP(in invoke) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"project": project, "region": in.Region, "zone": in.Region + "-a", "id": project,
 			"accessToken": resource.MakeSecret(resource.NewProperty("mock-access-token")),
+		}), nil
+	case "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount":
+		// Storage Transfer's agent, which buckets grant the roles a transfer job needs.
+		email := fmt.Sprintf("project-%s@storage-transfer-service.iam.gserviceaccount.com", GCPProjectNumber)
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"email": email, "member": "serviceAccount:" + email, "project": project, "id": project,
+			"subjectId": "1" + GCPProjectNumber,
 		}), nil
 	}
 	return nil, errNoAnswer
@@ -80,7 +89,14 @@ func stateGCP(r Resource, id string, provider providerInfo, out resource.Propert
 		if _, ok := out["region"]; ok {
 			scope = "regions/" + region
 		}
-		set("selfLink", fmt.Sprintf("https://www.googleapis.com/compute/v1/projects/%s/%s/%ss/%s", project, scope, strings.ToLower(kind[:1])+kind[1:], name))
+		collection := strings.ToLower(kind[:1]) + kind[1:] + "s"
+		if c, ok := computeCollections[kind]; ok {
+			collection = c
+		}
+		path := fmt.Sprintf("projects/%s/%s/%s/%s", project, scope, collection, name)
+		set("selfLink", "https://www.googleapis.com/compute/v1/"+path)
+		// Google's id of a compute resource is its path, which other resources name it by.
+		out["id"] = resource.NewProperty(path)
 		if kind == "GlobalAddress" {
 			set("address", "34.120.0."+fmt.Sprint(len(name)%200+10))
 		}
@@ -104,6 +120,9 @@ func stateGCP(r Resource, id string, provider providerInfo, out resource.Propert
 	case "projects":
 		if kind == "ServiceIdentity" {
 			agent := strings.TrimSuffix(str(out, "service"), ".googleapis.com")
+			if a, ok := serviceAgents[agent]; ok {
+				agent = a
+			}
 			email := fmt.Sprintf("service-%s@gcp-sa-%s.iam.gserviceaccount.com", GCPProjectNumber, agent)
 			set("email", email)
 			set("member", "serviceAccount:"+email)
@@ -115,6 +134,14 @@ func stateGCP(r Resource, id string, provider providerInfo, out resource.Propert
 			out["masterAuth"] = resource.NewProperty(resource.PropertyMap{
 				"clusterCaCertificate": resource.NewProperty("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"),
 			})
+			// A private cluster's control plane answers on the second address of its /28.
+			if v, ok := out["privateClusterConfig"]; ok && v.IsObject() {
+				private := v.ObjectValue().Copy() // the inputs' own map stays as recorded
+				if _, set := private["privateEndpoint"]; !set {
+					private["privateEndpoint"] = resource.NewProperty(privateEndpoint(str(private, "masterIpv4CidrBlock")))
+				}
+				out["privateClusterConfig"] = resource.NewProperty(private)
+			}
 			out["id"] = resource.NewProperty(fmt.Sprintf("projects/%s/locations/%s/clusters/%s", project, region, name))
 			return
 		}
@@ -158,6 +185,19 @@ func stateGCP(r Resource, id string, provider providerInfo, out resource.Propert
 	}
 }
 
+// computeCollections are the compute kinds whose collection in a self link is not the kind
+// in lowerCamel case with an s.
+var computeCollections = map[string]string{
+	"GlobalAddress":         "addresses",
+	"ManagedSslCertificate": "sslCertificates",
+	"SSLPolicy":             "sslPolicies",
+	"URLMap":                "urlMaps",
+	"SecurityPolicy":        "securityPolicies",
+	"GlobalForwardingRule":  "forwardingRules",
+	"TargetHttpProxy":       "targetHttpProxies",
+	"TargetHttpsProxy":      "targetHttpsProxies",
+}
+
 // str is a string input, or "" when it is absent or not a plain string.
 func str(m resource.PropertyMap, key resource.PropertyKey) string {
 	if v, ok := m[key]; ok && v.IsString() {
@@ -165,3 +205,17 @@ func str(m resource.PropertyMap, key resource.PropertyKey) string {
 	}
 	return ""
 }
+
+// privateEndpoint is the control plane's address in its range: the second one, as GKE gives it;
+// 172.16.0.2 when the range is not a plain IPv4 CIDR.
+func privateEndpoint(cidr string) string {
+	_, n, err := net.ParseCIDR(cidr)
+	if err != nil || n.IP.To4() == nil {
+		return "172.16.0.2"
+	}
+	ip := n.IP.To4()
+	return net.IPv4(ip[0], ip[1], ip[2], ip[3]+2).String()
+}
+
+// serviceAgents are the agents whose name is not their API's: Cloud SQL's is gcp-sa-cloud-sql.
+var serviceAgents = map[string]string{"sqladmin": "cloud-sql"}

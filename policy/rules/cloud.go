@@ -27,8 +27,18 @@ type Profile struct {
 	// RegionInputs are the inputs by which a resource of the package carries its own region
 	// ("location" on Azure Native); the region rule reads them before the provider's.
 	RegionInputs []string
+	// FoldRegionCase: the cloud takes a region in any case (Cloud Storage writes a bucket's
+	// location "EUROPE-WEST2"), so RegionOf lowercases it to compare with the allowed regions.
+	FoldRegionCase bool
+	// DataLocations are, by type, the dotted path of a list of regions a resource keeps its
+	// data in when its own location names several (a GCS dual-region bucket's location is
+	// "EU"); the region rule checks each of them instead of the location.
+	DataLocations map[string]string
 	// TagsInput is where the package's resources carry their tags ("tags", GCP "labels").
 	TagsInput string
+	// TagsPaths are, by type, the dotted path of the tags of the types that carry them
+	// elsewhere (a GKE cluster's "resourceLabels"), or whose TagsInput means something else.
+	TagsPaths map[string]string
 	// Taggable are the types that must carry the estate's tags even when a caller left the
 	// input out altogether.
 	Taggable []string
@@ -41,4 +51,12 @@ type Profile struct {
 	// (elsewhere tells such a region); store is false for a resource that is itself a copy or
 	// not a store after all.
 	DRCopy func(all []Resource, r Resource, elsewhere func(region string) bool) (store, copied bool)
+}
+
+// TagsPath is where a resource of the type carries its tags.
+func (p Profile) TagsPath(typ string) string {
+	if path, ok := p.TagsPaths[typ]; ok {
+		return path
+	}
+	return p.TagsInput
 }

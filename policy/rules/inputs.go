@@ -136,12 +136,12 @@ func HasDependency(all []Resource, r Resource, typ string, ok func(Resource) boo
 	return DependencyOf(all, r, typ, ok).URN != ""
 }
 
-// HoldsPHI: a store holds PHI unless its data-classification tag (or GCP label) says otherwise,
-// so an untagged store is held to the stricter rule.
-func HoldsPHI(r Resource) bool {
-	c := Str(r.Inputs, "tags.data-classification")
-	if c == "" {
-		c = Str(r.Inputs, "labels.data-classification")
-	}
+// HoldsPHI: a store holds PHI unless its data-classification tag says otherwise, so an
+// untagged store is held to the stricter rule. tagsPath is where its profile says the type
+// carries its tags (Profile.TagsPath).
+func HoldsPHI(r Resource, tagsPath string) bool {
+	tags, _ := Get(r.Inputs, tagsPath)
+	m, _ := tags.(map[string]any)
+	c, _ := m["data-classification"].(string)
 	return c == "" || c == "phi"
 }

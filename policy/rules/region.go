@@ -38,19 +38,24 @@ var zone = regexp.MustCompile(`^([a-z]+-[a-z]+[0-9])-[a-z]$`)
 // RegionOf is the one answer to "where does this resource keep its data": a provider's own
 // region input; otherwise the resource's own region or location (the inputs its package's
 // profile names), which overrides its provider's; otherwise its provider's region. A zone
-// counts as its region. Empty when nothing says.
+// counts as its region; a cloud whose profile folds region case gets it in lowercase. Empty
+// when nothing says.
 func RegionOf(typ string, inputs map[string]any, providerRegion string, profiles []Profile) string {
-	fields := providerRegionInputs
-	if !IsProvider(typ) {
-		fields = nil
-		for _, p := range profiles {
-			if p.Package == Package(typ) {
-				fields = p.RegionInputs
-			}
+	var fields []string
+	fold := false
+	for _, p := range profiles {
+		if p.Package == Package(typ) {
+			fields, fold = p.RegionInputs, p.FoldRegionCase
 		}
+	}
+	if IsProvider(typ) {
+		fields = providerRegionInputs
 	}
 	for _, f := range fields {
 		if s, ok := inputs[f].(string); ok && s != "" {
+			if fold {
+				s = strings.ToLower(s)
+			}
 			if m := zone.FindStringSubmatch(s); m != nil {
 				return m[1]
 			}

@@ -9,7 +9,7 @@ import (
 
 var testProfiles = []Profile{
 	{Cloud: CloudAWS, Package: "aws", Regional: true, RegionInputs: []string{"region"}},
-	{Cloud: CloudGCP, Package: "gcp", Regional: true, RegionInputs: []string{"region", "location", "zone"}},
+	{Cloud: CloudGCP, Package: "gcp", Regional: true, RegionInputs: []string{"region", "location", "zone"}, FoldRegionCase: true},
 	{Cloud: CloudAzure, Package: "azure-native", Regional: true, RegionInputs: []string{"location"}},
 }
 
@@ -26,6 +26,10 @@ func TestRegionOf(t *testing.T) {
 		{"a resource's own location beats its provider's", "azure-native:storage:StorageAccount", map[string]any{"location": "westeurope"}, "uksouth", "westeurope"},
 		{"a resource's own region beats its provider's", "gcp:sql/databaseInstance:DatabaseInstance", map[string]any{"region": "us-central1"}, "europe-west2", "us-central1"},
 		{"a zone counts as its region", "gcp:compute/instance:Instance", map[string]any{"zone": "europe-west2-a"}, "europe-west1", "europe-west2"},
+		{"a bucket's location in capitals, on a cloud that folds case", "gcp:storage/bucket:Bucket", map[string]any{"location": "EUROPE-WEST2"}, "europe-west1", "europe-west2"},
+		{"a zone in capitals", "gcp:compute/instance:Instance", map[string]any{"zone": "EUROPE-WEST2-A"}, "europe-west1", "europe-west2"},
+		{"a provider's region, on a cloud that folds case", "pulumi:providers:gcp", map[string]any{"region": "Europe-West2"}, "", "europe-west2"},
+		{"case kept on a cloud that does not fold it", "azure-native:storage:StorageAccount", map[string]any{"location": "UKSouth"}, "uksouth", "UKSouth"},
 		{"no own region: the provider's", "aws:s3/bucketV2:BucketV2", map[string]any{"bucket": "phi"}, "eu-west-2", "eu-west-2"},
 		{"an input named location means nothing on AWS", "aws:s3/bucketV2:BucketV2", map[string]any{"location": "ap-south-1"}, "eu-west-2", "eu-west-2"},
 		{"an empty own region: the provider's", "azure-native:storage:StorageAccount", map[string]any{"location": ""}, "uksouth", "uksouth"},
@@ -87,4 +91,26 @@ func TestPlain(t *testing.T) {
 		"password": Secret, "arn": Unknown, "count": int64(3), "ratio": 0.5,
 		"nested": map[string]any{"list": []any{true}}, "out": Secret,
 	}, PlainMap(m))
+}
+
+func TestTagsPath(t *testing.T) {
+	p := Profile{TagsInput: "labels", TagsPaths: map[string]string{"gcp:container/cluster:Cluster": "resourceLabels"}}
+	assert.Equal(t, "resourceLabels", p.TagsPath("gcp:container/cluster:Cluster"))
+	assert.Equal(t, "labels", p.TagsPath("gcp:storage/bucket:Bucket"))
+}
+
+func TestHoldsPHI(t *testing.T) {
+	for _, tt := range []struct {
+		name, path string
+		inputs     map[string]any
+		want       bool
+	}{
+		{"untagged", "tags", map[string]any{}, true},
+		{"tagged phi", "tags", map[string]any{"tags": map[string]any{"data-classification": "phi"}}, true},
+		{"tagged otherwise", "tags", map[string]any{"tags": map[string]any{"data-classification": "operational"}}, false},
+		{"labelled otherwise where the type keeps its labels", "settings.userLabels", map[string]any{"settings": map[string]any{"userLabels": map[string]any{"data-classification": "audit-logs"}}}, false},
+		{"labelled at another path than the type's", "settings.userLabels", map[string]any{"labels": map[string]any{"data-classification": "audit-logs"}}, true},
+	} {
+		assert.Equal(t, tt.want, HoldsPHI(Resource{Inputs: tt.inputs}, tt.path), tt.name)
+	}
 }

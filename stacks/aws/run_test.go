@@ -18,6 +18,7 @@ import (
 	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/stacks"
 	"github.com/healthhub/estate/stacks/platform"
+	"github.com/healthhub/estate/stacks/program"
 )
 
 // run runs a program over a shipped stack under the mock monitor.
@@ -79,19 +80,19 @@ func TestProgramBuildsThenWorkloadsThenExports(t *testing.T) {
 		got = p
 		return nil
 	}
-	m, err := run(t, "production", stacks.Program(map[string]stacks.Builder{config.CloudAWS: build}, workloads))
+	m, err := run(t, "production", program.New(map[string]program.Builder{config.CloudAWS: build}, workloads))
 	require.NoError(t, err)
 	assert.Same(t, built, got, "the workloads get the platform the build returned")
 	assert.ElementsMatch(t, platform.OutputNames, slices.Collect(maps.Keys(m.Outputs())))
 
 	failing := func(*pulumi.Context, *config.Config, *platform.Platform) error { return errors.New("workloads failed") }
-	m, err = run(t, "production", stacks.Program(map[string]stacks.Builder{config.CloudAWS: build}, failing))
+	m, err = run(t, "production", program.New(map[string]program.Builder{config.CloudAWS: build}, failing))
 	assert.ErrorContains(t, err, "workloads failed")
 	assert.Empty(t, m.Outputs())
 }
 
 func TestProgramNamesTheCloudsItBuilds(t *testing.T) {
 	build := func(*pulumi.Context, *config.Config) (*platform.Platform, error) { return &platform.Platform{}, nil }
-	_, err := run(t, "production", stacks.Program(map[string]stacks.Builder{config.CloudGCP: build, config.CloudAzure: build}, stacks.NoWorkloads))
+	_, err := run(t, "production", program.New(map[string]program.Builder{config.CloudGCP: build, config.CloudAzure: build}, program.NoWorkloads))
 	assert.ErrorContains(t, err, `healthhub:cloud = "aws": that estate is not built yet; available: azure, gcp`)
 }

@@ -137,6 +137,9 @@ const (
 	StoreGCPSecretManager SecretStore = "gcp-secret-manager"
 	// StoreAzureKeyVault is a Key Vault secret; ID is its URL.
 	StoreAzureKeyVault SecretStore = "azure-key-vault"
+	// StoreIAM is no secret at all: the workload logs in as its own cloud identity (Cloud SQL
+	// IAM authentication); Name is the workload, ID the instance it connects to.
+	StoreIAM SecretStore = "iam"
 )
 
 // SecretRef names a secret without holding its value.
@@ -162,8 +165,12 @@ const (
 type Ingress struct {
 	Kind IngressKind
 	// Class is the IngressClass the workloads' Ingress objects name (IngressController only).
-	Class   string
-	DnsName pulumi.StringOutput
+	Class string
+	// ClassAnnotation says the controller reads its class from the kubernetes.io/ingress.class
+	// annotation and ignores spec.ingressClassName; the Ingress then names Class there only, as
+	// the API server refuses an Ingress that sets both.
+	ClassAnnotation bool
+	DnsName         pulumi.StringOutput
 	// Certificate is the TLS certificate presented (an ACM ARN, a certificate resource id).
 	Certificate pulumi.StringOutput
 	// Domain is the host name served, where the stack configures one.
@@ -180,6 +187,25 @@ type Ingress struct {
 	// Firewall is the web application firewall in front of it (a WAF web ACL ARN, a Cloud
 	// Armor policy, an Application Gateway WAF policy id).
 	Firewall pulumi.StringOutput
+	// ServiceAnnotations are the controller's, for the published Service, where a controller
+	// reads how to reach the pods and which of its backend settings apply. The Service has one
+	// port, named "http" whatever the app serves on it (HTTPS, for the estate's apps), on the
+	// app's port.
+	ServiceAnnotations map[string]pulumi.StringInput
+	// Companions are the controller's custom resources that the Ingress's and the Service's
+	// annotations name (its TLS policy, its backends' firewall and health check): created in the
+	// published workload's namespace before the Ingress.
+	Companions []CustomObject
+}
+
+// CustomObject is one custom resource of a controller, by its API version, kind and name.
+type CustomObject struct {
+	// APIVersion is group/version.
+	APIVersion string
+	Kind       string
+	// Name is a DNS label, unique among the Companions of its kind.
+	Name string
+	Spec pulumi.Map
 }
 
 // Alerts is where alarms go; one on-call address sees security and operational alerts.

@@ -84,6 +84,11 @@ func buildApps(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform, ns
 		if a.GPU {
 			args.GPUs = 1
 		}
+		// The frontend is the one app published (buildIngress): only its Service is the
+		// controller's to read.
+		if a.Name == "frontend" {
+			args.ServiceAnnotations = p.Ingress.ServiceAnnotations
+		}
 		if b, ok := p.Workloads[a.Name]; ok {
 			args.Identity = k8sc.Identity{Annotations: b.IdentityAnnotations, PodLabels: b.PodLabels}
 			if b.Secrets != nil {

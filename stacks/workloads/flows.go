@@ -70,10 +70,19 @@ func buildIngress(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform,
 		}
 		_, err := k8sc.NewIngress(ctx, "frontend", &k8sc.IngressArgs{
 			Namespace: a.Namespace, Service: a.workload.ServiceName, Port: appPort,
-			Host: cfg.Workloads.Domain, Class: p.Ingress.Class, Annotations: p.Ingress.Annotations, TLSSecret: p.Ingress.TLSSecret,
+			Host: cfg.Workloads.Domain, Class: p.Ingress.Class, ClassAnnotation: p.Ingress.ClassAnnotation,
+			Annotations: p.Ingress.Annotations, TLSSecret: p.Ingress.TLSSecret, Companions: companions(p.Ingress.Companions),
 			Labels: cfg.Tags(),
 		}, on, pulumi.DependsOn([]pulumi.Resource{a.workload.Service}))
 		return err
 	}
 	return nil
+}
+
+func companions(objects []platform.CustomObject) []k8sc.CustomObject {
+	var out []k8sc.CustomObject
+	for _, o := range objects {
+		out = append(out, k8sc.CustomObject{APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Spec: o.Spec})
+	}
+	return out
 }

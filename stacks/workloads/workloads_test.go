@@ -165,3 +165,105 @@ func TestWorkloadsWithExternalMonitoring(t *testing.T) {
 	assert.Len(t, m.ByType("kubernetes:monitoring.coreos.com/v1:PrometheusRule"), 4)
 	assert.Empty(t, kittest.Violations(m, "production"))
 }
+
+// gke publishes through a GKE-shaped ingress: the controller reads its class from the
+// annotation, TLS ends at Google's front end with the estate's certificate, and its
+// FrontendConfig (TLS policy) and BackendConfig (Cloud Armor, logging, health check) stand
+// beside the Ingress. change alters the companion of the kind given.
+func gke(change func(kind string, spec pulumi.Map)) func(*platform.Platform) {
+	return func(p *platform.Platform) {
+		companions := []platform.CustomObject{
+			{APIVersion: "networking.gke.io/v1beta1", Kind: "FrontendConfig", Name: "edge-tls", Spec: pulumi.Map{"sslPolicy": pulumi.String("healthhub-tls12")}},
+			{APIVersion: "cloud.google.com/v1", Kind: "BackendConfig", Name: "edge-backend", Spec: pulumi.Map{
+				"securityPolicy": pulumi.Map{"name": pulumi.String("healthhub-edge")},
+				"logging":        pulumi.Map{"enable": pulumi.Bool(true), "sampleRate": pulumi.Float64(1)},
+				"healthCheck":    pulumi.Map{"type": pulumi.String("HTTPS"), "requestPath": pulumi.String("/readyz"), "port": pulumi.Int(8443)},
+			}},
+		}
+		if change != nil {
+			for _, c := range companions {
+				change(c.Kind, c.Spec)
+			}
+		}
+		p.Ingress = platform.Ingress{
+			Kind: platform.IngressController, Class: "gce", ClassAnnotation: true,
+			Annotations: map[string]pulumi.StringInput{
+				"kubernetes.io/ingress.global-static-ip-name": pulumi.String("healthhub-edge"),
+				"ingress.gcp.kubernetes.io/pre-shared-cert":   pulumi.String("healthhub-edge"),
+				"kubernetes.io/ingress.allow-http":            pulumi.String("false"),
+				"networking.gke.io/v1beta1.FrontendConfig":    pulumi.String("edge-tls"),
+			},
+			ServiceAnnotations: map[string]pulumi.StringInput{
+				"cloud.google.com/neg":            pulumi.String(`{"ingress": true}`),
+				"cloud.google.com/backend-config": pulumi.String(`{"default": "edge-backend"}`),
+				"cloud.google.com/app-protocols":  pulumi.String(`{"http": "HTTPS"}`),
+			},
+			Companions:  companions,
+			SourceCidrs: []string{"130.211.0.0/22", "35.191.0.0/16"},
+		}
+	}
+}
+
+const (
+	typeService        = "kubernetes:core/v1:Service"
+	typeFrontendConfig = "kubernetes:networking.gke.io/v1beta1:FrontendConfig"
+	typeBackendConfig  = "kubernetes:cloud.google.com/v1:BackendConfig"
+)
+
+// A controller that reads its class from the annotation gets it there only, its objects in the
+// frontend's namespace, and the frontend's Service annotated for it; the pack judges the
+// load balancer through them.
+func TestWorkloadsPublishTheFrontendThroughTheGKEController(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		platform func(*platform.Platform)
+		flagged  []string
+	}{
+		{"certificate, TLS policy, Cloud Armor and logging", gke(nil), nil},
+		{"HTTP served on port 80", func(p *platform.Platform) {
+			gke(nil)(p)
+			p.Ingress.Annotations["kubernetes.io/ingress.allow-http"] = pulumi.String("true")
+		}, []string{"kubernetes-ingress-tls"}},
+		{"no TLS policy", gke(func(kind string, spec pulumi.Map) {
+			if kind == "FrontendConfig" {
+				delete(spec, "sslPolicy")
+				spec["redirectToHttps"] = pulumi.Map{"enabled": pulumi.Bool(true)}
+			}
+		}), []string{"kubernetes-ingress-gce-ssl-policy"}},
+		{"no Cloud Armor", gke(func(kind string, spec pulumi.Map) {
+			if kind == "BackendConfig" {
+				delete(spec, "securityPolicy")
+			}
+		}), []string{"kubernetes-ingress-gce-waf"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := kittest.MustRun(t, func(ctx *pulumi.Context) error {
+				return Build(ctx, stack(nil), cluster(config.CloudGCP, tt.platform))
+			})
+			kittest.AssertInputs(t, m, []kittest.Expectation{
+				{Type: typeIngress, Name: "frontend", Path: `metadata.annotations["kubernetes.io/ingress.class"]`, Want: "gce"},
+				{Type: typeIngress, Name: "frontend", Path: `metadata.annotations["ingress.gcp.kubernetes.io/pre-shared-cert"]`, Want: "healthhub-edge"},
+				{Type: typeIngress, Name: "frontend", Path: "spec.rules[0].host", Want: "assistant.healthhub.example"},
+				{Type: typeFrontendConfig, Name: "frontend-edge-tls", Path: "metadata.namespace", Want: "frontend"},
+				{Type: typeFrontendConfig, Name: "frontend-edge-tls", Path: "metadata.name", Want: "edge-tls"},
+				{Type: typeBackendConfig, Name: "frontend-edge-backend", Path: "metadata.namespace", Want: "frontend"},
+				{Type: typeBackendConfig, Name: "frontend-edge-backend", Path: "spec.healthCheck.port", Want: int64(8443)},
+				{Type: typeService, Name: "frontend-service", Path: `metadata.annotations["cloud.google.com/backend-config"]`, Want: `{"default": "edge-backend"}`},
+				{Type: typeService, Name: "frontend-service", Path: `metadata.annotations["cloud.google.com/neg"]`, Want: `{"ingress": true}`},
+				// The app-protocols annotation names the Service's port.
+				{Type: typeService, Name: "frontend-service", Path: "spec.ports[0].name", Want: "http"},
+			})
+			ing, _ := m.Find(typeIngress, "frontend")
+			for _, absent := range []string{"spec.ingressClassName", "spec.tls"} {
+				_, set := ing.Get(absent)
+				assert.False(t, set, "%s: GKE reads neither, and the API server refuses a class named twice", absent)
+			}
+			for _, name := range []string{"backend-service", "model-serving-service"} {
+				svc, _ := m.Find(typeService, name)
+				_, set := svc.Get("metadata.annotations")
+				assert.False(t, set, "%s is not published: the controller has nothing to read on it", name)
+			}
+			assert.Equal(t, tt.flagged, kittest.Policies(kittest.Violations(m, "production")))
+		})
+	}
+}

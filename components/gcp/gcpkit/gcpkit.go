@@ -18,11 +18,12 @@ import (
 // '-', at most 63 characters. A value outside it fails the deployment, not the preview.
 var labelValue = regexp.MustCompile(`^[a-z0-9_-]{0,63}$`)
 
-// RequireLabels is kit.RequireTags plus Google's label syntax, so a bad owner or cost centre
-// fails before anything is registered rather than halfway through an update.
+// RequireLabels is kit.RequireTags for the Labels argument, plus Google's label syntax, so a
+// bad owner or cost centre fails before anything is registered rather than halfway through an
+// update.
 func RequireLabels(component string, labels map[string]string) error {
-	if err := kit.RequireTags(component, labels); err != nil {
-		return err
+	if k := kit.MissingTag(labels); k != "" {
+		return kit.ArgError(component, "Labels", labels, "must include %q (use config.Config.Tags())", k)
 	}
 	for k, v := range labels {
 		if k == "" || !labelValue.MatchString(k) || !labelValue.MatchString(v) {

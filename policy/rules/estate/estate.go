@@ -18,7 +18,7 @@ var regionAllowList = rules.Rule{
 	Name:        "estate-region-allow-list",
 	Aliases:     []string{"region-allow-list"},
 	Cloud:       rules.CloudAny,
-	Description: "Every regional provider targets an allowed region, every cloud resource names an explicit provider, and a resource's own region or location (else its provider's) is an allowed region.",
+	Description: "Every regional provider targets an allowed region, every cloud resource names an explicit provider, and a resource's own region or location (else its provider's), or each region it lists as keeping its data (a GCS dual-region bucket), is an allowed region.",
 	Sections:    []rules.Section{rules.RiskManagement},
 	Unknown:     "provider region fails; a resource's own region unknown fails",
 	Level:       rules.Mandatory,
@@ -39,6 +39,18 @@ var regionAllowList = rules.Rule{
 		case !rules.IsCustom(r.Type):
 		case r.Provider == "":
 			return []string{"resource uses the default provider; pass an explicit regional provider"}
+		case len(dataLocations(r)) > 0:
+			// Several regions (a dual-region bucket): each must be allowed; the location
+			// itself is then only the multi-region's name.
+			var out []string
+			for _, region := range dataLocations(r) {
+				if rules.IsUnknown(region) {
+					out = append(out, "a data location is unknown at preview; set it from config so it can be checked")
+				} else if !slices.Contains(cfg.AllowedRegions, region) {
+					out = append(out, fmt.Sprintf("resource keeps data in region %s, outside the allowed regions (%s)", region, allowed))
+				}
+			}
+			return out
 		case rules.IsUnknown(r.Region):
 			return []string{"resource region is unknown at preview; set it from config so it can be checked"}
 		case r.Region != "" && !slices.Contains(cfg.AllowedRegions, r.Region):
@@ -46,6 +58,24 @@ var regionAllowList = rules.Rule{
 		}
 		return nil
 	},
+}
+
+// dataLocations are the regions a resource lists as where it keeps its data, in the case
+// its profile compares them in; none for a type its profile names no such list for.
+func dataLocations(r rules.Resource) []string {
+	p, known := profileOf(r.Type)
+	path, ok := p.DataLocations[r.Type]
+	if !known || !ok {
+		return nil
+	}
+	var out []string
+	for _, region := range rules.Strs(r.Inputs, path) {
+		if p.FoldRegionCase {
+			region = strings.ToLower(region)
+		}
+		out = append(out, region)
+	}
+	return out
 }
 
 // requiredTags makes PHI resources findable: an auditor lists them by data-classification,
@@ -65,7 +95,8 @@ var requiredTags = rules.Rule{
 		if !known || p.TagsInput == "" {
 			return nil
 		}
-		tags, tagged := r.Inputs[p.TagsInput].(map[string]any)
+		raw, _ := rules.Get(r.Inputs, p.TagsPath(r.Type))
+		tags, tagged := raw.(map[string]any)
 		if !tagged && !slices.Contains(p.Taggable, r.Type) {
 			return nil
 		}
@@ -109,7 +140,7 @@ var drCopy = rules.Rule{
 	Name:        "estate-phi-dr-copy",
 	Aliases:     []string{"phi-data-stores-have-dr-copy"},
 	Cloud:       rules.CloudAny,
-	Description: "In production, every PHI data store (on AWS: PostgreSQL cluster, DynamoDB table, S3 bucket) not tagged with another data-classification is replicated to another allowed region.",
+	Description: "In production, every PHI data store (on AWS: PostgreSQL cluster, DynamoDB table, S3 bucket; on GCP: Cloud SQL instance, Cloud Storage bucket) not tagged with another data-classification is replicated to another allowed region.",
 	Sections:    []rules.Section{rules.DisasterRecoveryPlan},
 	Unknown:     "replica region fails",
 	Level:       rules.Mandatory,
@@ -121,7 +152,7 @@ var drCopy = rules.Rule{
 		var out []rules.Finding
 		for _, r := range all {
 			p, known := profileOf(r.Type)
-			if !known || p.DRCopy == nil || !slices.Contains(p.PHIStores, r.Type) || !rules.HoldsPHI(r) {
+			if !known || p.DRCopy == nil || !slices.Contains(p.PHIStores, r.Type) || !rules.HoldsPHI(r, p.TagsPath(r.Type)) {
 				continue
 			}
 			elsewhere := func(region string) bool {

@@ -6,7 +6,7 @@ import "github.com/healthhub/estate/policy/rules"
 var Rules = []rules.Rule{
 	namespaceRestricted, namespaceDefaultDeny, noClusterAdmin, serviceAccountNoAutomount,
 	podRestricted, podReadOnlyRoot, podNoTokenAutomount, imageDigest, containerResources, containerProbes,
-	disruptionBudget, ingressTLS, ingressWAF, serviceNotExposed, helmPinned, secretValuesSecret, kubeconfigSecret,
+	disruptionBudget, ingressTLS, ingressWAF, ingressGCESSLPolicy, ingressGCEWAF, serviceNotExposed, helmPinned, secretValuesSecret, kubeconfigSecret,
 	awaitReadiness, admissionPolicies,
 }
 

@@ -21,6 +21,15 @@ const (
 	albWebACL         = "alb.ingress.kubernetes.io/wafv2-acl-arn"
 )
 
+// The GKE Ingress controller's annotations the ingress rules read.
+const (
+	gcePreSharedCert  = "ingress.gcp.kubernetes.io/pre-shared-cert"
+	gceManagedCerts   = "networking.gke.io/managed-certificates"
+	gceAllowHTTP      = "kubernetes.io/ingress.allow-http"
+	gceFrontendConfig = "networking.gke.io/v1beta1.FrontendConfig"
+	gceBackendConfig  = "cloud.google.com/backend-config"
+)
+
 // albTLSPolicies are the ELB security policies whose floor is TLS 1.2. Without the
 // annotation the controller uses ELBSecurityPolicy-2016-08, which still accepts TLS 1.0.
 var albTLSPolicies = []string{"ELBSecurityPolicy-TLS13-1-2-", "ELBSecurityPolicy-TLS13-1-3-", "ELBSecurityPolicy-TLS-1-2-", "ELBSecurityPolicy-FS-1-2-"}
@@ -33,10 +42,18 @@ func ingressClass(r rules.Resource) string {
 	return annotation(r, "kubernetes.io/ingress.class")
 }
 
-// albCertified: an ALB with an ACM certificate terminates TLS at the load balancer, so the
-// ingress needs no tls section (the controller ignores its secretName).
-func albCertified(r rules.Resource) bool {
-	return ingressClass(r) == "alb" && rules.Present(r.Inputs, "metadata.annotations"+quoted(albCertificateArn))
+// certified: an ALB with an ACM certificate, or GKE's load balancer with a Google-managed or
+// pre-shared certificate, terminates TLS at the cloud's front end, so the ingress needs no tls
+// section (the controller reads no secretName).
+func certified(r rules.Resource) bool {
+	has := func(key string) bool { return rules.Present(r.Inputs, "metadata.annotations"+quoted(key)) }
+	switch ingressClass(r) {
+	case "alb":
+		return has(albCertificateArn)
+	case "gce":
+		return has(gcePreSharedCert) || has(gceManagedCerts)
+	}
+	return false
 }
 
 // ingressTLS: every request that carries PHI into the cluster is encrypted from the client to
@@ -44,19 +61,24 @@ func albCertified(r rules.Resource) bool {
 var ingressTLS = rules.Rule{
 	Name:  "kubernetes-ingress-tls",
 	Cloud: rules.CloudKubernetes,
-	Description: "Every Ingress terminates TLS: spec.tls is set, each entry with hosts and a secretName, and every spec.rules host is one of its tls hosts, unless the class is alb with an " + albCertificateArn + " annotation (the load balancer terminates TLS with an ACM certificate). " +
-		"For class alb, " + albListenPorts + " opens plain HTTP only with " + albSSLRedirect + " \"443\", and " + albSSLPolicy + " names a TLS 1.2+ policy (ELBSecurityPolicy-TLS13-1-2-*, ELBSecurityPolicy-TLS-1-2-*).",
+	Description: "Every Ingress terminates TLS: spec.tls is set, each entry with hosts and a secretName, and every spec.rules host is one of its tls hosts, unless the class is alb with an " + albCertificateArn + " annotation (the load balancer terminates TLS with an ACM certificate) " +
+		"or gce with an " + gcePreSharedCert + " or " + gceManagedCerts + " annotation (Google's front end terminates TLS with the estate's certificate). " +
+		"For class alb, " + albListenPorts + " opens plain HTTP only with " + albSSLRedirect + " \"443\", and " + albSSLPolicy + " names a TLS 1.2+ policy (ELBSecurityPolicy-TLS13-1-2-*, ELBSecurityPolicy-TLS-1-2-*). " +
+		"For class gce, " + gceAllowHTTP + " is \"false\": port 80 is the estate's redirect, and a load balancer answering HTTP there would serve PHI in clear text (its TLS policy is checked by kubernetes-ingress-gce-ssl-policy).",
 	Sections: []rules.Section{rules.TransmissionSecurity},
-	Unknown:  "spec.tls and the listener annotations unknown at preview fail; an unknown certificate ARN, secretName or host passes",
+	Unknown:  "spec.tls and the listener annotations (" + albListenPorts + ", " + gceAllowHTTP + ") unknown at preview fail; an unknown certificate, secretName or host passes",
 	Level:    rules.Mandatory,
 	Types:    []string{TypeIngress},
 	Check: func(r rules.Resource, _ rules.Config) []string {
 		var out []string
-		if !albCertified(r) {
+		if !certified(r) {
 			out = append(out, tlsSection(r)...)
 		}
-		if ingressClass(r) == "alb" {
+		switch ingressClass(r) {
+		case "alb":
 			out = append(out, albListeners(r)...)
+		case "gce":
+			out = append(out, gceListeners(r)...)
 		}
 		return out
 	},
@@ -68,7 +90,7 @@ func tlsSection(r rules.Resource) []string {
 	}
 	entries := rules.List(r.Inputs, "spec.tls")
 	if len(entries) == 0 {
-		return []string{"no spec.tls: the ingress would serve PHI over plain HTTP; add tls hosts and a secretName (or, for class alb, the " + albCertificateArn + " annotation)"}
+		return []string{"no spec.tls: the ingress would serve PHI over plain HTTP; add tls hosts and a secretName (or, for class alb, the " + albCertificateArn + " annotation; for class gce, " + gcePreSharedCert + " or " + gceManagedCerts + ")"}
 	}
 	var out []string
 	var hosts []string
@@ -145,6 +167,18 @@ func albListeners(r rules.Resource) []string {
 		out = append(out, fmt.Sprintf("%s is %q; name a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 (the default accepts TLS 1.0)", albSSLPolicy, policy))
 	}
 	return out
+}
+
+// gceListeners: GKE's controller opens an HTTP forwarding rule on port 80 unless told not to,
+// and it redirects nothing there itself; the estate answers port 80 with its own redirect.
+func gceListeners(r rules.Resource) []string {
+	switch v := annotation(r, gceAllowHTTP); {
+	case rules.IsUnknown(v):
+		return []string{gceAllowHTTP + " is unknown at preview"}
+	case v != "false":
+		return []string{fmt.Sprintf("%s is %q (unset means \"true\"); set \"false\": the load balancer would serve PHI in clear text on port 80, where the estate's redirect belongs", gceAllowHTTP, v)}
+	}
+	return nil
 }
 
 // ingressWAF puts the AWS managed rule sets in front of every ALB an ingress creates, as the

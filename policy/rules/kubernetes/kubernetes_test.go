@@ -71,7 +71,7 @@ func with(base map[string]any, k string, v any) map[string]any { return rulestes
 
 func TestRules(t *testing.T) {
 	var cases []rulestest.Case
-	for _, family := range [][]ruleCase{kubernetesCases(), podCases(), disruptionCases(), ingressCases(), exposureCases(), admissionCases()} {
+	for _, family := range [][]ruleCase{kubernetesCases(), podCases(), disruptionCases(), ingressCases(), gceCases(), exposureCases(), admissionCases()} {
 		for _, c := range family {
 			cases = append(cases, rulestest.Case{Rule: c.rule, Name: c.name, Resources: c.resources, Violates: c.violates, Message: c.message})
 		}

@@ -26,6 +26,19 @@ func Res(typ, name string, inputs map[string]any) rules.Resource {
 	}
 }
 
+// GCPConfig is the same production stack on GCP, in the estate's two GCP regions.
+var GCPConfig = rules.Config{AllowedRegions: []string{"europe-west2", "europe-west1"}, RetentionFloorDays: 2190, Environment: "production"}
+
+// GCPProviderURN is the primary GCP region's provider.
+const GCPProviderURN = "urn:pulumi:production::healthhub::pulumi:providers:gcp::gcp-primary"
+
+// GCPRes is Res for GCP: a protected resource of the type in the primary GCP region.
+func GCPRes(typ, name string, inputs map[string]any) rules.Resource {
+	r := Res(typ, name, inputs)
+	r.Provider, r.Region = GCPProviderURN, "europe-west2"
+	return r
+}
+
 // DependsOn records that r's inputs refer to on.
 func DependsOn(r, on rules.Resource) rules.Resource {
 	r.Dependencies = append(append([]string(nil), r.Dependencies...), on.URN)
@@ -58,11 +71,20 @@ type Case struct {
 	Resources []rules.Resource
 	Violates  bool
 	Message   string
+	// Environment, when set, replaces the config's for this case (a rule that differs
+	// outside production).
+	Environment string
 }
 
 // Run checks every case against its rule (found by name in all) and that every rule of all
 // has at least one violating case, so no rule goes untested.
 func Run(t *testing.T, all []rules.Rule, cases []Case) {
+	t.Helper()
+	RunWith(t, Config, all, cases)
+}
+
+// RunWith is Run under another config (GCPConfig for the GCP rules).
+func RunWith(t *testing.T, cfg rules.Config, all []rules.Rule, cases []Case) {
 	t.Helper()
 	byName := map[string]rules.Rule{}
 	for _, r := range all {
@@ -73,7 +95,11 @@ func Run(t *testing.T, all []rules.Rule, cases []Case) {
 		t.Run(tt.Rule+"/"+tt.Name, func(t *testing.T) {
 			rule, ok := byName[tt.Rule]
 			require.True(t, ok, "no rule %s in this package", tt.Rule)
-			vs := rules.Evaluate([]rules.Rule{rule}, tt.Resources, Config)
+			c := cfg
+			if tt.Environment != "" {
+				c.Environment = tt.Environment
+			}
+			vs := rules.Evaluate([]rules.Rule{rule}, tt.Resources, c)
 			if !tt.Violates {
 				assert.Empty(t, vs)
 				return

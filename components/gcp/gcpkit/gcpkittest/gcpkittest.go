@@ -13,6 +13,7 @@ import (
 	"github.com/healthhub/estate/components/kit/kittest"
 	"github.com/healthhub/estate/internal/mockcloud"
 	"github.com/healthhub/estate/policy/rules"
+	gcprules "github.com/healthhub/estate/policy/rules/gcp"
 )
 
 // The project and regions of the two providers.
@@ -51,7 +52,16 @@ func withProviders(body func(ctx *pulumi.Context, p Providers) error) func(ctx *
 	}
 }
 
-// Violations is kittest.Violations with the providers' two regions allowed.
+// Violations is kittest.Violations with the providers' two regions allowed, less the project
+// rules (audit logs, their export and the security alerts), which hold for a whole stack rather
+// than for the part of it one component builds. ProjectViolations keeps them.
 func Violations(m *mockcloud.Monitor, environment string, extraRegions ...string) []rules.Violation {
+	return slices.DeleteFunc(ProjectViolations(m, environment, extraRegions...), func(v rules.Violation) bool {
+		return slices.Contains(gcprules.ProjectRules, v.Policy)
+	})
+}
+
+// ProjectViolations is the whole pack over what a test registered, project rules included.
+func ProjectViolations(m *mockcloud.Monitor, environment string, extraRegions ...string) []rules.Violation {
 	return kittest.Violations(m, environment, slices.Concat([]string{PrimaryRegion, DRRegion}, extraRegions)...)
 }
