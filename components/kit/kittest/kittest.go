@@ -38,6 +38,18 @@ func MustRun(t *testing.T, body func(ctx *pulumi.Context) error) *mockcloud.Moni
 	return m
 }
 
+// WithProviders is a body that first creates a cloud's providers (each cloud's test kit says
+// which) and then runs the component body with them.
+func WithProviders[P any](providers func(ctx *pulumi.Context) (P, error), body func(ctx *pulumi.Context, p P) error) func(ctx *pulumi.Context) error {
+	return func(ctx *pulumi.Context) error {
+		p, err := providers(ctx)
+		if err != nil {
+			return err
+		}
+		return body(ctx, p)
+	}
+}
+
 // Expectation is one asserted input of one resource.
 type Expectation struct {
 	Type, Name, Path string

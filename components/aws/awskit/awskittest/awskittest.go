@@ -28,27 +28,22 @@ type Providers struct{ Primary, DR *awssdk.Provider }
 // Run executes body under the recording monitor, after creating the providers.
 func Run(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) (*mockcloud.Monitor, error) {
 	t.Helper()
-	return kittest.Run(t, withProviders(body))
+	return kittest.Run(t, kittest.WithProviders(providers, body))
 }
 
 // MustRun is Run for bodies that must succeed.
 func MustRun(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) *mockcloud.Monitor {
 	t.Helper()
-	return kittest.MustRun(t, withProviders(body))
+	return kittest.MustRun(t, kittest.WithProviders(providers, body))
 }
 
-func withProviders(body func(ctx *pulumi.Context, p Providers) error) func(ctx *pulumi.Context) error {
-	return func(ctx *pulumi.Context) error {
-		primary, err := awssdk.NewProvider(ctx, "aws-primary", &awssdk.ProviderArgs{Region: pulumi.String(PrimaryRegion)})
-		if err != nil {
-			return err
-		}
-		dr, err := awssdk.NewProvider(ctx, "aws-dr", &awssdk.ProviderArgs{Region: pulumi.String(DRRegion)})
-		if err != nil {
-			return err
-		}
-		return body(ctx, Providers{primary, dr})
+func providers(ctx *pulumi.Context) (Providers, error) {
+	primary, err := awssdk.NewProvider(ctx, "aws-primary", &awssdk.ProviderArgs{Region: pulumi.String(PrimaryRegion)})
+	if err != nil {
+		return Providers{}, err
 	}
+	dr, err := awssdk.NewProvider(ctx, "aws-dr", &awssdk.ProviderArgs{Region: pulumi.String(DRRegion)})
+	return Providers{primary, dr}, err
 }
 
 // Violations is kittest.Violations with the providers' two regions allowed, plus extra
