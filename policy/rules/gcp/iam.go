@@ -51,9 +51,12 @@ func grantsOf(r rules.Resource) []grant {
 }
 
 // publicIAMTypes are the IAM resources of the services that hold PHI, the keys that decrypt
-// it, its credentials or its events.
+// it, its credentials or its events, and of the service accounts that reach them: a public
+// grant on a workload's account (roles/iam.workloadIdentityUser, serviceAccountTokenCreator)
+// lets anyone act as it.
 var publicIAMTypes = iamTypes(
 	"gcp:projects/iAM{}:IAM{}",
+	"gcp:serviceaccount/iAM{}:IAM{}",
 	"gcp:kms/cryptoKeyIAM{}:CryptoKeyIAM{}", "gcp:kms/keyRingIAM{}:KeyRingIAM{}",
 	"gcp:storage/bucketIAM{}:BucketIAM{}",
 	"gcp:secretmanager/secretIam{}:SecretIam{}",
@@ -77,7 +80,7 @@ var publicMembers = []string{"allUsers", "allAuthenticatedUsers"}
 var iamNoPublicMembers = rules.Rule{
 	Name:        "gcp-iam-no-public-members",
 	Cloud:       rules.CloudGCP,
-	Description: "No IAM grant on the project, a KMS key or key ring, a bucket, a secret or a Pub/Sub topic or subscription names allUsers or allAuthenticatedUsers.",
+	Description: "No IAM grant on the project, a service account, a KMS key or key ring, a bucket, a secret or a Pub/Sub topic or subscription names allUsers or allAuthenticatedUsers.",
 	Sections:    []rules.Section{rules.AccessControl},
 	Unknown:     "members checked when known; a policy document checked when known",
 	Level:       rules.Mandatory,

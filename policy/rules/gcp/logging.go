@@ -137,12 +137,21 @@ func toBucket(all []rules.Resource, sink rules.Resource) bool {
 }
 
 // securityEvents are the changes CIS GCP 2.4 to 2.8 and 2.11 ask log-based alerts for, by a
-// part of the filter that selects them (compared without case).
-var securityEvents = []struct{ what, marker string }{
-	{"IAM policy changes", "SetIamPolicy"},
-	{"audit configuration changes", "AuditConfigDelta"},
-	{"firewall rule changes", "compute.firewalls."},
-	{"Cloud SQL instance changes", "cloudsql.instances.update"},
+// part of the filter that selects them (compared without case). A filter that also names
+// narrower counts only some of those changes: the audit configuration metric names
+// SetIamPolicy too, but counts only the calls that change the audit configuration, so it is
+// no metric of IAM policy changes.
+var securityEvents = []struct{ what, marker, narrower string }{
+	{"IAM policy changes", "SetIamPolicy", "AuditConfigDelta"},
+	{"audit configuration changes", "AuditConfigDelta", ""},
+	{"firewall rule changes", "compute.firewalls.", ""},
+	{"Cloud SQL instance changes", "cloudsql.instances.update", ""},
+}
+
+// counts: the metric's filter selects the event's changes, all of them.
+func counts(metric rules.Resource, marker, narrower string) bool {
+	filter := strings.ToLower(rules.Str(metric.Inputs, "filter"))
+	return strings.Contains(filter, strings.ToLower(marker)) && (narrower == "" || !strings.Contains(filter, strings.ToLower(narrower)))
 }
 
 // loggingSecurityAlerts: an IAM, audit, firewall or database change made outside the
@@ -151,7 +160,7 @@ var securityEvents = []struct{ what, marker string }{
 var loggingSecurityAlerts = rules.Rule{
 	Name:        "gcp-logging-security-alerts",
 	Cloud:       rules.CloudGCP,
-	Description: "A stack that deploys to GCP has log-based metrics for IAM policy, audit configuration, firewall rule and Cloud SQL instance changes, each with an enabled alert policy that notifies a channel.",
+	Description: "A stack that deploys to GCP has log-based metrics for IAM policy, audit configuration, firewall rule and Cloud SQL instance changes, each with an enabled alert policy that notifies a channel; a metric of audit configuration changes alone does not count every IAM policy change.",
 	Sections:    []rules.Section{rules.AuditControls, rules.IncidentResponse},
 	Unknown:     "an unknown filter fails; unknown channels pass",
 	Level:       rules.Mandatory,
@@ -165,8 +174,7 @@ var loggingSecurityAlerts = rules.Rule{
 		for _, e := range securityEvents {
 			var metrics []rules.Resource
 			for _, m := range all {
-				if m.Type == TypeLogMetric && !rules.ExplicitlyTrue(m.Inputs, "disabled") &&
-					strings.Contains(strings.ToLower(rules.Str(m.Inputs, "filter")), strings.ToLower(e.marker)) {
+				if m.Type == TypeLogMetric && !rules.ExplicitlyTrue(m.Inputs, "disabled") && counts(m, e.marker, e.narrower) {
 					metrics = append(metrics, m)
 				}
 			}

@@ -76,6 +76,13 @@ func loggingCases() []ruleCase {
 			noSQLAlert = append(noSQLAlert, r)
 		}
 	}
+	// The audit configuration metric names SetIamPolicy too, but counts only some calls.
+	var onlyAuditConfigIAM []rules.Resource
+	for _, r := range trail {
+		if r.Name != "project-iam-changes" {
+			onlyAuditConfigIAM = append(onlyAuditConfigIAM, r)
+		}
+	}
 	mutedSQL := without(trail, TypeAlertPolicy)
 	for _, r := range trail {
 		if r.Type == TypeAlertPolicy && r.Name == "sql-instance-changes" {
@@ -104,6 +111,7 @@ func loggingCases() []ruleCase {
 
 		{"gcp-logging-security-alerts", "every event alerted", stack(trail...), false, "", ""},
 		{"gcp-logging-security-alerts", "no metrics", stack(), true, "no log-based metric counts IAM policy changes", ""},
+		{"gcp-logging-security-alerts", "IAM policy changes counted only when they touch the audit configuration", stack(onlyAuditConfigIAM...), true, "no log-based metric counts IAM policy changes", ""},
 		{"gcp-logging-security-alerts", "a metric nobody is alerted on", stack(noSQLAlert...), true, "no enabled alert policy with a notification channel watches the metric of Cloud SQL instance changes", ""},
 		{"gcp-logging-security-alerts", "an alert that notifies no one", stack(mutedSQL...), true, "Cloud SQL instance changes", ""},
 	}

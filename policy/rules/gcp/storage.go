@@ -77,20 +77,22 @@ var storageVersioning = rules.Rule{
 // storageAuditRetention: the buckets the audit logs are exported to keep them the retention
 // floor, six years by default (164.316(b)(2)(i)), under a retention policy; in production the
 // policy is locked so no one, the project's owners included, can shorten it or delete a log
-// early (Prowler cloudstorage_bucket_log_retention_policy_lock).
+// early (Prowler cloudstorage_bucket_log_retention_policy_lock). A bucket a transfer job
+// copies such a bucket to is held to the same: after the loss of the primary region it is
+// the only record left.
 var storageAuditRetention = rules.Rule{
 	Name:        "gcp-storage-audit-log-retention",
 	Cloud:       rules.CloudGCP,
-	Description: "Every bucket a log sink exports to keeps objects at least the retention floor (retentionPolicy.retentionPeriod, six years by default) and, in production, locks that policy (retentionPolicy.isLocked).",
+	Description: "Every bucket a log sink exports to, and every bucket a Storage Transfer Service job copies one of those to, keeps objects at least the retention floor (retentionPolicy.retentionPeriod, six years by default) and, in production, locks that policy (retentionPolicy.isLocked).",
 	Sections:    []rules.Section{rules.AuditControls, rules.DocumentationRetention},
 	Unknown:     "fails",
 	Level:       rules.Mandatory,
-	Types:       []string{TypeBucket, TypeProjectSink},
+	Types:       []string{TypeBucket, TypeProjectSink, TypeStorageTransferJob},
 	CheckStack: func(all []rules.Resource, cfg rules.Config) []rules.Finding {
 		floor := int64(cfg.RetentionFloorDays) * day
 		var out []rules.Finding
 		for _, b := range all {
-			if b.Type != TypeBucket || !isSinkDestination(all, b) {
+			if b.Type != TypeBucket || !holdsExportedLogs(all, b) {
 				continue
 			}
 			var msgs []string
@@ -116,6 +118,23 @@ const storageDestination = "storage.googleapis.com/"
 func isSinkDestination(all []rules.Resource, b rules.Resource) bool {
 	for _, s := range all {
 		if s.Type == TypeProjectSink && sinkBucket(all, s).URN == b.URN {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsExportedLogs: a sink exports to the bucket, or a transfer job, enabled or not, copies a
+// bucket a sink exports to into it (the copies it made stay).
+func holdsExportedLogs(all []rules.Resource, b rules.Resource) bool {
+	if isSinkDestination(all, b) {
+		return true
+	}
+	for _, tj := range all {
+		if tj.Type != TypeStorageTransferJob || transferBucket(all, tj, transferSink, transferSource).URN != b.URN {
+			continue
+		}
+		if src := transferBucket(all, tj, transferSource, transferSink); src.URN != "" && src.URN != b.URN && isSinkDestination(all, src) {
 			return true
 		}
 	}
