@@ -14,10 +14,11 @@ import (
 	"github.com/healthhub/estate/policy/rules"
 	"github.com/healthhub/estate/policy/rules/estate"
 	"github.com/healthhub/estate/stacks"
+	"github.com/healthhub/estate/stacks/workloads/workloadstest"
 )
 
 // The production estate, type by type. A change that drops or adds resources shows here.
-var productionCounts = map[string]int{
+var productionCounts = workloadstest.With(map[string]int{
 	"aws:apigateway/authorizer:Authorizer":                                   1,
 	"aws:apigateway/basePathMapping:BasePathMapping":                         1,
 	"aws:apigateway/deployment:Deployment":                                   1,
@@ -121,46 +122,7 @@ var productionCounts = map[string]int{
 	"healthhub:aws:WorkloadRoles":                                     1, // IRSA roles: the three apps and Alertmanager
 	"pulumi:providers:aws":                                            3, // primary, DR and the us-east-1 edge
 	"pulumi:pulumi:Stack":                                             1,
-
-	// The workloads on the cluster: frontend, backend, model serving and monitoring, each with
-	// Pod Security admission, a quota, container defaults and a default-deny policy.
-	"pulumi:providers:kubernetes":                   1,
-	"healthhub:kubernetes:Namespaces":               1,
-	"kubernetes:core/v1:Namespace":                  4,
-	"kubernetes:core/v1:ResourceQuota":              4,
-	"kubernetes:core/v1:LimitRange":                 4,
-	"kubernetes:networking.k8s.io/v1:NetworkPolicy": 12,
-	// Access: an operator Role and binding per namespace, the auditor ClusterRole and binding.
-	"healthhub:kubernetes:Access":                                1,
-	"kubernetes:rbac.authorization.k8s.io/v1:Role":               4,
-	"kubernetes:rbac.authorization.k8s.io/v1:RoleBinding":        4,
-	"kubernetes:rbac.authorization.k8s.io/v1:ClusterRole":        1,
-	"kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
-	// The API server's own controls: six ValidatingAdmissionPolicies, each bound to deny.
-	"healthhub:kubernetes:AdmissionPolicies":                                      1,
-	"kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy":        6,
-	"kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": 6,
-	// The apps: frontend, backend and model serving, each a Deployment with its ServiceAccount,
-	// Service, autoscaler and disruption budget; the backend's secrets through the CSI driver.
-	"healthhub:kubernetes:Workload":                                3,
-	"kubernetes:apps/v1:Deployment":                                3,
-	"kubernetes:core/v1:ServiceAccount":                            3,
-	"kubernetes:core/v1:Service":                                   3,
-	"kubernetes:autoscaling/v2:HorizontalPodAutoscaler":            3,
-	"kubernetes:policy/v1:PodDisruptionBudget":                     3,
-	"kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass": 1,
-	// Their flows (DNS per namespace, each app's flows, the monitoring stack's) and the
-	// frontend's Ingress through the ALB controller.
-	"healthhub:kubernetes:NetworkPolicies":    1,
-	"healthhub:kubernetes:Ingress":            1,
-	"kubernetes:networking.k8s.io/v1:Ingress": 1,
-	// Monitoring: kube-prometheus-stack on the encrypted storage class, and the healthcare alerts.
-	"healthhub:kubernetes:StorageClass":                  1,
-	"kubernetes:storage.k8s.io/v1:StorageClass":          1,
-	"healthhub:kubernetes:Monitoring":                    1,
-	"kubernetes:helm.sh/v3:Release":                      1,
-	"kubernetes:monitoring.coreos.com/v1:PrometheusRule": 4,
-}
+})
 
 func TestProductionStack(t *testing.T) {
 	p, err := plan.Run("../..", "production", stacks.Run)

@@ -23,6 +23,7 @@ import (
 	"github.com/healthhub/estate/stacks/gcp"
 	"github.com/healthhub/estate/stacks/program"
 	"github.com/healthhub/estate/stacks/workloads"
+	"github.com/healthhub/estate/stacks/workloads/workloadstest"
 )
 
 // prog is the estate as a GCP stack runs it: the GCP build, then the workloads, then the
@@ -33,7 +34,7 @@ var prog pulumi.RunFunc = program.New(map[string]program.Builder{config.CloudGCP
 var allowedRegions = []string{"europe-west2", "europe-west1"}
 
 // The production GCP estate, type by type. A change that drops or adds resources shows here.
-var productionCounts = map[string]int{
+var productionCounts = workloadstest.With(map[string]int{
 	// The network: one global VPC, a subnet, router and NAT per region, and the firewall's
 	// three rules (Google's load balancer ranges, the network's own ranges, deny the rest).
 	"gcp:compute/network:Network":                 1,
@@ -112,50 +113,11 @@ var productionCounts = map[string]int{
 	"healthhub:gcp:WorkloadIdentities": 1,
 	"pulumi:providers:gcp":             2, // primary and DR
 	"pulumi:pulumi:Stack":              1,
-
-	// The workloads on the cluster, as on every cloud: frontend, backend, model serving and
-	// monitoring, each with Pod Security admission, a quota, container defaults and a
-	// default-deny policy.
-	"pulumi:providers:kubernetes":                   1,
-	"healthhub:kubernetes:Namespaces":               1,
-	"kubernetes:core/v1:Namespace":                  4,
-	"kubernetes:core/v1:ResourceQuota":              4,
-	"kubernetes:core/v1:LimitRange":                 4,
-	"kubernetes:networking.k8s.io/v1:NetworkPolicy": 12,
-	// Access: an operator Role and binding per namespace, the auditor ClusterRole and binding.
-	"healthhub:kubernetes:Access":                                1,
-	"kubernetes:rbac.authorization.k8s.io/v1:Role":               4,
-	"kubernetes:rbac.authorization.k8s.io/v1:RoleBinding":        4,
-	"kubernetes:rbac.authorization.k8s.io/v1:ClusterRole":        1,
-	"kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
-	// The API server's own controls: six ValidatingAdmissionPolicies, each bound to deny.
-	"healthhub:kubernetes:AdmissionPolicies":                                      1,
-	"kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy":        6,
-	"kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": 6,
-	// The apps, each a Deployment with its ServiceAccount, Service, autoscaler and disruption
-	// budget; the backend's cache AUTH string through the Secret Manager CSI provider.
-	"healthhub:kubernetes:Workload":                                3,
-	"kubernetes:apps/v1:Deployment":                                3,
-	"kubernetes:core/v1:ServiceAccount":                            3,
-	"kubernetes:core/v1:Service":                                   3,
-	"kubernetes:autoscaling/v2:HorizontalPodAutoscaler":            3,
-	"kubernetes:policy/v1:PodDisruptionBudget":                     3,
-	"kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass": 1,
-	// Their flows, and the frontend's Ingress through the GKE Ingress controller with its
-	// FrontendConfig (the SSL policy) and BackendConfig (Cloud Armor, request logs, HTTPS
-	// health check).
-	"healthhub:kubernetes:NetworkPolicies":                1,
-	"healthhub:kubernetes:Ingress":                        1,
-	"kubernetes:networking.k8s.io/v1:Ingress":             1,
+	// The GKE Ingress controller's FrontendConfig (the SSL policy) and BackendConfig (Cloud
+	// Armor, request logs, HTTPS health check) beside the workloads' own.
 	"kubernetes:networking.gke.io/v1beta1:FrontendConfig": 1,
 	"kubernetes:cloud.google.com/v1:BackendConfig":        1,
-	// Monitoring: kube-prometheus-stack on the CMEK storage class, and the healthcare alerts.
-	"healthhub:kubernetes:StorageClass":                  1,
-	"kubernetes:storage.k8s.io/v1:StorageClass":          1,
-	"healthhub:kubernetes:Monitoring":                    1,
-	"kubernetes:helm.sh/v3:Release":                      1,
-	"kubernetes:monitoring.coreos.com/v1:PrometheusRule": 4,
-}
+})
 
 // statefulTypes are what holds PHI, the keys that decrypt it, its backups or the cluster that
 // runs on it: protected from destroy in production.

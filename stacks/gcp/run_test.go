@@ -14,6 +14,7 @@ import (
 	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/stacks/gcp"
 	"github.com/healthhub/estate/stacks/platform"
+	"github.com/healthhub/estate/stacks/platform/platformtest"
 )
 
 // run runs a program over a shipped stack's config, changed by edit when given, under the
@@ -36,15 +37,7 @@ func TestGCPRunExportsThePlatformContract(t *testing.T) {
 	require.NoError(t, err)
 	out := m.Outputs()
 
-	var extras []string
-	for name := range out {
-		if !slices.Contains(platform.OutputNames, name) {
-			extras = append(extras, name)
-		}
-	}
-	for _, name := range platform.OutputNames {
-		assert.Contains(t, out, name)
-	}
+	extras := platformtest.ExtraOutputs(t, slices.Collect(maps.Keys(out)))
 	assert.ElementsMatch(t, []string{
 		"gcpProjectId", "gcpNetworkId", "gcpSubnets", "gcpAuditBucketName",
 		"gcpDatabaseInstance", "gcpDrDatabaseInstance", "gcpLoadBalancerAddress",
