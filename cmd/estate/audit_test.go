@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,10 +13,10 @@ import (
 	"github.com/healthhub/estate/stacks"
 )
 
-// savedPlan writes the production plan to a file, after edit changes its decoded form.
-func savedPlan(t *testing.T, edit func(p map[string]any)) string {
+// savedPlan writes a shipped stack's plan to a file, after edit changes its decoded form.
+func savedPlan(t *testing.T, stack string, edit func(p map[string]any)) string {
 	t.Helper()
-	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "production", "--dir", repo, "--json")
+	code, stdout, stderr := runCLI(t, stacks.Run, "plan", stack, "--dir", repo, "--json")
 	require.Equal(t, 0, code, stderr)
 	var p map[string]any
 	require.NoError(t, json.Unmarshal([]byte(stdout), &p))
@@ -39,16 +40,72 @@ func eachResource(p map[string]any, fn func(r map[string]any) bool) {
 	p["resources"] = kept
 }
 
+// A saved plan of each shipped stack audits as it planned, with the regions and environment of
+// its own stack file: the AWS stacks' three advisories, nothing on GCP.
 func TestAuditCleanPlan(t *testing.T) {
-	file := savedPlan(t, nil)
-	code, stdout, stderr := runCLI(t, stacks.Run, "audit", file, "--dir", repo)
-	require.Equal(t, 0, code, stderr, "advisory findings pass")
-	assert.Contains(t, stdout, "0 mandatory, 3 advisory")
-	assert.Contains(t, stdout, "allowed regions eu-west-2, eu-west-1, us-east-1", "taken from Pulumi.production.yaml")
+	tests := []struct {
+		stack, regions string
+		advisory       int
+	}{
+		{"production", "eu-west-2, eu-west-1, us-east-1", 3},
+		{"production-gcp", "europe-west2, europe-west1", 0},
+		{"dev-gcp", "europe-west2, europe-west1", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			file := savedPlan(t, tt.stack, nil)
+			code, stdout, stderr := runCLI(t, stacks.Run, "audit", file, "--dir", repo)
+			require.Equal(t, 0, code, stderr, "advisory findings pass")
+			assert.Contains(t, stdout, "allowed regions "+tt.regions, "taken from Pulumi.%s.yaml", tt.stack)
+			if tt.advisory == 0 {
+				assert.Contains(t, stdout, "no violations")
+			} else {
+				assert.Contains(t, stdout, fmt.Sprintf("0 mandatory, %d advisory", tt.advisory))
+			}
+
+			code, stdout, stderr = runCLI(t, stacks.Run, "audit", file, "--dir", repo, "--json")
+			require.Equal(t, 0, code, stderr)
+			var report auditReport
+			require.NoError(t, json.Unmarshal([]byte(stdout), &report))
+			assert.Equal(t, tt.stack, report.Stack)
+			assert.Equal(t, 0, report.Mandatory)
+			assert.Equal(t, tt.advisory, report.Advisory)
+			assert.Greater(t, report.Resources, 100, "the whole estate was read")
+		})
+	}
+}
+
+// The GCP rules judge a GCP plan: keys that stop rotating and archive buckets that lose their
+// customer-managed key fail the audit, so a clean GCP audit means they were checked.
+func TestAuditFindsTamperedGCPPlan(t *testing.T) {
+	file := savedPlan(t, "production-gcp", func(p map[string]any) {
+		eachResource(p, func(r map[string]any) bool {
+			switch r["type"] {
+			case "gcp:kms/cryptoKey:CryptoKey":
+				delete(r["inputs"].(map[string]any), "rotationPeriod")
+			case "gcp:storage/bucket:Bucket":
+				delete(r["inputs"].(map[string]any), "encryption")
+			}
+			return true
+		})
+	})
+	code, stdout, stderr := runCLI(t, stacks.Run, "audit", file, "--dir", repo, "--json")
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr, "mandatory policy violation")
+	var report auditReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &report))
+	policies := map[string]int{}
+	for _, v := range report.Violations {
+		policies[v.Policy]++
+	}
+	assert.Equal(t, map[string]int{"gcp-kms-key-rotation": 14, "gcp-storage-encrypted-cmek": 2}, policies,
+		"every key of both key rings, and the audit archive and its DR copy")
+	assert.Equal(t, 16, report.Mandatory)
+	assert.Equal(t, "production-gcp", report.Stack)
 }
 
 func TestAuditFindsTamperedPlan(t *testing.T) {
-	file := savedPlan(t, func(p map[string]any) {
+	file := savedPlan(t, "production", func(p map[string]any) {
 		eachResource(p, func(r map[string]any) bool {
 			if r["type"] == "aws:kms/key:Key" {
 				r["inputs"].(map[string]any)["enableKeyRotation"] = false

@@ -85,6 +85,8 @@ func TestWorkloadsOnARealAPIServer(t *testing.T) {
 			"/apis/autoscaling/v2/namespaces/backend/horizontalpodautoscalers/backend",
 			"/apis/policy/v1/namespaces/backend/poddisruptionbudgets/backend",
 			"/apis/networking.k8s.io/v1/namespaces/frontend/ingresses/frontend",
+			"/apis/networking.gke.io/v1beta1/namespaces/frontend/frontendconfigs/" + gkeFrontendConfig,
+			"/apis/cloud.google.com/v1/namespaces/frontend/backendconfigs/" + gkeBackendConfig,
 			"/apis/secrets-store.csi.x-k8s.io/v1/namespaces/backend/secretproviderclasses/backend",
 			"/apis/monitoring.coreos.com/v1/namespaces/monitoring/prometheusrules/healthhub-phi-services",
 			"/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/healthhub-restricted-pod-template",
@@ -98,6 +100,30 @@ func TestWorkloadsOnARealAPIServer(t *testing.T) {
 		var policies struct{ Items []any }
 		require.NoError(t, cluster.Get(ctx, "/apis/networking.k8s.io/v1/namespaces/backend/networkpolicies", &policies))
 		assert.GreaterOrEqual(t, len(policies.Items), 3, "default deny, DNS and the backend's flows")
+	})
+
+	// The Ingress as GKE's controller reads it, admitted by the cluster's TLS policy for class
+	// gce: the class in the annotation alone (the API server refuses both), the load balancer's
+	// certificate instead of a tls section, no HTTP, and the objects its annotations name.
+	t.Run("the frontend is published as GKE's controller reads it", func(t *testing.T) {
+		var ing struct {
+			Metadata struct{ Annotations map[string]string }
+			Spec     struct {
+				IngressClassName string
+				TLS              []any
+			}
+		}
+		require.NoError(t, cluster.Get(ctx, "/apis/networking.k8s.io/v1/namespaces/frontend/ingresses/frontend", &ing))
+		assert.Equal(t, "gce", ing.Metadata.Annotations["kubernetes.io/ingress.class"])
+		assert.Empty(t, ing.Spec.IngressClassName)
+		assert.Empty(t, ing.Spec.TLS)
+		assert.Equal(t, "false", ing.Metadata.Annotations["kubernetes.io/ingress.allow-http"])
+		assert.Equal(t, gkeFrontendConfig, ing.Metadata.Annotations["networking.gke.io/v1beta1.FrontendConfig"])
+		var svc struct {
+			Metadata struct{ Annotations map[string]string }
+		}
+		require.NoError(t, cluster.Get(ctx, "/api/v1/namespaces/frontend/services/frontend", &svc))
+		assert.Equal(t, `{"default": "`+gkeBackendConfig+`"}`, svc.Metadata.Annotations["cloud.google.com/backend-config"], "only the published Service")
 	})
 
 	code, stdout, stderr = runCLI(t, program, append([]string{"preview", "kube", "--expect-no-changes"}, withPack...)...)
@@ -129,6 +155,8 @@ func TestWorkloadsOnARealAPIServer(t *testing.T) {
 		assert.Equal(t, 3, kinds["Deployment"])
 		assert.Equal(t, 4, kinds["Namespace"])
 		assert.Equal(t, 6, kinds["ValidatingAdmissionPolicy"])
+		assert.Equal(t, 1, kinds["FrontendConfig"])
+		assert.Equal(t, 1, kinds["BackendConfig"])
 		assert.Contains(t, stdout, fmt.Sprintf("wrote %d files", len(kustomization.Resources)+1))
 	})
 

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthhub/estate/components/gcp/network"
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/internal/kubeharness"
 	"github.com/healthhub/estate/stacks/platform"
@@ -20,7 +21,9 @@ import (
 )
 
 // kubeStack is a dev stack whose platform is the test's control plane. Its cloud section is
-// GCP's, with no cloud resource built: the workloads read only the platform contract. The
+// GCP's, with no cloud resource built: the workloads read only the platform contract. It is
+// still a GCP dev stack the config must accept, so it lists the networks that may reach the
+// public API endpoint, and kubeProject sets the pager webhook every GCP stack requires. The
 // monitoring chart cannot be fetched here, so the operator counts as installed elsewhere and
 // only the alert rules are shipped.
 const kubeStack = `config:
@@ -34,6 +37,8 @@ const kubeStack = `config:
   healthhub:costCentre: cc-platform-dev
   healthhub:gcp:
     projectId: healthhub-dev
+    gke:
+      masterAuthorizedNetworks: [203.0.113.0/24]
   healthhub:workloads:
     operatorGroups: [healthhub-dev-operators]
     auditorGroups: [healthhub-compliance-auditors]
@@ -57,14 +62,55 @@ const kubeStack = `config:
 `
 
 // localPlatform is the platform contract of the test's control plane, with no cloud around
-// it, shaped as a GKE platform hands it over.
+// it, shaped as a GKE platform hands it over, its Ingress included.
 func localPlatform(cluster *kubeharness.Cluster) program.Builder {
 	return func(_ *pulumi.Context, cfg *config.Config) (*platform.Platform, error) {
 		p := platformtest.Cluster(cfg.Cloud, "1.34", cluster.Kubeconfig)
 		p.Region = cfg.PrimaryRegion
+		p.Ingress = gkeIngress()
 		return p, nil
 	}
 }
+
+// gkeIngress is the Ingress as the GCP estate's contract hands it over (stacks/gcp), with its
+// cloud resources' names written out: GKE's controller reads the class from the annotation,
+// serves the load balancer's certificate with no HTTP listener, and reads its TLS policy from
+// a FrontendConfig and Cloud Armor, request logging and the health check from a BackendConfig,
+// created beside the Ingress. The API server's admission policies then judge the Ingress, the
+// Service and the companions as a GKE cluster receives them.
+func gkeIngress() platform.Ingress {
+	return platform.Ingress{
+		Kind: platform.IngressController, Class: "gce", ClassAnnotation: true,
+		Annotations: map[string]pulumi.StringInput{
+			"kubernetes.io/ingress.global-static-ip-name": pulumi.String("healthhub-dev-edge"),
+			"ingress.gcp.kubernetes.io/pre-shared-cert":   pulumi.String("healthhub-dev-edge"),
+			"kubernetes.io/ingress.allow-http":            pulumi.String("false"),
+			"networking.gke.io/v1beta1.FrontendConfig":    pulumi.String(gkeFrontendConfig),
+		},
+		ServiceAnnotations: map[string]pulumi.StringInput{
+			"cloud.google.com/neg":            pulumi.String(`{"ingress": true}`),
+			"cloud.google.com/backend-config": pulumi.String(`{"default": "` + gkeBackendConfig + `"}`),
+			"cloud.google.com/app-protocols":  pulumi.String(`{"http": "HTTPS"}`),
+		},
+		Companions: []platform.CustomObject{
+			{APIVersion: "networking.gke.io/v1beta1", Kind: "FrontendConfig", Name: gkeFrontendConfig, Spec: pulumi.Map{
+				"sslPolicy": pulumi.String("healthhub-dev"),
+			}},
+			{APIVersion: "cloud.google.com/v1", Kind: "BackendConfig", Name: gkeBackendConfig, Spec: pulumi.Map{
+				"securityPolicy": pulumi.Map{"name": pulumi.String("healthhub-dev-edge")},
+				"logging":        pulumi.Map{"enable": pulumi.Bool(true), "sampleRate": pulumi.Float64(1.0)},
+				"healthCheck":    pulumi.Map{"type": pulumi.String("HTTPS"), "requestPath": pulumi.String("/readyz"), "port": pulumi.Int(8443)},
+			}},
+		},
+		SourceCidrs: network.GoogleFrontEnds,
+	}
+}
+
+// The GKE controller's objects, by the names the Ingress's and the Service's annotations use.
+const (
+	gkeFrontendConfig = "healthhub-frontend-tls"
+	gkeBackendConfig  = "healthhub-frontend-backend"
+)
 
 // withSkipAwait marks every Kubernetes object of the program pulumi.com/skipAwait: the control
 // plane has no nodes, so no workload ever becomes ready. Only this test stack does this; the
@@ -117,7 +163,21 @@ func kubeProject(t testing.TB, stack string) (dir string, flags []string) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(kubeStack), 0o644))
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "state"), 0o755))
 	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "kube-engine-test")
-	return dir, []string{"--dir", dir, "--backend", "file://" + filepath.Join(dir, "state"), "--secrets-provider", "passphrase", "--pulumi-root", root}
+	backend := "file://" + filepath.Join(dir, "state")
+	// The release verbs refuse a GCP stack whose pager webhook is unset or does not decrypt, so
+	// the stack is created with its passphrase and the secret set as an operator sets it.
+	pulumiCLI(t, root, dir, backend, "stack", "init", stack, "--secrets-provider", "passphrase")
+	pulumiCLI(t, root, dir, backend, "config", "set", "--secret", "-s", stack, "healthhub:pagerUrl", "https://pager.example/hook")
+	return dir, []string{"--dir", dir, "--backend", backend, "--secrets-provider", "passphrase", "--pulumi-root", root}
+}
+
+// pulumiCLI runs the Pulumi CLI in dir against backend and fails the test with its output.
+func pulumiCLI(t testing.TB, root, dir, backend string, args ...string) {
+	t.Helper()
+	cli := exec.Command(filepath.Join(root, "bin", "pulumi"), append(args, "--cwd", dir)...)
+	cli.Env = append(os.Environ(), "PULUMI_BACKEND_URL="+backend, "PULUMI_SKIP_UPDATE_CHECK=true")
+	out, err := cli.CombinedOutput()
+	require.NoError(t, err, "pulumi %s: %s", strings.Join(args, " "), out)
 }
 
 // requireKubernetesPlugin fails, naming the make target, when the provider plugin is not in
@@ -140,11 +200,13 @@ func requireKubernetesPlugin(t testing.TB) {
 const kubernetesPluginVersion = "4.24.0"
 
 // crds are the minimal CustomResourceDefinitions of the operators the workloads' custom
-// objects belong to (the Prometheus operator, the Secrets Store CSI driver): the API server
-// stores the objects, with no operator to act on them.
-var crds = []struct{ group, kind, plural string }{
-	{"monitoring.coreos.com", "PrometheusRule", "prometheusrules"},
-	{"secrets-store.csi.x-k8s.io", "SecretProviderClass", "secretproviderclasses"},
+// objects belong to (the Prometheus operator, the Secrets Store CSI driver, GKE's Ingress
+// controller): the API server stores the objects, with no operator to act on them.
+var crds = []struct{ group, version, kind, plural string }{
+	{"monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules"},
+	{"secrets-store.csi.x-k8s.io", "v1", "SecretProviderClass", "secretproviderclasses"},
+	{"networking.gke.io", "v1beta1", "FrontendConfig", "frontendconfigs"},
+	{"cloud.google.com", "v1", "BackendConfig", "backendconfigs"},
 }
 
 func installCRDs(ctx context.Context, t testing.TB, cluster *kubeharness.Cluster) {
@@ -156,7 +218,7 @@ func installCRDs(ctx context.Context, t testing.TB, cluster *kubeharness.Cluster
 			"spec": map[string]any{
 				"group": c.group, "scope": "Namespaced",
 				"names": map[string]any{"kind": c.kind, "plural": c.plural, "singular": strings.ToLower(c.kind)},
-				"versions": []any{map[string]any{"name": "v1", "served": true, "storage": true, "schema": map[string]any{
+				"versions": []any{map[string]any{"name": c.version, "served": true, "storage": true, "schema": map[string]any{
 					"openAPIV3Schema": map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true},
 				}}},
 			},
@@ -164,7 +226,7 @@ func installCRDs(ctx context.Context, t testing.TB, cluster *kubeharness.Cluster
 	}
 	for _, c := range crds {
 		require.Eventually(t, func() bool {
-			status, _, err := cluster.Do(ctx, "GET", "/apis/"+c.group+"/v1", nil)
+			status, _, err := cluster.Do(ctx, "GET", "/apis/"+c.group+"/"+c.version, nil)
 			return err == nil && status == 200
 		}, time.Minute, 250*time.Millisecond, "%s is not served", c.kind)
 	}

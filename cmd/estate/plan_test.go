@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/stacks"
 )
 
@@ -30,17 +32,51 @@ func runCLI(t testing.TB, program pulumi.RunFunc, args ...string) (code int, std
 	return code, out.String(), errOut.String()
 }
 
-func TestPlanProductionJSONMatchesSchema(t *testing.T) {
-	outFile := filepath.Join(t.TempDir(), "plan.json")
-	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "production", "--dir", repo, "--json", "--out", outFile)
-	require.Equal(t, 0, code, stderr)
+// shippedStacks are the stack files in the repository, with what their plan must show: the
+// cloud and environment, the regional providers every cloud resource goes through (and the
+// cluster's), the advisory findings the estate accepts, and one protected-in-production key
+// read by its wire name. TestShippedStacksAreAllListed keeps this list whole, so a stack
+// added later is planned here too.
+var shippedStacks = []struct {
+	stack, cloud, environment string
+	providers                 []string // type/name region, as the text plan prints them
+	advisory                  int
+	key                       struct{ typ, name, input string }
+	keyInput                  any
+	protected                 bool
+}{
+	{"production", "aws", "production", awsProviders, 3, awsKey("healthhub-prod-database"), true, true},
+	{"staging", "aws", "staging", awsProviders, 3, awsKey("healthhub-stg-database"), true, false},
+	{"dev", "aws", "dev", awsProviders, 3, awsKey("healthhub-dev-database"), true, false},
+	{"production-gcp", "gcp", "production", gcpProviders, 0, gcpKey("healthhub-prod-database"), "7776000s", true},
+	{"dev-gcp", "gcp", "dev", gcpProviders, 0, gcpKey("healthhub-dev-database"), "7776000s", false},
+}
 
-	written, err := os.ReadFile(outFile)
-	require.NoError(t, err)
-	assert.JSONEq(t, stdout, string(written), "--out writes the same plan")
+// The AWS estate has a provider per region and us-east-1's for CloudFront's certificate and
+// firewall; GCP's has one per region. Both hand the workloads the cluster's provider.
+var (
+	awsProviders = []string{"aws/aws-dr region=eu-west-1", "aws/aws-edge region=us-east-1", "aws/aws-primary region=eu-west-2", "kubernetes/cluster"}
+	gcpProviders = []string{"gcp/gcp-dr region=europe-west1", "gcp/gcp-primary region=europe-west2", "kubernetes/cluster"}
+)
 
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(stdout))
-	require.NoError(t, err)
+func awsKey(name string) struct{ typ, name, input string } {
+	return struct{ typ, name, input string }{"aws:kms/key:Key", name, "enableKeyRotation"}
+}
+
+func gcpKey(name string) struct{ typ, name, input string } {
+	return struct{ typ, name, input string }{"gcp:kms/cryptoKey:CryptoKey", name, "rotationPeriod"}
+}
+
+func TestShippedStacksAreAllListed(t *testing.T) {
+	var listed []string
+	for _, s := range shippedStacks {
+		listed = append(listed, s.stack)
+	}
+	assert.ElementsMatch(t, stackfile.List(repo), listed, "every Pulumi.<stack>.yaml in the repository is planned by the tests below")
+}
+
+func planSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
 	schemaDoc, err := os.Open(filepath.Join(repo, "docs", "plan.schema.json"))
 	require.NoError(t, err)
 	defer schemaDoc.Close()
@@ -50,74 +86,167 @@ func TestPlanProductionJSONMatchesSchema(t *testing.T) {
 	require.NoError(t, c.AddResource("plan.schema.json", schemaJSON))
 	schema, err := c.Compile("plan.schema.json")
 	require.NoError(t, err)
-	require.NoError(t, schema.Validate(doc))
+	return schema
+}
 
-	var p struct {
-		Stack, Project, Cloud, Environment string
-		Resources                          []struct {
-			URN, Type, Name, Parent, Provider string
-			Protect                           bool
-			Inputs                            map[string]any
-		}
-		Violations []any
-		Summary    struct {
-			Resources int
-			ByType    map[string]int
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(stdout), &p))
-	assert.Equal(t, "production", p.Stack)
-	assert.Equal(t, "healthhub", p.Project)
-	require.Len(t, p.Violations, 3, "the public sign-up route and the backend's two credentials, reported as advisory")
-	for _, v := range p.Violations {
-		assert.Equal(t, "advisory", v.(map[string]any)["level"])
-	}
-	assert.Equal(t, len(p.Resources), p.Summary.Resources)
+func TestPlanJSONMatchesSchema(t *testing.T) {
+	schema := planSchema(t)
+	for _, tt := range shippedStacks {
+		t.Run(tt.stack, func(t *testing.T) {
+			outFile := filepath.Join(t.TempDir(), "plan.json")
+			code, stdout, stderr := runCLI(t, stacks.Run, "plan", tt.stack, "--dir", repo, "--json", "--out", outFile)
+			require.Equal(t, 0, code, stderr)
 
-	byURN := map[string]string{}
-	for _, r := range p.Resources {
-		byURN[r.URN] = r.Type
-	}
-	for _, r := range p.Resources {
-		if r.Type == "pulumi:pulumi:Stack" {
-			assert.Empty(t, r.Parent)
-			continue
-		}
-		assert.Contains(t, byURN, r.Parent, "%s's parent is in the plan", r.Name)
-		isCloudResource := !strings.HasPrefix(r.Type, "healthhub:") && !strings.HasPrefix(r.Type, "pulumi:")
-		if isCloudResource {
-			// Cloud resources go through a regional AWS provider, the workloads through the
-			// cluster's provider.
-			want := "pulumi:providers:aws"
-			if strings.HasPrefix(r.Type, "kubernetes:") {
-				want = "pulumi:providers:kubernetes"
+			written, err := os.ReadFile(outFile)
+			require.NoError(t, err)
+			assert.JSONEq(t, stdout, string(written), "--out writes the same plan")
+
+			doc, err := jsonschema.UnmarshalJSON(strings.NewReader(stdout))
+			require.NoError(t, err)
+			require.NoError(t, schema.Validate(doc))
+
+			var p struct {
+				Stack, Project, Cloud, Environment string
+				Resources                          []struct {
+					URN, Type, Name, Parent, Provider string
+					Protect                           bool
+					Inputs                            map[string]any
+				}
+				Violations []any
+				Summary    struct {
+					Resources, Mandatory, Advisory int
+					ByType                         map[string]int
+				}
 			}
-			assert.Equal(t, want, byURN[r.Provider], "%s names its provider", r.Name)
+			require.NoError(t, json.Unmarshal([]byte(stdout), &p))
+			assert.Equal(t, tt.stack, p.Stack)
+			assert.Equal(t, "healthhub", p.Project)
+			assert.Equal(t, tt.cloud, p.Cloud)
+			assert.Equal(t, tt.environment, p.Environment)
+			// AWS: the public sign-up route and the backend's two credentials, reported as
+			// advisory. GCP: nothing.
+			require.Len(t, p.Violations, tt.advisory)
+			for _, v := range p.Violations {
+				assert.Equal(t, "advisory", v.(map[string]any)["level"])
+			}
+			assert.Equal(t, 0, p.Summary.Mandatory)
+			assert.Equal(t, tt.advisory, p.Summary.Advisory)
+			assert.Equal(t, len(p.Resources), p.Summary.Resources)
+
+			byURN := map[string]string{}
+			for _, r := range p.Resources {
+				byURN[r.URN] = r.Type
+			}
+			for _, r := range p.Resources {
+				if r.Type == "pulumi:pulumi:Stack" {
+					assert.Empty(t, r.Parent)
+					continue
+				}
+				assert.Contains(t, byURN, r.Parent, "%s's parent is in the plan", r.Name)
+				if strings.HasPrefix(r.Type, "pulumi:providers:") {
+					assert.Contains(t, []string{"pulumi:providers:" + tt.cloud, "pulumi:providers:kubernetes"}, r.Type,
+						"%s: only the stack's cloud and the cluster have providers", r.Name)
+					continue
+				}
+				isCloudResource := !strings.HasPrefix(r.Type, "healthhub:") && !strings.HasPrefix(r.Type, "pulumi:")
+				if isCloudResource {
+					// Cloud resources go through a regional provider of the stack's cloud, the
+					// workloads through the cluster's provider.
+					want := "pulumi:providers:" + tt.cloud
+					if strings.HasPrefix(r.Type, "kubernetes:") {
+						want = "pulumi:providers:kubernetes"
+					}
+					assert.Equal(t, want, byURN[r.Provider], "%s names its provider", r.Name)
+				}
+			}
+			var key map[string]any
+			for _, r := range p.Resources {
+				if r.Type == tt.key.typ && r.Name == tt.key.name {
+					key = r.Inputs
+					assert.Equal(t, tt.protected, r.Protect, "the database key is protected in production only")
+				}
+			}
+			require.NotNil(t, key, "the database key is in the plan")
+			assert.Equal(t, tt.keyInput, key[tt.key.input], "inputs use the provider's wire names")
+		})
+	}
+}
+
+// planProviders are the provider rows of a text plan's tree, as "cloud/name region=R"
+// ("cloud/name" for a provider with no region); the counts by type are not rows.
+func planProviders(t *testing.T, text string) []string {
+	t.Helper()
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		fields := strings.Fields(line)
+		for i, f := range fields {
+			branch := i > 0 && (fields[i-1] == "├─" || fields[i-1] == "└─")
+			if cloud, ok := strings.CutPrefix(f, "pulumi:providers:"); ok && branch {
+				require.Greater(t, len(fields), i+2, line)
+				p := cloud + "/" + fields[i+1]
+				if len(fields) > i+3 {
+					p += " " + fields[i+3]
+				}
+				out = append(out, p)
+			}
 		}
 	}
-	var key map[string]any
-	for _, r := range p.Resources {
-		if r.Type == "aws:kms/key:Key" && r.Name == "healthhub-prod-database" {
-			key = r.Inputs
-			assert.True(t, r.Protect)
-		}
+	return out
+}
+
+// Every shipped stack plans clean from its own file, with the providers of its own cloud only:
+// the GCP stacks print their two regional GCP providers and no AWS one.
+func TestPlanShippedStacks(t *testing.T) {
+	for _, tt := range shippedStacks {
+		t.Run(tt.stack, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, stacks.Run, "plan", tt.stack, "--dir", repo)
+			require.Equal(t, exitOK, code, stderr)
+			assert.Contains(t, stdout, "Offline plan of healthhub/"+tt.stack+" (cloud "+tt.cloud+", environment "+tt.environment+")")
+			assert.ElementsMatch(t, tt.providers, planProviders(t, stdout))
+			if tt.advisory == 0 {
+				assert.Contains(t, stdout, "no violations")
+			} else {
+				assert.Contains(t, stdout, fmt.Sprintf("0 mandatory, %d advisory", tt.advisory))
+			}
+			other := map[string]string{"aws": "gcp", "gcp": "aws"}[tt.cloud]
+			assert.NotContains(t, stdout, " "+other+":", "no resource of another cloud")
+		})
 	}
-	require.NotNil(t, key, "the database key is in the plan")
-	assert.Equal(t, true, key["enableKeyRotation"], "inputs use the provider's wire names")
 }
 
 func TestPlanText(t *testing.T) {
-	code, stdout, stderr := runCLI(t, stacks.Run, "plan", "production", "--dir", repo)
-	require.Equal(t, 0, code, stderr)
-	for _, want := range []string{
-		"pulumi:pulumi:Stack", "healthhub-production",
-		"├─ pulumi:providers:aws", "region=eu-west-2", "region=eu-west-1",
-		"aws:ec2/vpc:Vpc", "aws:ec2/natGateway:NatGateway", "aws:ec2/vpcEndpoint:VpcEndpoint",
-		"aws:kms/key:Key", "aws:cloudtrail/trail:Trail", "aws:s3/bucketV2:BucketV2",
-		"aws:cloudwatch/logGroup:LogGroup", "protected",
-		"0 mandatory, 3 advisory", "aws-api-gateway-authorization", "to create", "By type:",
-	} {
-		assert.Contains(t, stdout, want)
+	tests := []struct {
+		stack string
+		want  []string
+	}{
+		{"production", []string{
+			"pulumi:pulumi:Stack", "healthhub-production",
+			"├─ pulumi:providers:aws", "region=eu-west-2", "region=eu-west-1",
+			"aws:ec2/vpc:Vpc", "aws:ec2/natGateway:NatGateway", "aws:ec2/vpcEndpoint:VpcEndpoint",
+			"aws:kms/key:Key", "aws:cloudtrail/trail:Trail", "aws:s3/bucketV2:BucketV2",
+			"aws:cloudwatch/logGroup:LogGroup", "protected",
+			"0 mandatory, 3 advisory", "aws-api-gateway-authorization", "to create", "By type:",
+		}},
+		// The GCP estate, and the workloads published through the GKE Ingress controller with
+		// its TLS policy and backend settings as companion objects.
+		{"production-gcp", []string{
+			"pulumi:pulumi:Stack", "healthhub-production-gcp",
+			"├─ pulumi:providers:gcp", "region=europe-west2", "region=europe-west1",
+			"gcp:compute/network:Network", "gcp:kms/cryptoKey:CryptoKey", "gcp:container/cluster:Cluster",
+			"gcp:sql/databaseInstance:DatabaseInstance", "gcp:logging/projectSink:ProjectSink", "protected",
+			"kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:networking.gke.io/v1beta1:FrontendConfig",
+			"kubernetes:cloud.google.com/v1:BackendConfig",
+			"no violations", "to create", "By type:",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, stacks.Run, "plan", tt.stack, "--dir", repo)
+			require.Equal(t, 0, code, stderr)
+			for _, want := range tt.want {
+				assert.Contains(t, stdout, want)
+			}
+		})
 	}
 }
 
@@ -199,7 +328,7 @@ func TestPlanUnknownStackExitsTwo(t *testing.T) {
 	code, _, stderr := runCLI(t, stacks.Run, "plan", "nosuchstack", "--dir", repo)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "Pulumi.nosuchstack.yaml")
-	assert.Contains(t, stderr, "production", "lists the stacks that exist")
+	assert.Contains(t, stderr, "(stacks here: dev, dev-gcp, production, production-gcp, staging)", "lists the stacks that exist, on every cloud")
 }
 
 func TestPlanSecureValuesNeedNoPassphrase(t *testing.T) {
@@ -220,8 +349,14 @@ func TestPlanMissingSecretExitsTwo(t *testing.T) {
 	assert.Contains(t, stderr, "pulumi config set --secret")
 }
 
-// gcpStack is a GCP stack file as a new GCP user writes it: its own section and none of the
-// AWS estate's secrets.
+// gcpPager is the pager webhook's entry in a GCP stack file, the one secret GCP requires.
+const gcpPager = `  healthhub:pagerUrl:
+    secure: AAABAKq1l9Xk3Vr0f7Jb0gNotARealPagerUrl
+`
+
+// gcpStack is a GCP stack file as a new GCP user writes it: its own section, the networks that
+// may reach the staging cluster's public endpoint, the domain its load balancer's certificate
+// is for, the pager, and none of the AWS estate's secrets.
 const gcpStack = `config:
   healthhub:cloud: gcp
   healthhub:environment: staging
@@ -233,7 +368,11 @@ const gcpStack = `config:
   healthhub:costCentre: cc-1
   healthhub:gcp:
     projectId: healthhub-staging
-`
+    gke:
+      masterAuthorizedNetworks: [203.0.113.0/24]
+  healthhub:workloads:
+    domain: assistant.staging.healthhub.example
+` + gcpPager
 
 func TestPlanSectionForAnotherCloudExitsTwo(t *testing.T) {
 	tests := []struct {
@@ -256,18 +395,45 @@ func TestPlanSectionForAnotherCloudExitsTwo(t *testing.T) {
 				assert.Empty(t, stdout)
 				assert.Contains(t, stderr, "healthhub:"+tt.key+" = ")
 				assert.Contains(t, stderr, tt.message)
+				// The stack files are valid but for the key under test.
+				assert.Contains(t, stderr, "invalid stack configuration (1 problem):")
 			})
 		}
 	}
 }
 
-// A GCP stack without any AWS secret validates; the program then says the estate is not built.
-func TestPlanGCPStackValidatesWithoutAWSSecrets(t *testing.T) {
-	dir := project(t, "gcp", gcpStack)
-	code, _, stderr := runCLI(t, stacks.Run, "plan", "gcp", "--dir", dir)
-	assert.Equal(t, exitFailure, code)
-	assert.Contains(t, stderr, "not built yet")
-	assert.NotContains(t, stderr, "invalid stack configuration")
+// awsSecrets are the secrets only the AWS estate reads; a GCP stack is never asked for them.
+var awsSecrets = []string{"databasePassword", "cacheAuthToken", "openaiApiKey", "azureSpeechKey", "googleVisionKey"}
+
+// A GCP stack needs none of the AWS estate's secrets: with its pager it plans, on GCP's
+// providers alone; without it, the plan names the pager and nothing else.
+func TestPlanGCPStackNeedsOnlyItsPager(t *testing.T) {
+	tests := []struct {
+		name, body string
+		code       int
+	}{
+		{"with the pager", gcpStack, exitOK},
+		{"without the pager", strings.Replace(gcpStack, gcpPager, "", 1), exitBadConfig},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NotEqual(t, tt.name == "without the pager", strings.Contains(tt.body, "pagerUrl"), "the fixture is what the case says")
+			dir := project(t, "gcp", tt.body)
+			code, stdout, stderr := runCLI(t, stacks.Run, "plan", "gcp", "--dir", dir)
+			assert.Equal(t, tt.code, code, stderr)
+			for _, name := range awsSecrets {
+				assert.NotContains(t, stderr, name)
+			}
+			if tt.code == exitOK {
+				assert.ElementsMatch(t, gcpProviders, planProviders(t, stdout))
+				assert.Contains(t, stdout, "no violations")
+				return
+			}
+			assert.Empty(t, stdout, "nothing is planned from a bad config")
+			assert.Contains(t, stderr, "invalid stack configuration (1 problem):")
+			assert.Contains(t, stderr, "healthhub:pagerUrl = (not set): required secret on gcp: set it with `pulumi config set --secret healthhub:pagerUrl <value> -s gcp`")
+		})
+	}
 }
 
 // A program that breaks a mandatory rule makes the plan exit 1 and name the rule.

@@ -20,11 +20,45 @@ import (
 	"github.com/healthhub/estate/stacks"
 )
 
+// A production stack, on any cloud, is not destroyed without the flag that says so; the
+// refusal comes from the stack file, before the engine starts.
 func TestDestroyOfProductionIsRefused(t *testing.T) {
-	code, _, stderr := runCLI(t, stacks.Run, "destroy", "production", "--dir", repo)
-	assert.Equal(t, exitFailure, code)
-	assert.Contains(t, stderr, "refusing to destroy production")
-	assert.Contains(t, stderr, "--yes-destroy-production")
+	for _, stack := range []string{"production", "production-gcp"} {
+		t.Run(stack, func(t *testing.T) {
+			code, _, stderr := runCLI(t, stacks.Run, "destroy", stack, "--dir", repo)
+			assert.Equal(t, exitFailure, code)
+			assert.Contains(t, stderr, "refusing to destroy "+stack+": it is a production stack")
+			assert.Contains(t, stderr, "--yes-destroy-production")
+		})
+	}
+}
+
+// The secrets the release verbs read before the engine starts are the stack's own cloud's:
+// the AWS stacks' six, and on GCP the pager alone, never the AWS estate's. The lists are
+// written out, not derived from config.RequiredSecrets, so a change there shows here.
+func TestPreflightAsksForTheStacksOwnSecrets(t *testing.T) {
+	aws := []string{"healthhub:databasePassword", "healthhub:cacheAuthToken", "healthhub:openaiApiKey",
+		"healthhub:azureSpeechKey", "healthhub:googleVisionKey", "healthhub:pagerUrl"}
+	gcp := []string{"healthhub:pagerUrl"}
+	tests := []struct {
+		stack string
+		want  []string
+	}{
+		{"production", aws},
+		{"staging", aws},
+		{"dev", aws},
+		{"production-gcp", gcp},
+		{"dev-gcp", gcp},
+	}
+	for _, tt := range tests {
+		for _, verb := range []string{"preview", "up", "refresh", "manifests"} {
+			t.Run(tt.stack+"/"+verb, func(t *testing.T) {
+				secrets, err := preflight(verb, tt.stack, &releaseFlags{dir: repo})
+				require.NoError(t, err)
+				assert.ElementsMatch(t, tt.want, secrets)
+			})
+		}
+	}
 }
 
 func TestReleaseExitCodes(t *testing.T) {
@@ -114,13 +148,13 @@ func TestPrintResult(t *testing.T) {
 	assert.False(t, release.Result{Changes: map[string]int{"same": 3}}.Changed())
 }
 
-// firstRun is the repository's project and dev stack file as a new user clones them, shipped
+// firstRun is the repository's project and a stack file as a new user clones them, shipped
 // placeholder ciphertexts included, with an empty file backend.
-func firstRun(t *testing.T) (dir string, flags []string) {
+func firstRun(t *testing.T, stack string) (dir string, flags []string) {
 	t.Helper()
 	root := cliRoot(t)
 	dir = t.TempDir()
-	for _, name := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
+	for _, name := range []string{"Pulumi.yaml", "Pulumi." + stack + ".yaml"} {
 		body, err := os.ReadFile(filepath.Join(repo, name))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), body, 0o644))
@@ -132,7 +166,7 @@ func firstRun(t *testing.T) (dir string, flags []string) {
 }
 
 func TestFirstRunWithoutPassphraseNamesIt(t *testing.T) {
-	_, flags := firstRun(t)
+	_, flags := firstRun(t, "dev")
 	os.Unsetenv("PULUMI_CONFIG_PASSPHRASE")
 	code, _, stderr := runCLI(t, stacks.Run, append([]string{"preview", "dev"}, flags...)...)
 	assert.Equal(t, exitBadConfig, code, stderr)
@@ -143,40 +177,56 @@ func TestFirstRunWithoutPassphraseNamesIt(t *testing.T) {
 
 // The first run as the README's deploy steps go: the shipped placeholders are named key by key,
 // with the command that sets each; once they are set, the program runs, and a failure in the
-// engine is told in its own words, once, with the exit status of a failed operation.
+// engine is told in its own words, once, with the exit status of a failed operation. A GCP
+// stack is asked for its pager alone.
 func TestFirstRunNamesEverySecretThenRuns(t *testing.T) {
-	dir, flags := firstRun(t)
-	code, stdout, stderr := runCLI(t, stacks.Run, append([]string{"preview", "dev"}, flags...)...)
-	assert.Equal(t, exitBadConfig, code, stderr)
-	assert.Empty(t, stdout)
-	for _, name := range config.RequiredSecrets(config.CloudAWS) {
-		assert.Contains(t, stderr, "healthhub:"+name+" cannot be decrypted by the stack's secrets provider (bad value)")
-		assert.Contains(t, stderr, "pulumi config set --secret healthhub:"+name+" <value> -s dev")
+	tests := []struct {
+		stack, count string
+		secrets      []string
+		notAsked     []string
+	}{
+		{"dev", "6 secrets cannot be used", config.RequiredSecrets(config.CloudAWS), nil},
+		{"dev-gcp", "1 secret cannot be used", []string{"pagerUrl"}, awsSecrets},
 	}
-	assert.Contains(t, stderr, "6 secrets cannot be used")
-	for _, dump := range []string{"stdout:", "code: 1", "validating stack config"} {
-		assert.NotContains(t, stderr, dump, "the engine's dump is not shown")
-	}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			dir, flags := firstRun(t, tt.stack)
+			code, stdout, stderr := runCLI(t, stacks.Run, append([]string{"preview", tt.stack}, flags...)...)
+			assert.Equal(t, exitBadConfig, code, stderr)
+			assert.Empty(t, stdout)
+			for _, name := range tt.secrets {
+				assert.Contains(t, stderr, "healthhub:"+name+" cannot be decrypted by the stack's secrets provider (bad value)")
+				assert.Contains(t, stderr, "pulumi config set --secret healthhub:"+name+" <value> -s "+tt.stack)
+			}
+			for _, name := range tt.notAsked {
+				assert.NotContains(t, stderr, name)
+			}
+			assert.Contains(t, stderr, "stack "+tt.stack+": "+tt.count)
+			for _, dump := range []string{"stdout:", "code: 1", "validating stack config"} {
+				assert.NotContains(t, stderr, dump, "the engine's dump is not shown")
+			}
 
-	set := []string{"config", "set-all", "-s", "dev", "--cwd", dir}
-	for _, name := range config.RequiredSecrets(config.CloudAWS) {
-		set = append(set, "--secret", "healthhub:"+name+"=first-run-value-0123456789")
-	}
-	cli := exec.Command(filepath.Join(cliRoot(t), "bin", "pulumi"), set...)
-	cli.Env = append(os.Environ(), "PULUMI_BACKEND_URL=file://"+filepath.Join(dir, "state"), "PULUMI_SKIP_UPDATE_CHECK=true")
-	out, err := cli.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+			set := []string{"config", "set-all", "-s", tt.stack, "--cwd", dir}
+			for _, name := range tt.secrets {
+				set = append(set, "--secret", "healthhub:"+name+"=first-run-value-0123456789")
+			}
+			cli := exec.Command(filepath.Join(cliRoot(t), "bin", "pulumi"), set...)
+			cli.Env = append(os.Environ(), "PULUMI_BACKEND_URL=file://"+filepath.Join(dir, "state"), "PULUMI_SKIP_UPDATE_CHECK=true")
+			out, err := cli.CombinedOutput()
+			require.NoError(t, err, "%s", out)
 
-	broken := func(ctx *pulumi.Context) error {
-		return errors.New("the estate could not be built: no route to the cloud")
-	}
-	code, stdout, stderr = runCLI(t, broken, append([]string{"preview", "dev"}, flags...)...)
-	assert.Equal(t, exitFailure, code, stderr)
-	assert.Empty(t, stdout)
-	assert.Contains(t, stderr, "stack dev: preview failed:")
-	assert.Equal(t, 1, strings.Count(stderr, "no route to the cloud"), stderr)
-	for _, dump := range []string{"stdout:", "stderr:", "code: 1", "exit status"} {
-		assert.NotContains(t, stderr, dump)
+			broken := func(ctx *pulumi.Context) error {
+				return errors.New("the estate could not be built: no route to the cloud")
+			}
+			code, stdout, stderr = runCLI(t, broken, append([]string{"preview", tt.stack}, flags...)...)
+			assert.Equal(t, exitFailure, code, "with its own secrets set, the stack reaches the engine:\n%s", stderr)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, "stack "+tt.stack+": preview failed:")
+			assert.Equal(t, 1, strings.Count(stderr, "no route to the cloud"), stderr)
+			for _, dump := range []string{"stdout:", "stderr:", "code: 1", "exit status"} {
+				assert.NotContains(t, stderr, dump)
+			}
+		})
 	}
 }
 

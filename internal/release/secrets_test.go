@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,6 +54,72 @@ func TestEverySecretThatCannotBeUsedIsNamed(t *testing.T) {
 	require.NoError(t, d.CheckSecrets(ctx, keys), "once set, every secret decrypts")
 	_, err = d.Preview(ctx)
 	require.NoError(t, err, "and the engine runs")
+}
+
+// shipped copies the estate's own Pulumi.yaml and a shipped stack file, placeholder
+// ciphertexts included, into a project directory.
+func shipped(t *testing.T, stack string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"Pulumi.yaml", "Pulumi." + stack + ".yaml"} {
+		body, err := os.ReadFile(filepath.Join("..", "..", name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), body, 0o644))
+	}
+	return dir
+}
+
+// The estate's project declares every cloud's secrets, each with an empty default, so a GCP
+// stack reads the AWS estate's as unset. Asked for its own cloud's secrets, the driver names
+// each shipped placeholder (a GCP stack's pager alone), and once they are set the check
+// passes, though on GCP the AWS keys stay unset; asked for those, it would fail the stack.
+func TestShippedStacksNameTheirOwnSecrets(t *testing.T) {
+	t.Parallel()
+	aws := []string{"healthhub:databasePassword", "healthhub:cacheAuthToken", "healthhub:openaiApiKey",
+		"healthhub:azureSpeechKey", "healthhub:googleVisionKey", "healthhub:pagerUrl"}
+	tests := []struct {
+		stack     string
+		keys      []string // the secrets the stack's cloud requires
+		otherKeys []string // required on another cloud only
+	}{
+		{"dev", aws, nil},
+		{"production-gcp", []string{"healthhub:pagerUrl"}, aws[:5]},
+		{"dev-gcp", []string{"healthhub:pagerUrl"}, aws[:5]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			d, _ := open(t, shipped(t, tt.stack), tt.stack, thing("healthhub:test:Thing", pulumi.Map{}))
+
+			err := d.CheckSecrets(ctx, tt.keys)
+			var serr *SecretsError
+			require.ErrorAs(t, err, &serr)
+			var want []SecretProblem
+			for _, k := range tt.keys {
+				want = append(want, SecretProblem{k, "cannot be decrypted by the stack's secrets provider (bad value)"})
+			}
+			assert.Equal(t, want, serr.Problems, "each shipped placeholder, and nothing else")
+			assert.True(t, strings.HasPrefix(err.Error(), fmt.Sprintf("stack %s: %d secret", tt.stack, len(tt.keys))), err.Error())
+
+			set := auto.ConfigMap{}
+			for _, k := range tt.keys {
+				set[k] = auto.ConfigValue{Value: "a-real-value-0123456789", Secret: true}
+			}
+			require.NoError(t, d.stack.SetAllConfig(ctx, set))
+			require.NoError(t, d.CheckSecrets(ctx, tt.keys), "once set, the stack's own secrets are all it needs")
+
+			if len(tt.otherKeys) == 0 {
+				return
+			}
+			err = d.CheckSecrets(ctx, tt.otherKeys)
+			require.ErrorAs(t, err, &serr)
+			assert.Len(t, serr.Problems, len(tt.otherKeys))
+			for _, p := range serr.Problems {
+				assert.Equal(t, "is not set", p.Reason, "%s: the project's empty default", p.Key)
+			}
+		})
+	}
 }
 
 func TestWrongPassphraseIsAProviderError(t *testing.T) {
