@@ -21,6 +21,7 @@ func onCloud(cloud string, changes map[string]string) map[string]string {
 		raw["allowedRegions"] = `["europe-west2","europe-west1"]`
 		raw[KeyPagerURL] = SecretPlaceholder
 		raw[CloudGCP] = `{"projectId":"healthhub-prod","gke":{"masterAuthorizedNetworks":["10.200.0.0/24"]}}`
+		raw["workloads"] = `{"domain":"assistant.healthhub.example"}`
 	case CloudAzure:
 		raw["cloud"], raw["primaryRegion"], raw["drRegion"] = CloudAzure, "uksouth", "ukwest"
 		raw["allowedRegions"] = `["uksouth","ukwest"]`
@@ -125,6 +126,7 @@ func TestSectionsAndSecretsForAnotherCloudAreErrors(t *testing.T) {
 		{"week of backups in production", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","database":{"retainedBackups":7}}`}), "gcp.database.retainedBackups", "at least 30 in production"},
 		{"compatible TLS profile", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","loadBalancer":{"sslProfile":"COMPATIBLE"}}`}), "gcp.loadBalancer.sslProfile", "must be one of MODERN, RESTRICTED"},
 		{"key admin without a kind", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","keyAdmins":["kms-admins@healthhub.example"]}`}), "gcp.keyAdmins", "group:kms-admins@healthhub.example"},
+		{"no domain on gcp", onCloud(CloudGCP, map[string]string{"workloads": "<unset>"}), "workloads.domain", "required on gcp: the host name the load balancer's managed certificate"},
 		{"no pager on gcp", onCloud(CloudGCP, map[string]string{KeyPagerURL: "<unset>"}), KeyPagerURL, "required secret on gcp"},
 		{"no subscription", onCloud(CloudAzure, map[string]string{CloudAzure: "<unset>"}), "azure.subscriptionId", "required: the subscription's ID"},
 		{"subscription by name", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"healthhub-prod"}`}), "azure.subscriptionId", "a GUID"},

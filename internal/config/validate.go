@@ -144,6 +144,11 @@ func ParseStack(stack string, raw map[string]string) (*Config, error) {
 		cfg.Azure = parseAzure(c, values[CloudAzure])
 	}
 	cfg.Workloads = parseWorkloads(c, values["workloads"], cfg.Environment == EnvProduction)
+	if cfg.Cloud == CloudGCP && cfg.Workloads.Apps.Frontend == nil && !naming.HostName.MatchString(cfg.Workloads.Domain) {
+		// The frontend's own check covers a stack that runs it; GCP's load balancer needs the
+		// name even without it, for its Google-managed certificate.
+		c.fail("workloads.domain", cfg.Workloads.Domain, "required on gcp: the host name the load balancer's managed certificate is issued for (app.example.org)")
+	}
 	otherClouds(c, cfg.Cloud, values)
 
 	if len(c.problems) > 0 {
