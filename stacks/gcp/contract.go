@@ -66,7 +66,12 @@ func contract(cfg *config.Config, b *baseline, s *services, bindings map[string]
 			Critical: pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pager, "send_resolved": pulumi.Bool(true)}}},
 			Warning:  pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pager, "send_resolved": pulumi.Bool(false)}}},
 		},
-		Network:   platform.Network{DataCidrs: []string{cfg.GCP.ServiceAccessCidr}, EndpointCidrs: googleAPIs},
+		Network: platform.Network{
+			DataCidrs: []string{cfg.GCP.ServiceAccessCidr}, EndpointCidrs: googleAPIs,
+			// With Dataplane V2, a pod's Workload Identity tokens come from the GKE metadata
+			// server, which a default-deny egress policy would otherwise cut off.
+			Identity: &platform.Endpoint{Cidrs: []string{"169.254.169.252/32", "169.254.169.254/32"}, Ports: []int{80, 988}},
+		},
 		Workloads: bindings,
 		Keys:      b.keys.KeyIds,
 		DR: platform.DR{

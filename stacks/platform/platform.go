@@ -77,6 +77,15 @@ type Network struct {
 	// EndpointCidrs hold the cloud's private API endpoints the pods call on 443 (STS, Secrets
 	// Manager, KMS, object storage through the VPC endpoints).
 	EndpointCidrs []string
+	// Identity is where a pod fetches its cloud identity's tokens when that is not a private
+	// API endpoint on 443 (GKE's metadata server); empty where the endpoints cover it.
+	Identity *Endpoint
+}
+
+// Endpoint is a destination the pods reach on given ports.
+type Endpoint struct {
+	Cidrs []string
+	Ports []int
 }
 
 // WorkloadBinding is what one workload gets from the cloud.

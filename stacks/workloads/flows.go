@@ -48,6 +48,13 @@ func buildNetwork(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform,
 		if len(p.Network.EndpointCidrs) > 0 {
 			f.Egress = append(f.Egress, k8sc.Destination{Why: "cloud endpoints", Cidrs: p.Network.EndpointCidrs, Ports: []pulumi.IntInput{pulumi.Int(443)}})
 		}
+		if id := p.Network.Identity; id != nil {
+			var ports []pulumi.IntInput
+			for _, port := range id.Ports {
+				ports = append(ports, pulumi.Int(port))
+			}
+			f.Egress = append(f.Egress, k8sc.Destination{Why: "workload identity", Cidrs: id.Cidrs, Ports: ports})
+		}
 		flows = append(flows, f)
 	}
 	_, err := k8sc.NewNetworkPolicies(ctx, "network-policies", &k8sc.NetworkPoliciesArgs{

@@ -79,6 +79,10 @@ func TestWorkloadsOnAnyCloudsCluster(t *testing.T) {
 		{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[1].ports[0].port", Want: int64(5432)},
 		{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[2].ports[0].port", Want: int64(6378)},
 		{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[3].to[0].ipBlock.cidr", Want: "199.36.153.8/30"},
+		// The identity's tokens come from the metadata server, outside a default-deny egress.
+		{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[4].to[1].ipBlock.cidr", Want: "169.254.169.254/32"},
+		{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[4].ports[1].port", Want: int64(988)},
+		{Type: typePolicy, Name: "frontend-flows", Path: "spec.egress[2].to[0].ipBlock.cidr", Want: "169.254.169.252/32"},
 		// The autoscaler's maximum plus a rolling update's surge fits the namespace's quota.
 		{Type: typeQuota, Name: "backend", Path: `spec.hard["limits.cpu"]`, Want: "26000m"},
 		{Type: typeQuota, Name: "backend", Path: "spec.hard.pods", Want: "13"},

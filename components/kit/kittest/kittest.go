@@ -38,11 +38,27 @@ func MustRun(t *testing.T, body func(ctx *pulumi.Context) error) *mockcloud.Moni
 	return m
 }
 
-// WithProviders is a body that first creates a cloud's providers (each cloud's test kit says
-// which) and then runs the component body with them.
-func WithProviders[P any](providers func(ctx *pulumi.Context) (P, error), body func(ctx *pulumi.Context, p P) error) func(ctx *pulumi.Context) error {
+// Cloud is a cloud's test kit: Run and MustRun with that cloud's providers created first and
+// handed to the body. Each cloud's kit package (awskittest, gcpkittest) says how it makes them.
+type Cloud[P any] struct {
+	Providers func(ctx *pulumi.Context) (P, error)
+}
+
+// Run executes body under the recording monitor, after creating the providers.
+func (c Cloud[P]) Run(t *testing.T, body func(ctx *pulumi.Context, p P) error) (*mockcloud.Monitor, error) {
+	t.Helper()
+	return Run(t, c.with(body))
+}
+
+// MustRun is Run for bodies that must succeed.
+func (c Cloud[P]) MustRun(t *testing.T, body func(ctx *pulumi.Context, p P) error) *mockcloud.Monitor {
+	t.Helper()
+	return MustRun(t, c.with(body))
+}
+
+func (c Cloud[P]) with(body func(ctx *pulumi.Context, p P) error) func(ctx *pulumi.Context) error {
 	return func(ctx *pulumi.Context) error {
-		p, err := providers(ctx)
+		p, err := c.Providers(ctx)
 		if err != nil {
 			return err
 		}

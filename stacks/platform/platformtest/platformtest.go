@@ -34,7 +34,10 @@ func Cluster(cloud, version, kubeconfig string) *platform.Platform {
 			Critical: pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pulumi.ToSecret(pulumi.String("https://pager.example/hook"))}}},
 			Warning:  pulumi.Map{"webhook_configs": pulumi.Array{pulumi.Map{"url": pulumi.String("https://alerts.example/mail")}}},
 		},
-		Network: platform.Network{DataCidrs: []string{"10.30.64.0/24"}, EndpointCidrs: []string{"199.36.153.8/30"}},
+		Network: platform.Network{
+			DataCidrs: []string{"10.30.64.0/24"}, EndpointCidrs: []string{"199.36.153.8/30"},
+			Identity: &platform.Endpoint{Cidrs: []string{"169.254.169.252/32", "169.254.169.254/32"}, Ports: []int{80, 988}},
+		},
 		Workloads: map[string]platform.WorkloadBinding{
 			"backend": {
 				IdentityAnnotations: map[string]pulumi.StringInput{"iam.gke.io/gcp-service-account": pulumi.String("backend@p.iam.gserviceaccount.com")},

@@ -6,7 +6,6 @@ package awskittest
 
 import (
 	"slices"
-	"testing"
 
 	awssdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -25,17 +24,13 @@ const (
 // Providers are the two regional providers a body registers its components with.
 type Providers struct{ Primary, DR *awssdk.Provider }
 
+var kit = kittest.Cloud[Providers]{Providers: providers}
+
 // Run executes body under the recording monitor, after creating the providers.
-func Run(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) (*mockcloud.Monitor, error) {
-	t.Helper()
-	return kittest.Run(t, kittest.WithProviders(providers, body))
-}
+var Run = kit.Run
 
 // MustRun is Run for bodies that must succeed.
-func MustRun(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) *mockcloud.Monitor {
-	t.Helper()
-	return kittest.MustRun(t, kittest.WithProviders(providers, body))
-}
+var MustRun = kit.MustRun
 
 func providers(ctx *pulumi.Context) (Providers, error) {
 	primary, err := awssdk.NewProvider(ctx, "aws-primary", &awssdk.ProviderArgs{Region: pulumi.String(PrimaryRegion)})

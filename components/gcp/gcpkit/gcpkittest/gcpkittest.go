@@ -5,7 +5,6 @@ package gcpkittest
 
 import (
 	"slices"
-	"testing"
 
 	gcpsdk "github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -26,17 +25,13 @@ const (
 // Providers are the two regional providers a body registers its components with.
 type Providers struct{ Primary, DR *gcpsdk.Provider }
 
+var kit = kittest.Cloud[Providers]{Providers: providers}
+
 // Run executes body under the recording monitor, after creating the providers.
-func Run(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) (*mockcloud.Monitor, error) {
-	t.Helper()
-	return kittest.Run(t, kittest.WithProviders(providers, body))
-}
+var Run = kit.Run
 
 // MustRun is Run for bodies that must succeed.
-func MustRun(t *testing.T, body func(ctx *pulumi.Context, p Providers) error) *mockcloud.Monitor {
-	t.Helper()
-	return kittest.MustRun(t, kittest.WithProviders(providers, body))
-}
+var MustRun = kit.MustRun
 
 func providers(ctx *pulumi.Context) (Providers, error) {
 	primary, err := gcpsdk.NewProvider(ctx, "gcp-primary", &gcpsdk.ProviderArgs{Project: pulumi.String(Project), Region: pulumi.String(PrimaryRegion)})
