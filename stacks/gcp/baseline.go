@@ -59,7 +59,9 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 	}
 
 	trail, err := gcpc.NewAuditTrail(ctx, "audit", &gcpc.AuditTrailArgs{
-		Prefix:               bucketPrefix(cfg, "audit"),
+		// The archive's bucket name is global across Google Cloud: the project id, unique and
+		// one per stack, makes it unique too.
+		Prefix:               cfg.GCP.ProjectID,
 		Region:               cfg.PrimaryRegion,
 		KmsKeyName:           keys.Id(gcpc.DomainLogs),
 		Replica:              &gcpc.BucketReplica{Location: cfg.DRRegion, KmsKeyName: keys.DRId(gcpc.DomainLogs)},
@@ -72,10 +74,4 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 		return nil, err
 	}
 	return &baseline{keys: keys, network: net, alerts: alerts, trail: trail}, nil
-}
-
-// bucketPrefix names a bucket after the project: bucket names are global across Google Cloud,
-// and the project id is already unique.
-func bucketPrefix(cfg *config.Config, purpose string) string {
-	return cfg.GCP.ProjectID + "-" + cfg.Namer().Name(purpose)
 }
