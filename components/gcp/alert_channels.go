@@ -46,7 +46,8 @@ func (a *AlertChannelsArgs) Validate() error {
 	if a.PagerURL == nil {
 		return kit.ArgError(c, "PagerURL", nil, "required: the on-call pager's https webhook")
 	}
-	// A plain value is checked now; a secret from config once it is known.
+	// A plain value is checked now. A secret is never inspected (see NewAlertChannels): its
+	// shape is the stack owner's to get right.
 	if s, ok := a.PagerURL.(pulumi.String); ok {
 		if err := checkPagerURL(string(s)); err != nil {
 			return err

@@ -106,7 +106,7 @@ func (a *CacheArgs) Validate() error {
 	switch {
 	case !cachePrefix.MatchString(a.Prefix):
 		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 34 lowercase letters, digits or hyphens (it names the instance)")
-	case !gcpRegionShape.MatchString(a.Region):
+	case !gcpkit.Region.MatchString(a.Region):
 		return kit.ArgError(c, "Region", fmt.Sprintf("%q", a.Region), "must be a region such as europe-west2")
 	case a.Network == nil:
 		return kit.ArgError(c, "Network", nil, "required: the VPC whose private service access connection the instance joins")
@@ -128,7 +128,7 @@ func (a *CacheArgs) Validate() error {
 		return kit.ArgError(c, "ReadReplicas", a.ReadReplicas, "must be 0 under %d GB (MemorySizeGb = %d): Memorystore offers read replicas from %d GB", cacheReadReplicasMinGb, a.MemorySizeGb, cacheReadReplicasMinGb)
 	case a.SecretsKmsKeyName == nil:
 		return kit.ArgError(c, "SecretsKmsKeyName", nil, "required: the AUTH string is kept in Secret Manager under a customer-managed key")
-	case a.DRRegion != "" && (!gcpRegionShape.MatchString(a.DRRegion) || a.DRRegion == a.Region):
+	case a.DRRegion != "" && (!gcpkit.Region.MatchString(a.DRRegion) || a.DRRegion == a.Region):
 		return kit.ArgError(c, "DRRegion", fmt.Sprintf("%q", a.DRRegion), "must be a region other than Region (%s)", a.Region)
 	case a.DRRegion != "" && a.DRSecretsKmsKeyName == nil:
 		return kit.ArgError(c, "DRSecretsKmsKeyName", nil, "required with DRRegion: the AUTH secret's replica is encrypted with a key in its own region")

@@ -114,13 +114,13 @@ func (a *DatabaseArgs) Validate() error {
 	switch {
 	case !databasePrefix.MatchString(a.Prefix):
 		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 40 lowercase letters, digits or hyphens (it names the instance)")
-	case !gcpRegionShape.MatchString(a.Region):
+	case !gcpkit.Region.MatchString(a.Region):
 		return kit.ArgError(c, "Region", fmt.Sprintf("%q", a.Region), "must be a region such as europe-west2")
 	case a.Network == nil:
 		return kit.ArgError(c, "Network", nil, "required: the VPC whose private service access connection the instance joins")
 	case a.KmsKeyName == nil:
 		return kit.ArgError(c, "KmsKeyName", nil, "required: storage and backups are always encrypted with a customer-managed key in Region")
-	case a.DRRegion != "" && (!gcpRegionShape.MatchString(a.DRRegion) || a.DRRegion == a.Region):
+	case a.DRRegion != "" && (!gcpkit.Region.MatchString(a.DRRegion) || a.DRRegion == a.Region):
 		return kit.ArgError(c, "DRRegion", fmt.Sprintf("%q", a.DRRegion), "must be a region other than Region (%s)", a.Region)
 	case a.DRRegion != "" && a.DRKmsKeyName == nil:
 		return kit.ArgError(c, "DRKmsKeyName", nil, "required with DRRegion: the replica is encrypted with a key in its own region")

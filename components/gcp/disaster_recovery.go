@@ -91,7 +91,7 @@ func (a *DisasterRecoveryArgs) Validate() error {
 		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a letter and hold at most 63 lowercase letters, digits or hyphens")
 	case a.Cluster == nil:
 		return kit.ArgError(c, "Cluster", nil, "required: the GKE cluster's id")
-	case !gcpRegionShape.MatchString(a.Location):
+	case !gcpkit.Region.MatchString(a.Location):
 		return kit.ArgError(c, "Location", fmt.Sprintf("%q", a.Location), "must be a region such as europe-west1 (the DR region)")
 	case a.KmsKeyName == nil:
 		return kit.ArgError(c, "KmsKeyName", nil, "required: backups are encrypted with a customer-managed key in Location")

@@ -77,13 +77,9 @@ func (k *Keys) Id(d Domain) pulumi.StringOutput { return k.ids[d] }
 // DRRegion.
 func (k *Keys) DRId(d Domain) pulumi.StringOutput { return k.drIds[d] }
 
-// regionShape is a Google Cloud region (europe-west2, us-central1). Multi-regions (EU, US)
-// and dual-regions (eur4) do not match: data stays in the regions config names.
-var regionShape = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
-
 // checkRegionArg fails unless value is a region, lower case as Google spells it.
 func checkRegionArg(component, arg, value string) error {
-	if !regionShape.MatchString(value) {
+	if !gcpkit.Region.MatchString(value) {
 		return kit.ArgError(component, arg, fmt.Sprintf("%q", value), "must be a region such as europe-west2 (lower case; no multi-region)")
 	}
 	return nil

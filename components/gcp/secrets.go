@@ -67,9 +67,6 @@ var (
 	secretsPrefix = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
 	// secretShortName is a DNS label: it becomes part of the secret id and of resource names.
 	secretShortName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	// gcpRegionShape is a Google Cloud region such as europe-west2; a multi-region (eu, us)
-	// or a zone is not one, and a secret replica or a regional key lives in a region.
-	gcpRegionShape = regexp.MustCompile(`^[a-z]+(-[a-z]+)+[0-9]+$`)
 )
 
 // Validate checks the Args before anything is registered.
@@ -95,7 +92,7 @@ func (a *SecretsArgs) Validate() error {
 	for i, r := range a.Replicas {
 		arg := fmt.Sprintf("Replicas[%d]", i)
 		switch {
-		case !gcpRegionShape.MatchString(r.Location) || seen[r.Location]:
+		case !gcpkit.Region.MatchString(r.Location) || seen[r.Location]:
 			return kit.ArgError(c, arg+".Location", fmt.Sprintf("%q", r.Location), "must be a region such as europe-west2, once")
 		case r.KmsKeyName == nil:
 			return kit.ArgError(c, arg+".KmsKeyName", nil, "required: each replica is encrypted with a customer-managed key in its location")

@@ -1,8 +1,7 @@
 package gcp
 
 import (
-	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -17,8 +16,8 @@ import (
 // to leak or rotate.
 var databaseRoles = []string{"roles/cloudsql.instanceUser", "roles/cloudsql.client"}
 
-// backendSecrets are what the backend reads from Secret Manager through the CSI driver: the
-// cache's AUTH string, which Memorystore generates.
+// cacheAuthSecret is the file the backend reads the cache's AUTH string from: Memorystore
+// generates the string, and the CSI driver mounts it from Secret Manager.
 const cacheAuthSecret = "cache-auth-string"
 
 // workloadIdentities are the GCP side of the cluster's workloads: a Google service account per
@@ -71,12 +70,7 @@ func (w *workloadIdentities) cacheClients() []pulumi.StringInput {
 }
 
 func (w *workloadIdentities) has(name string) bool {
-	for _, a := range w.apps {
-		if a.Name == name {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(w.apps, func(a config.NamedApp) bool { return a.Name == name })
 }
 
 // bindWorkloads is what each workload gets: its Google service account on its Kubernetes one,
@@ -93,11 +87,7 @@ func bindWorkloads(cfg *config.Config, s *services, w *workloadIdentities) map[s
 	}
 	b := out["backend"]
 	b.Secrets = &platform.SecretProvider{Provider: "gcp", Parameters: pulumi.StringMap{
-		"secrets": s.cache.AuthSecretId.ApplyT(func(id string) string {
-			var sb strings.Builder
-			fmt.Fprintf(&sb, "- resourceName: %s/versions/latest\n  path: %s\n", id, cacheAuthSecret)
-			return sb.String()
-		}).(pulumi.StringOutput),
+		"secrets": pulumi.Sprintf("- resourceName: %s/versions/latest\n  path: %s\n", s.cache.AuthSecretId, cacheAuthSecret),
 	}}
 	out["backend"] = b
 	return out

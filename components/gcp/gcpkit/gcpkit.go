@@ -33,6 +33,11 @@ func RequireLabels(component string, labels map[string]string) error {
 	return nil
 }
 
+// Region is a Google Cloud region (europe-west2, us-central1). Multi-regions (EU, US),
+// dual-regions (eur4) and zones (europe-west2-a) do not match: data stays in the regions
+// config names, and a zonal resource dies with its zone.
+var Region = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+
 // Labels is the estate's label set as a Pulumi input.
 func Labels(base map[string]string) pulumi.StringMap { return kit.Tags(base) }
 
@@ -60,16 +65,15 @@ func LookupProject(ctx *pulumi.Context, parent pulumi.Resource) (Project, error)
 // a customer's data with the customer's key.
 type Agent string
 
-// The agents that use the estate's keys, by the domain of their e-mail address.
+// The agents that use the estate's keys and exist with their API, by the domain of their
+// e-mail address. Cloud SQL's, Secret Manager's and Backup for GKE's exist only once asked for,
+// so Keys asks for them and uses the member that returns.
 const (
-	AgentCloudSQL      Agent = "gcp-sa-cloud-sql"
-	AgentGKE           Agent = "container-engine-robot"
-	AgentCompute       Agent = "compute-system"
-	AgentMemorystore   Agent = "cloud-redis"
-	AgentStorage       Agent = "gs-project-accounts"
-	AgentLogging       Agent = "gcp-sa-logging"
-	AgentSecretManager Agent = "gcp-sa-secretmanager"
-	AgentGKEBackup     Agent = "gcp-sa-gkebackup"
+	AgentGKE         Agent = "container-engine-robot"
+	AgentCompute     Agent = "compute-system"
+	AgentMemorystore Agent = "cloud-redis"
+	AgentStorage     Agent = "gs-project-accounts"
+	AgentLogging     Agent = "gcp-sa-logging"
 )
 
 // Member is the agent's IAM member in the project: serviceAccount:service-<number>@<agent>.iam.gserviceaccount.com.

@@ -128,9 +128,6 @@ var (
 	clusterName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,22}[a-z0-9])?$`)
 	// poolName is GKE's rule for node pool names: a DNS label of at most 40 characters.
 	poolName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`)
-	// region is a Compute Engine region (europe-west2); a zone (europe-west2-a) would make a
-	// zonal cluster, whose control plane dies with its zone.
-	region = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
 	// rangeName is Google's rule for resource names, which secondary ranges follow.
 	rangeName   = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
 	minor       = regexp.MustCompile(`^1\.3[0-4]$`)
@@ -150,7 +147,7 @@ func (a *GkeClusterArgs) Validate() error {
 	switch {
 	case !clusterName.MatchString(a.Name):
 		return kit.ArgError(c, "Name", fmt.Sprintf("%q", a.Name), "must start with a letter and hold at most 24 lowercase letters, digits or hyphens (the node service account is <Name>-nodes, at most 30)")
-	case !region.MatchString(a.Location):
+	case !gcpkit.Region.MatchString(a.Location):
 		return kit.ArgError(c, "Location", fmt.Sprintf("%q", a.Location), "must be a region such as europe-west2: a zonal control plane dies with its zone")
 	case a.Network == nil:
 		return kit.ArgError(c, "Network", nil, "required: the VPC network's self link or id")

@@ -80,7 +80,6 @@ var (
 	// The longest prefix leaves room for the longest region and "-services" in a secondary
 	// range name, which Google caps at 63 characters.
 	prefixName = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,26}[a-z0-9])?$`)
-	regionName = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
 )
 
 // Validate checks the Args before anything is registered.
@@ -97,7 +96,7 @@ func (a *NetworkArgs) Validate() error {
 	for i, s := range a.Subnets {
 		arg := fmt.Sprintf("Subnets[%d]", i)
 		switch {
-		case !regionName.MatchString(s.Region):
+		case !gcpkit.Region.MatchString(s.Region):
 			return kit.ArgError(c, arg+".Region", fmt.Sprintf("%q", s.Region), "must be a GCP region such as europe-west2")
 		case regions[s.Region]:
 			return kit.ArgError(c, arg+".Region", s.Region, "is listed twice: one subnet per region")

@@ -24,6 +24,7 @@ var regionAllowList = rules.Rule{
 	Level:       rules.Mandatory,
 	Check: func(r rules.Resource, cfg rules.Config) []string {
 		allowed := strings.Join(cfg.AllowedRegions, ", ")
+		locations := dataLocations(r)
 		switch {
 		case rules.IsProvider(r.Type):
 			p, known := profileOf(r.Type)
@@ -39,11 +40,11 @@ var regionAllowList = rules.Rule{
 		case !rules.IsCustom(r.Type):
 		case r.Provider == "":
 			return []string{"resource uses the default provider; pass an explicit regional provider"}
-		case len(dataLocations(r)) > 0:
+		case len(locations) > 0:
 			// Several regions (a dual-region bucket): each must be allowed; the location
 			// itself is then only the multi-region's name.
 			var out []string
-			for _, region := range dataLocations(r) {
+			for _, region := range locations {
 				if rules.IsUnknown(region) {
 					out = append(out, "a data location is unknown at preview; set it from config so it can be checked")
 				} else if !slices.Contains(cfg.AllowedRegions, region) {
