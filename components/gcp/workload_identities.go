@@ -23,6 +23,11 @@ type WorkloadIdentitiesArgs struct {
 	// Prefix starts every service account id: <prefix>-<name>.
 	Prefix    string
 	Workloads []WorkloadIdentity
+	// WorkloadPool is the cluster's Workload Identity pool (GkeCluster.WorkloadPool). Taking
+	// it from the cluster makes every binding wait for the cluster, whose creation makes the
+	// pool exist; without it, the project's pool name is used and the caller orders the
+	// bindings itself.
+	WorkloadPool pulumi.StringInput
 }
 
 // WorkloadIdentity is what one workload may do in the project. A workload with no roles is
@@ -129,6 +134,10 @@ func NewWorkloadIdentities(ctx *pulumi.Context, name string, args *WorkloadIdent
 	if err != nil {
 		return nil, err
 	}
+	pool := args.WorkloadPool
+	if pool == nil {
+		pool = pulumi.String(project.WorkloadPool())
+	}
 	emails := pulumi.StringMap{}
 	for _, wl := range args.Workloads {
 		id := accountID(args.Prefix, wl.Name)
@@ -145,7 +154,7 @@ func NewWorkloadIdentities(ctx *pulumi.Context, name string, args *WorkloadIdent
 		if _, err := serviceaccount.NewIAMMember(ctx, id+"-workload-identity", &serviceaccount.IAMMemberArgs{
 			ServiceAccountId: account.Name,
 			Role:             pulumi.String(workloadIdentityUser),
-			Member:           pulumi.Sprintf("serviceAccount:%s[%s/%s]", project.WorkloadPool(), wl.Namespace, wl.ServiceAccount),
+			Member:           pulumi.Sprintf("serviceAccount:%s[%s/%s]", pool, wl.Namespace, wl.ServiceAccount),
 		}, parent); err != nil {
 			return nil, err
 		}

@@ -134,3 +134,17 @@ func TestWorkloadIdentitiesAcceptCustomRoles(t *testing.T) {
 	role, _ := r.Get("role")
 	assert.Equal(t, "projects/healthhub-test/roles/reportReader", role)
 }
+
+// The cluster's own pool, when given, names the Kubernetes service accounts: the binding then
+// waits for the cluster whose creation makes the pool exist.
+func TestWorkloadIdentitiesTakeTheClustersPool(t *testing.T) {
+	m := gcpkittest.MustRun(t, func(ctx *pulumi.Context, p gcpkittest.Providers) error {
+		_, err := NewWorkloadIdentities(ctx, "wl", workloadIdentitiesArgs(func(a *WorkloadIdentitiesArgs) {
+			a.WorkloadPool = pulumi.String("cluster-project.svc.id.goog")
+		}), pulumi.Provider(p.Primary))
+		return err
+	})
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: gcpAccountIAM, Name: "hh-backend-workload-identity", Path: "member", Want: "serviceAccount:cluster-project.svc.id.goog[backend/backend]"},
+	})
+}

@@ -308,3 +308,26 @@ func asInt(v any) int64 {
 	}
 	return -1
 }
+
+// Each Workload Identity binding waits for the cluster, whose creation makes the pool exist:
+// the ordering comes with the pool's name, not with an extra dependency the stack must
+// remember.
+func TestWorkloadIdentityBindingsWaitForTheCluster(t *testing.T) {
+	p, err := plan.Run("../..", "production-gcp", prog)
+	require.NoError(t, err)
+	var cluster string
+	for _, r := range p.Resources {
+		if r.Type == gcprules.TypeCluster {
+			cluster = r.URN
+		}
+	}
+	require.NotEmpty(t, cluster)
+	bindings := 0
+	for _, r := range p.Resources {
+		if r.Type == "gcp:serviceaccount/iAMMember:IAMMember" {
+			bindings++
+			assert.Contains(t, r.Dependencies, cluster, "%s waits for the cluster", r.Name)
+		}
+	}
+	assert.Equal(t, 3, bindings, "one per app")
+}

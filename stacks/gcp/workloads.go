@@ -27,8 +27,8 @@ type workloadIdentities struct {
 	apps []config.NamedApp
 }
 
-// buildWorkloadIdentities waits for the cluster: its Workload Identity pool must exist before
-// a Kubernetes service account can be bound to a Google one.
+// buildWorkloadIdentities binds through the cluster's own pool: the pool exists only once the
+// cluster does, and naming it makes every binding wait for it.
 func buildWorkloadIdentities(ctx *pulumi.Context, cfg *config.Config, p *providers, cluster *gke.GkeCluster) (*workloadIdentities, error) {
 	var wl []gcpc.WorkloadIdentity
 	for _, app := range cfg.Workloads.AppList() {
@@ -44,8 +44,8 @@ func buildWorkloadIdentities(ctx *pulumi.Context, cfg *config.Config, p *provide
 		return out, nil
 	}
 	ids, err := gcpc.NewWorkloadIdentities(ctx, "workload-identities", &gcpc.WorkloadIdentitiesArgs{
-		Prefix: "wl-" + naming.EnvCodes[cfg.Environment], Workloads: wl,
-	}, pulumi.Provider(p.primary), pulumi.DependsOn([]pulumi.Resource{cluster}))
+		Prefix: "wl-" + naming.EnvCodes[cfg.Environment], Workloads: wl, WorkloadPool: cluster.WorkloadPool,
+	}, pulumi.Provider(p.primary))
 	if err != nil {
 		return nil, err
 	}
