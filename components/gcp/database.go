@@ -11,6 +11,7 @@ import (
 
 	"github.com/healthhub/estate/components/gcp/gcpkit"
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/gcpformat"
 )
 
 // DatabaseArgs configures the Cloud SQL for PostgreSQL instance that holds the clinical
@@ -91,8 +92,6 @@ const (
 var (
 	// databasePrefix leaves room for "-pg-dr" within the instance name limits.
 	databasePrefix = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
-	// databaseTier is a custom machine type (db-custom-<vCPUs>-<MB>) or a shared-core one.
-	databaseTier = regexp.MustCompile(`^db-(custom-[1-9][0-9]*-[1-9][0-9]*|f1-micro|g1-small)$`)
 	// postgresVersion is a major the PostgreSQL community still supports.
 	postgresVersion = regexp.MustCompile(`^POSTGRES_1[4-8]$`)
 	// databaseName is a PostgreSQL identifier that needs no quoting.
@@ -126,7 +125,7 @@ func (a *DatabaseArgs) Validate() error {
 		return kit.ArgError(c, "DRKmsKeyName", nil, "required with DRRegion: the replica is encrypted with a key in its own region")
 	case a.DRRegion == "" && a.DRKmsKeyName != nil:
 		return kit.ArgError(c, "DRKmsKeyName", "set", "needs DRRegion: there is no replica to encrypt")
-	case !databaseTier.MatchString(a.Tier):
+	case !gcpformat.SQLTier.MatchString(a.Tier):
 		return kit.ArgError(c, "Tier", fmt.Sprintf("%q", a.Tier), "must be a Cloud SQL PostgreSQL tier such as \"db-custom-2-7680\"")
 	case a.Protect && !strings.HasPrefix(a.Tier, "db-custom-"):
 		return kit.ArgError(c, "Tier", fmt.Sprintf("%q", a.Tier), "must be a custom machine type in production: shared-core tiers have no SLA")

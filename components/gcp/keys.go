@@ -12,6 +12,7 @@ import (
 
 	"github.com/healthhub/estate/components/gcp/gcpkit"
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/gcpformat"
 )
 
 // Domain is a class of data that gets its own customer-managed key, so access to one (say, the
@@ -85,9 +86,6 @@ func checkRegionArg(component, arg, value string) error {
 	return nil
 }
 
-// kmsAdminShape is an IAM member that is a person, a group or a service account.
-var kmsAdminShape = regexp.MustCompile(`^(user|group|serviceAccount):[^@\s:]+@[^@\s:]+\.[a-z]+$`)
-
 // agentAsAdmin matches a Google service agent (service-<number>@...): agents use keys, so
 // they never administer them.
 var agentAsAdmin = regexp.MustCompile(`^serviceAccount:service-[0-9]+@`)
@@ -111,7 +109,7 @@ func (a *KeysArgs) Validate() error {
 	}
 	for i, m := range a.Admins {
 		switch {
-		case !kmsAdminShape.MatchString(m):
+		case !gcpformat.IAMMember.MatchString(m):
 			return kit.ArgError(c, "Admins", fmt.Sprintf("%q", m), "must be IAM members such as group:kms-admins@example.org, user:... or serviceAccount:...")
 		case agentAsAdmin.MatchString(m):
 			return kit.ArgError(c, "Admins", m, "must not be a Google service agent: agents use keys, people administer them")

@@ -127,6 +127,7 @@ func TestSectionsAndSecretsForAnotherCloudAreErrors(t *testing.T) {
 		{"compatible TLS profile", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","loadBalancer":{"sslProfile":"COMPATIBLE"}}`}), "gcp.loadBalancer.sslProfile", "must be one of MODERN, RESTRICTED"},
 		{"key admin without a kind", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","keyAdmins":["kms-admins@healthhub.example"]}`}), "gcp.keyAdmins", "group:kms-admins@healthhub.example"},
 		{"no domain on gcp", onCloud(CloudGCP, map[string]string{"workloads": "<unset>"}), "workloads.domain", "required on gcp: the host name the load balancer's managed certificate"},
+		{"tier the database refuses", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"masterAuthorizedNetworks":["10.200.0.0/24"]},"database":{"tier":"db-custom-0-0"}}`}), "gcp.database.tier", "must be a Cloud SQL tier"},
 		{"no pager on gcp", onCloud(CloudGCP, map[string]string{KeyPagerURL: "<unset>"}), KeyPagerURL, "required secret on gcp"},
 		{"no subscription", onCloud(CloudAzure, map[string]string{CloudAzure: "<unset>"}), "azure.subscriptionId", "required: the subscription's ID"},
 		{"subscription by name", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"healthhub-prod"}`}), "azure.subscriptionId", "a GUID"},

@@ -3,9 +3,10 @@ package config
 import (
 	"fmt"
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/healthhub/estate/internal/gcpformat"
 )
 
 // DefaultGCP is what healthhub:gcp holds when a stack leaves a field out: production's shape,
@@ -134,24 +135,13 @@ var GKEReleaseChannels = []string{"REGULAR", "STABLE"}
 // SslProfiles are the SSL policy profiles the load balancer may use.
 var SslProfiles = []string{"MODERN", "RESTRICTED"}
 
-var (
-	// gcpProject is Google's rule for project IDs: 6 to 30 lowercase letters, digits or
-	// hyphens, starting with a letter and not ending with a hyphen.
-	gcpProject  = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
-	gkeVersion  = regexp.MustCompile(`^1\.3[0-4]$`)
-	machineType = regexp.MustCompile(`^[a-z][a-z0-9]*-[a-z0-9]+(-[a-z0-9]+)*$`)
-	sqlTier     = regexp.MustCompile(`^db-(custom-[0-9]+-[0-9]+|[a-z0-9]+(-[a-z0-9]+)*)$`)
-	accelerator = regexp.MustCompile(`^nvidia-[a-z0-9-]+$`)
-	iamMember   = regexp.MustCompile(`^(group|user|serviceAccount):[^@\s]+@[^@\s]+\.[a-z]+$`)
-)
-
 func parseGCP(c *checker, v, env string) GCP {
 	g, err := decodeSection(DefaultGCP, v)
 	if err != nil {
 		c.fail(CloudGCP, v, "must be an object with %s (%v)", fieldNames(GCP{}), err)
 		return GCP{}
 	}
-	if !gcpProject.MatchString(g.ProjectID) {
+	if !gcpformat.ProjectID.MatchString(g.ProjectID) {
 		c.fail("gcp.projectId", g.ProjectID, "required: a project ID of 6 to 30 lowercase letters, digits or hyphens, starting with a letter, such as healthhub-prod")
 	}
 	networkPair(c, "gcp.networkCidr", g.NetworkCidr, "gcp.drNetworkCidr", g.DrNetworkCidr)
@@ -161,12 +151,12 @@ func parseGCP(c *checker, v, env string) GCP {
 		{"gcp.serviceAccessCidr", g.ServiceAccessCidr}, {"gcp.gke.masterCidr", g.GKE.MasterCidr},
 	})
 	for _, m := range g.KeyAdmins {
-		if !iamMember.MatchString(m) {
+		if !gcpformat.IAMMember.MatchString(m) {
 			c.fail("gcp.keyAdmins", m, "must be IAM members such as group:kms-admins@healthhub.example")
 		}
 	}
 	parseGKE(c, g.GKE, env)
-	if !sqlTier.MatchString(g.Database.Tier) {
+	if !gcpformat.SQLTier.MatchString(g.Database.Tier) {
 		c.fail("gcp.database.tier", g.Database.Tier, "must be a Cloud SQL tier such as db-custom-4-16384")
 	}
 	switch n := g.Database.RetainedBackups; {
@@ -184,7 +174,7 @@ func parseGCP(c *checker, v, env string) GCP {
 
 func parseGKE(c *checker, k GKE, env string) {
 	oneOf(c, "gcp.gke.releaseChannel", k.ReleaseChannel, GKEReleaseChannels)
-	if !gkeVersion.MatchString(k.KubernetesVersion) {
+	if !gcpformat.KubernetesVersion.MatchString(k.KubernetesVersion) {
 		c.fail("gcp.gke.kubernetesVersion", k.KubernetesVersion, "must be a Kubernetes minor version from 1.30 to 1.34, such as 1.33")
 	}
 	if _, n, err := net.ParseCIDR(k.MasterCidr); err != nil || n.String() != k.MasterCidr || !strings.HasSuffix(k.MasterCidr, "/28") {
@@ -207,7 +197,7 @@ func parseGKE(c *checker, k GKE, env string) {
 	for _, p := range k.NodePools.Pools() {
 		key := "gcp.gke.nodePools." + p.Name
 		switch {
-		case !machineType.MatchString(p.MachineType):
+		case !gcpformat.MachineType.MatchString(p.MachineType):
 			c.fail(key+".machineType", p.MachineType, "must be a Compute Engine machine type such as n2-standard-8")
 		case p.Min < 0 || p.Max < 1 || p.Min > p.Max || p.Max > 100:
 			c.fail(key, fmt.Sprintf("min %d, max %d", p.Min, p.Max), "must have 0 <= min <= max, 1 <= max <= 100 (per zone)")
@@ -215,7 +205,7 @@ func parseGKE(c *checker, k GKE, env string) {
 			c.fail(key+".min", strconv.Itoa(p.Min), "must be at least 1 per zone in production, to survive losing a zone")
 		}
 	}
-	if !accelerator.MatchString(k.GPUAccelerator) {
+	if !gcpformat.Accelerator.MatchString(k.GPUAccelerator) {
 		c.fail("gcp.gke.gpuAccelerator", k.GPUAccelerator, "must be a GPU type such as nvidia-l4")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/gcpformat"
 )
 
 // labelValue is Google's rule for label keys and values: lowercase letters, digits, '_' and
@@ -33,10 +34,9 @@ func RequireLabels(component string, labels map[string]string) error {
 	return nil
 }
 
-// Region is a Google Cloud region (europe-west2, us-central1). Multi-regions (EU, US),
-// dual-regions (eur4) and zones (europe-west2-a) do not match: data stays in the regions
-// config names, and a zonal resource dies with its zone.
-var Region = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+// Region is a Google Cloud region (europe-west2, us-central1); multi-regions and zones are
+// not regions. It is the shape the config validator checks too.
+var Region = gcpformat.Region
 
 // Labels is the estate's label set as a Pulumi input.
 func Labels(base map[string]string) pulumi.StringMap { return kit.Tags(base) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/healthhub/estate/components/gcp/gcpkit"
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/gcpformat"
 )
 
 // ReleaseChannel is the GKE release channel the cluster follows.
@@ -129,10 +130,7 @@ var (
 	// poolName is GKE's rule for node pool names: a DNS label of at most 40 characters.
 	poolName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`)
 	// rangeName is Google's rule for resource names, which secondary ranges follow.
-	rangeName   = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	minor       = regexp.MustCompile(`^1\.3[0-4]$`)
-	machineType = regexp.MustCompile(`^[a-z][a-z0-9]*-[a-z0-9]+(-[a-z0-9]+)*$`)
-	accelerator = regexp.MustCompile(`^nvidia-[a-z0-9-]+$`)
+	rangeName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
 )
 
 // Validate fills the defaults and checks the Args before anything is registered.
@@ -163,7 +161,7 @@ func (a *GkeClusterArgs) Validate() error {
 		return kit.ArgError(c, "MasterAuthorizedNetworks", a.MasterAuthorizedNetworks, "required when PrivateEndpoint is false: the networks (a VPN's egress) that may reach the public API endpoint")
 	case a.ReleaseChannel != ChannelRegular && a.ReleaseChannel != ChannelStable:
 		return kit.ArgError(c, "ReleaseChannel", fmt.Sprintf("%q", a.ReleaseChannel), "must be %q or %q: RAPID gets versions before they are proven, and no channel leaves patching to someone's memory", ChannelRegular, ChannelStable)
-	case !minor.MatchString(a.KubernetesVersion):
+	case !gcpformat.KubernetesVersion.MatchString(a.KubernetesVersion):
 		return kit.ArgError(c, "KubernetesVersion", fmt.Sprintf("%q", a.KubernetesVersion), "must be a Kubernetes minor version from 1.30 to 1.34, such as \"1.33\"")
 	case a.SecretsKmsKeyName == nil:
 		return kit.ArgError(c, "SecretsKmsKeyName", nil, "required: Kubernetes secrets are always encrypted with a customer-managed key")
@@ -198,11 +196,11 @@ func (a *GkeClusterArgs) Validate() error {
 			return kit.ArgError(c, "NodePools.Name", fmt.Sprintf("%q", p.Name), "must be a DNS label of at most 40 lowercase letters, digits or hyphens, starting with a letter")
 		case seen[p.Name]:
 			return kit.ArgError(c, "NodePools.Name", fmt.Sprintf("%q", p.Name), "must be unique in the cluster")
-		case !machineType.MatchString(p.MachineType):
+		case !gcpformat.MachineType.MatchString(p.MachineType):
 			return kit.ArgError(c, arg+".MachineType", fmt.Sprintf("%q", p.MachineType), "must be a Compute Engine machine type such as \"n2-standard-8\"")
 		case p.Min < 0 || p.Max < 1 || p.Min > p.Max:
 			return kit.ArgError(c, arg, fmt.Sprintf("min %d, max %d", p.Min, p.Max), "must have 0 <= min <= max and max >= 1 (per zone)")
-		case p.GPU && !accelerator.MatchString(p.Accelerator):
+		case p.GPU && !gcpformat.Accelerator.MatchString(p.Accelerator):
 			return kit.ArgError(c, arg+".Accelerator", fmt.Sprintf("%q", p.Accelerator), "required for a GPU pool: a GPU type such as \"nvidia-l4\"")
 		case !p.GPU && p.Accelerator != "":
 			return kit.ArgError(c, arg+".Accelerator", fmt.Sprintf("%q", p.Accelerator), "must be empty unless GPU is true")
