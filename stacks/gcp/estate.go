@@ -34,11 +34,10 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*platform.Platform, error) 
 	if err != nil {
 		return nil, err
 	}
-	svc, err := buildServices(ctx, cfg, p, base, ids)
+	svc, err := buildServices(ctx, cfg, p, base, cluster, pools, ids)
 	if err != nil {
 		return nil, err
 	}
-	svc.cluster, svc.pools = cluster, pools
 	bindings := bindWorkloads(cfg, svc, ids)
 	recovery, err := buildRecovery(ctx, cfg, p, base, svc)
 	if err != nil {

@@ -25,8 +25,10 @@ type services struct {
 	firewall *edge.WebFirewall
 }
 
-func buildServices(ctx *pulumi.Context, cfg *config.Config, p *providers, b *baseline, ids *workloadIdentities) (*services, error) {
-	out := &services{}
+// buildServices takes the cluster, built first because the workloads' identities bind
+// through its pool and the database's IAM users are those identities.
+func buildServices(ctx *pulumi.Context, cfg *config.Config, p *providers, b *baseline, cluster *gke.GkeCluster, pools []gke.NodePool, ids *workloadIdentities) (*services, error) {
+	out := &services{cluster: cluster, pools: pools}
 	var err error
 	if out.database, out.cache, err = buildDataStores(ctx, cfg, p, b, ids); err != nil {
 		return nil, err

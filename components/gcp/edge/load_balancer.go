@@ -16,9 +16,10 @@ import (
 // SslProfile is a Google SSL policy profile: which cipher suites the load balancer offers.
 type SslProfile string
 
-// The profiles the estate allows: MODERN offers forward-secret suites broadly supported;
-// RESTRICTED offers only the AES-GCM and ChaCha20 suites NIST SP 800-52r2 and PCI DSS ask for.
-// COMPATIBLE (and its CBC suites) and CUSTOM are not on the list.
+// The profiles the estate allows: RESTRICTED, the default, offers only the forward-secret
+// AES-GCM and ChaCha20 suites NIST SP 800-52r2 and PCI DSS ask for; MODERN adds the CBC and
+// RSA key-exchange suites older TLS 1.2 clients still need, for a team that must serve them.
+// COMPATIBLE (TLS 1.0 suites) and CUSTOM are not on the list.
 const (
 	SslModern     SslProfile = "MODERN"
 	SslRestricted SslProfile = "RESTRICTED"
@@ -127,10 +128,10 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		return nil, err
 	}
 
-	// TLS 1.2 is the floor (NIST SP 800-52r2, HIPAA transmission security 164.312(e)); the
-	// profile drops the CBC and 3DES suites older clients would negotiate.
+	// TLS 1.2 is the floor (NIST SP 800-52r2, HIPAA transmission security 164.312(e)) under
+	// either profile; RESTRICTED also drops the CBC and RSA key-exchange suites.
 	policy, err := compute.NewSSLPolicy(ctx, id, &compute.SSLPolicyArgs{
-		Description:   pulumi.String("TLS 1.2 or later with forward-secret AEAD suites"),
+		Description:   pulumi.Sprintf("TLS 1.2 or later, %s suites", args.SslProfile),
 		Profile:       pulumi.String(string(args.SslProfile)),
 		MinTlsVersion: pulumi.String("TLS_1_2"),
 	}, parent)
