@@ -1,23 +1,15 @@
 package kit
 
-import "net"
+import (
+	"net"
 
-var privateRanges = []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"}
+	"github.com/healthhub/estate/internal/netrange"
+)
 
 // IsPrivateCIDR reports an IPv4 network inside the RFC 1918 ranges.
 func IsPrivateCIDR(cidr string) bool {
 	_, n, err := net.ParseCIDR(cidr)
-	if err != nil || n.IP.To4() == nil {
-		return false
-	}
-	ones, _ := n.Mask.Size()
-	for _, r := range privateRanges {
-		_, p, _ := net.ParseCIDR(r)
-		if pOnes, _ := p.Mask.Size(); p.Contains(n.IP) && ones >= pOnes {
-			return true
-		}
-	}
-	return false
+	return err == nil && netrange.Private(n)
 }
 
 // ClientCidrs accepts private networks only: data stores are never reachable from outside.
@@ -40,8 +32,5 @@ func ClientCidrs(component, arg string, cidrs []string) error {
 func CIDRsOverlap(a, b string) bool {
 	_, na, errA := net.ParseCIDR(a)
 	_, nb, errB := net.ParseCIDR(b)
-	if errA != nil || errB != nil {
-		return false
-	}
-	return na.Contains(nb.IP) || nb.Contains(na.IP)
+	return errA == nil && errB == nil && netrange.Overlap(na, nb)
 }

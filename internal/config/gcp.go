@@ -3,10 +3,12 @@ package config
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/healthhub/estate/internal/gcpformat"
+	"github.com/healthhub/estate/internal/netrange"
 )
 
 // DefaultGCP is what healthhub:gcp holds when a stack leaves a field out: production's shape,
@@ -145,10 +147,10 @@ func parseGCP(c *checker, v, env string) GCP {
 		c.fail("gcp.projectId", g.ProjectID, "required: a project ID of 6 to 30 lowercase letters, digits or hyphens, starting with a letter, such as healthhub-prod")
 	}
 	networkPair(c, "gcp.networkCidr", g.NetworkCidr, "gcp.drNetworkCidr", g.DrNetworkCidr)
-	apart(c, []keyedRange{
-		{"gcp.networkCidr", g.NetworkCidr}, {"gcp.drNetworkCidr", g.DrNetworkCidr},
-		{"gcp.podsCidr", g.PodsCidr}, {"gcp.servicesCidr", g.ServicesCidr},
-		{"gcp.serviceAccessCidr", g.ServiceAccessCidr}, {"gcp.gke.masterCidr", g.GKE.MasterCidr},
+	apart(c, 2, []keyedRange{
+		{key: "gcp.networkCidr", cidr: g.NetworkCidr}, {key: "gcp.drNetworkCidr", cidr: g.DrNetworkCidr},
+		{key: "gcp.podsCidr", cidr: g.PodsCidr}, {key: "gcp.servicesCidr", cidr: g.ServicesCidr},
+		{key: "gcp.serviceAccessCidr", cidr: g.ServiceAccessCidr}, {key: "gcp.gke.masterCidr", cidr: g.GKE.MasterCidr},
 	})
 	for _, m := range g.KeyAdmins {
 		if !gcpformat.IAMMember.MatchString(m) {
@@ -190,7 +192,7 @@ func parseGKE(c *checker, k GKE, env string) {
 			c.fail("gcp.gke.masterAuthorizedNetworks", cidr, "must be IPv4 networks in CIDR form, such as 203.0.113.0/24")
 		case n.String() == "0.0.0.0/0":
 			c.fail("gcp.gke.masterAuthorizedNetworks", cidr, "must not open the API endpoint to the whole internet")
-		case env == EnvProduction && !inPrivateRange(n):
+		case env == EnvProduction && !netrange.Private(n):
 			c.fail("gcp.gke.masterAuthorizedNetworks", cidr, "must be private (RFC 1918) in production, where the API endpoint is private")
 		}
 	}
@@ -211,41 +213,29 @@ func parseGKE(c *checker, k GKE, env string) {
 }
 
 // keyedRange is a config key and the network it holds.
-type keyedRange struct{ key, cidr string }
+type keyedRange struct {
+	key, cidr string
+	net       *net.IPNet
+}
 
 // apart fails each range that is not a private network or overlaps one listed before it: the
 // subnets, the cluster's ranges, the control plane and the managed services share one VPC.
-// networkPair has already reported the primary and DR ranges' own problems.
-func apart(c *checker, ranges []keyedRange) {
-	var seen []keyedRange
-	var nets []*net.IPNet
+// The first `checked` ranges are the primary and DR subnets, whose own problems networkPair
+// has already reported; they are only compared against.
+func apart(c *checker, checked int, ranges []keyedRange) {
+	var valid []keyedRange
 	for i, r := range ranges {
 		ip, n, err := net.ParseCIDR(r.cidr)
-		if err != nil || ip.To4() == nil || !ip.Equal(n.IP) || !inPrivateRange(n) {
-			if i >= 2 {
+		if err != nil || ip.To4() == nil || !ip.Equal(n.IP) || !netrange.Private(n) {
+			if i >= checked {
 				c.fail(r.key, r.cidr, "must be a private (RFC 1918) IPv4 network address in CIDR form")
 			}
 			continue
 		}
-		for j, other := range nets {
-			if other.Contains(n.IP) || n.Contains(other.IP) {
-				if i >= 2 {
-					c.fail(r.key, r.cidr, "must not overlap %s (%s)", seen[j].key, seen[j].cidr)
-				}
-				break
-			}
+		if j := slices.IndexFunc(valid, func(o keyedRange) bool { return netrange.Overlap(o.net, n) }); j >= 0 && i >= checked {
+			c.fail(r.key, r.cidr, "must not overlap %s (%s)", valid[j].key, valid[j].cidr)
 		}
-		seen, nets = append(seen, r), append(nets, n)
+		r.net = n
+		valid = append(valid, r)
 	}
-}
-
-// inPrivateRange reports a network inside RFC 1918.
-func inPrivateRange(n *net.IPNet) bool {
-	ones, _ := n.Mask.Size()
-	for _, p := range privateRanges {
-		if pOnes, _ := p.Mask.Size(); p.Contains(n.IP) && ones >= pOnes {
-			return true
-		}
-	}
-	return false
 }

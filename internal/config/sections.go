@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/healthhub/estate/internal/netrange"
 )
 
 // decodeSection lays a section's JSON over its typed default, so a stack overrides only the
@@ -90,7 +92,7 @@ func otherClouds(c *checker, cloud string, raw map[string]string) {
 func networkPair(c *checker, key, v, drKey, drV string) {
 	primary := privateCIDR(c, key, v)
 	dr := privateCIDR(c, drKey, drV)
-	if primary != nil && dr != nil && (primary.Contains(dr.IP) || dr.Contains(primary.IP)) {
+	if primary != nil && dr != nil && netrange.Overlap(primary, dr) {
 		c.fail(drKey, drV, "must not overlap %s (%s), so the regions can be peered", key, v)
 	}
 }

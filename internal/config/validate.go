@@ -13,6 +13,7 @@ import (
 
 	"github.com/healthhub/estate/internal/awsformat"
 	"github.com/healthhub/estate/internal/naming"
+	"github.com/healthhub/estate/internal/netrange"
 )
 
 // Problem is one bad key: what was given and what is allowed.
@@ -277,16 +278,6 @@ func countries(c *checker, v string) []string {
 	return out
 }
 
-var privateRanges = []*net.IPNet{mustCIDR("10.0.0.0/8"), mustCIDR("172.16.0.0/12"), mustCIDR("192.168.0.0/16")}
-
-func mustCIDR(s string) *net.IPNet {
-	_, n, err := net.ParseCIDR(s)
-	if err != nil {
-		panic(err)
-	}
-	return n
-}
-
 // privateCIDR accepts an RFC 1918 IPv4 network from /16 to /20: large enough for three tiers of
 // subnets in three zones, small enough to stay inside AWS's VPC limits (kept on every cloud, so
 // one addressing plan fits them all).
@@ -301,10 +292,8 @@ func privateCIDR(c *checker, key, v string) *net.IPNet {
 		c.fail(key, v, "prefix must be between /16 and /20")
 		return nil
 	}
-	for _, p := range privateRanges {
-		if p.Contains(n.IP) {
-			return n
-		}
+	if netrange.Private(n) {
+		return n
 	}
 	c.fail(key, v, "must be inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)")
 	return nil
