@@ -38,7 +38,7 @@ type providerInfo struct {
 var clouds = map[string]cloud{
 	"aws":          {file: "aws_invokes.go", call: callAWS, state: stateAWS},
 	"gcp":          {file: "gcp_invokes.go", call: callGCP, state: stateGCP},
-	"azure-native": {file: "azure_invokes.go", call: callAzure},
+	"azure-native": {file: "azure_invokes.go", call: callAzure, state: stateAzure},
 	"kubernetes":   {file: "kubernetes_invokes.go", call: callKubernetes},
 }
 

@@ -20,3 +20,7 @@ var Profile = rules.Profile{
 
 // Rules are the Azure rules.
 var Rules []rules.Rule
+
+// SubscriptionRules hold for a whole subscription (the activity log's export, the security
+// alerts) rather than for the part of it one component builds.
+var SubscriptionRules []string
