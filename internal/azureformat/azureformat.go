@@ -27,3 +27,7 @@ var (
 	// letter, short enough that "<prefix><suffix>" stays within the storage and vault limits.
 	Prefix = regexp.MustCompile(`^[a-z][a-z0-9]{1,9}$`)
 )
+
+// KeyVaultObject is the name of a key, secret or certificate in a vault: 1 to 127 letters,
+// digits or hyphens.
+var KeyVaultObject = regexp.MustCompile(`^[a-zA-Z0-9-]{1,127}$`)

@@ -7,6 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// AZ opens a valid azure section, for a test to add one field and close it.
+const AZ = `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b","tenantId":"0c7d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f",`
+
 // onCloud is a valid stack on gcp or azure: its own section, none of the AWS secrets.
 func onCloud(cloud string, changes map[string]string) map[string]string {
 	raw := map[string]string{
@@ -25,7 +28,9 @@ func onCloud(cloud string, changes map[string]string) map[string]string {
 	case CloudAzure:
 		raw["cloud"], raw["primaryRegion"], raw["drRegion"] = CloudAzure, "uksouth", "ukwest"
 		raw["allowedRegions"] = `["uksouth","ukwest"]`
-		raw[CloudAzure] = `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b"}`
+		raw[KeyPagerURL], raw[KeyCacheAuthToken] = SecretPlaceholder, SecretPlaceholder
+		raw[CloudAzure] = `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b","tenantId":"0c7d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f"}`
+		raw["workloads"] = `{"domain":"assistant.healthhub.example"}`
 	}
 	for k, v := range changes {
 		if v == "<unset>" {
@@ -67,7 +72,9 @@ func TestStacksOnOtherCloudsValidateWithoutAWSSecrets(t *testing.T) {
 			assert.Equal(t, "10.50.0.0/16", cfg.GCP.NetworkCidr)
 		}},
 		{"azure", onCloud(CloudAzure, nil), func(t *testing.T, cfg *Config) {
-			assert.Equal(t, Azure{SubscriptionID: "8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b", VnetCidr: "10.60.0.0/16", DrVnetCidr: "10.61.0.0/16", AKS: AKS{UpgradeChannel: "patch"}}, cfg.Azure)
+			want := DefaultAzure
+			want.SubscriptionID, want.TenantID = "8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b", "0c7d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f"
+			assert.Equal(t, want, cfg.Azure)
 		}},
 		{"azure with the defaults Pulumi hands every stack", engineDefaults(onCloud(CloudAzure, nil)), func(t *testing.T, cfg *Config) {
 			assert.Equal(t, "patch", cfg.Azure.AKS.UpgradeChannel)
@@ -105,8 +112,8 @@ func TestSectionsAndSecretsForAnotherCloudAreErrors(t *testing.T) {
 			"the azure section is only read when healthhub:cloud is azure"},
 		{"aurora password on gcp", onCloud(CloudGCP, map[string]string{KeyDatabasePassword: SecretPlaceholder}), KeyDatabasePassword,
 			"set for cloud gcp; databasePassword is only read when healthhub:cloud is aws: remove it with `pulumi config rm healthhub:databasePassword`"},
-		{"redis token on azure", onCloud(CloudAzure, map[string]string{KeyCacheAuthToken: SecretPlaceholder}), KeyCacheAuthToken,
-			"set for cloud azure; cacheAuthToken is only read when healthhub:cloud is aws"},
+		{"redis token on gcp", onCloud(CloudGCP, map[string]string{KeyCacheAuthToken: SecretPlaceholder}), KeyCacheAuthToken,
+			"set for cloud gcp; cacheAuthToken is only read when healthhub:cloud is aws or azure"},
 		{"no project", onCloud(CloudGCP, map[string]string{CloudGCP: "<unset>"}), "gcp.projectId", "required: a project ID"},
 		{"project id with capitals", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"HealthHub"}`}), "gcp.projectId", "lowercase letters"},
 		{"gcp ranges overlap", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","drNetworkCidr":"10.50.16.0/20"}`}), "gcp.drNetworkCidr", "must not overlap gcp.networkCidr"},
@@ -126,13 +133,28 @@ func TestSectionsAndSecretsForAnotherCloudAreErrors(t *testing.T) {
 		{"week of backups in production", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","database":{"retainedBackups":7}}`}), "gcp.database.retainedBackups", "at least 30 in production"},
 		{"compatible TLS profile", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","loadBalancer":{"sslProfile":"COMPATIBLE"}}`}), "gcp.loadBalancer.sslProfile", "must be one of MODERN, RESTRICTED"},
 		{"key admin without a kind", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","keyAdmins":["kms-admins@healthhub.example"]}`}), "gcp.keyAdmins", "group:kms-admins@healthhub.example"},
-		{"no domain on gcp", onCloud(CloudGCP, map[string]string{"workloads": "<unset>"}), "workloads.domain", "required on gcp: the host name the load balancer's managed certificate"},
+		{"no domain on gcp", onCloud(CloudGCP, map[string]string{"workloads": "<unset>"}), "workloads.domain", "required on gcp and azure: the host name the load balancer's certificate"},
 		{"tier the database refuses", onCloud(CloudGCP, map[string]string{CloudGCP: `{"projectId":"healthhub-prod","gke":{"masterAuthorizedNetworks":["10.200.0.0/24"]},"database":{"tier":"db-custom-0-0"}}`}), "gcp.database.tier", "must be a Cloud SQL tier"},
 		{"no pager on gcp", onCloud(CloudGCP, map[string]string{KeyPagerURL: "<unset>"}), KeyPagerURL, "required secret on gcp"},
 		{"no subscription", onCloud(CloudAzure, map[string]string{CloudAzure: "<unset>"}), "azure.subscriptionId", "required: the subscription's ID"},
 		{"subscription by name", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"healthhub-prod"}`}), "azure.subscriptionId", "a GUID"},
-		{"azure ranges overlap", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b","vnetCidr":"10.61.0.0/16"}`}), "azure.drVnetCidr", "must not overlap azure.vnetCidr"},
-		{"node-image channel", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b","aks":{"upgradeChannel":"node-image"}}`}), "azure.aks.upgradeChannel", "must be one of patch, stable"},
+		{"azure ranges overlap", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"vnetCidr":"10.61.0.0/16"}`}), "azure.drVnetCidr", "must not overlap azure.vnetCidr"},
+		{"node-image channel", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"aks":{"upgradeChannel":"node-image"}}`}), "azure.aks.upgradeChannel", "must be one of patch, stable"},
+		{"no tenant", onCloud(CloudAzure, map[string]string{CloudAzure: `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b"}`}), "azure.tenantId", "required: the Entra ID tenant's ID"},
+		{"pods over the vnet", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"podCidr":"10.60.128.0/17"}`}), "azure.podCidr", "must not overlap azure.vnetCidr"},
+		{"key admin by name", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"keyAdmins":["kv-admins"]}`}), "azure.keyAdmins", "Entra object ids"},
+		{"public API server in production", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"aks":{"authorizedIpRanges":["203.0.113.0/24"]}}`}), "azure.aks.authorizedIpRanges", "must be empty in production"},
+		{"dev API server without an allow-list", onCloud(CloudAzure, map[string]string{"environment": EnvDev}), "azure.aks.authorizedIpRanges", "required outside production"},
+		{"dev API server open to the internet", onCloud(CloudAzure, map[string]string{"environment": EnvDev, CloudAzure: AZ+`"aks":{"authorizedIpRanges":["0.0.0.0/0"]}}`}), "azure.aks.authorizedIpRanges", "whole internet"},
+		{"old aks", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"aks":{"kubernetesVersion":"1.28"}}`}), "azure.aks.kubernetesVersion", "from 1.30 to 1.34"},
+		{"app pool of one node in production", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"aks":{"nodePools":{"app":{"vmSize":"Standard_D8ds_v5","min":1,"max":4}}}}`}), "azure.aks.nodePools.app.min", "at least 3 in production"},
+		{"vm size by family", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"aks":{"nodePools":{"gpu":{"vmSize":"NC4as","min":0,"max":1}}}}`}), "azure.aks.nodePools.gpu.vmSize", "virtual machine size"},
+		{"burstable database in production", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"database":{"skuName":"Standard_B2s"}}`}), "azure.database.skuName", "burstable servers have no zone-redundant standby"},
+		{"a week of backups in production", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"database":{"backupRetentionDays":7}}`}), "azure.database.backupRetentionDays", "must be 35 in production"},
+		{"certificate name with a dot", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"gateway":{"certificateName":"assistant.healthhub"}}`}), "azure.gateway.certificateName", "Key Vault certificate name"},
+		{"one gateway instance in production", onCloud(CloudAzure, map[string]string{CloudAzure: AZ+`"gateway":{"minCapacity":1}}`}), "azure.gateway.minCapacity", "at least 2 in production"},
+		{"no pager on azure", onCloud(CloudAzure, map[string]string{KeyPagerURL: "<unset>"}), KeyPagerURL, "required secret on azure"},
+		{"no cache token on azure", onCloud(CloudAzure, map[string]string{KeyCacheAuthToken: "<unset>"}), KeyCacheAuthToken, "required secret on azure"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +178,7 @@ func TestRequiredSecretsPerCloud(t *testing.T) {
 	aws := []string{KeyDatabasePassword, KeyCacheAuthToken, KeyOpenAIApiKey, KeyAzureSpeechKey, KeyGoogleVisionKey, KeyPagerURL}
 	assert.Equal(t, aws, RequiredSecrets(CloudAWS))
 	assert.Equal(t, []string{KeyPagerURL}, RequiredSecrets(CloudGCP), "the alert channel's webhook; the data stores authenticate through IAM")
-	assert.Empty(t, RequiredSecrets(CloudAzure))
+	assert.Equal(t, []string{KeyCacheAuthToken, KeyPagerURL}, RequiredSecrets(CloudAzure), "the Redis the cluster runs, and the alert channel's webhook; the database authenticates through Entra ID")
 }
 
 func TestMissingSecretNamesTheStack(t *testing.T) {

@@ -46,12 +46,13 @@ type Key struct {
 // The secrets are scoped to the estate that reads them:
 //   - databasePassword: Aurora in a global database cannot have Secrets Manager manage its
 //     master password, so it comes from the stack. Cloud SQL and Azure's Flexible Server
-//     authenticate through IAM and Entra ID and will say what they need when they are built.
-//   - cacheAuthToken: ElastiCache's AUTH token, chosen by us. Memorystore generates its own
-//     AUTH string, and Azure runs Redis inside the cluster, so neither needs one.
+//     authenticate through IAM and Entra ID: no password exists.
+//   - cacheAuthToken: the Redis AUTH token, chosen by us, for ElastiCache and for the Redis the
+//     AKS cluster runs (Key Vault keeps it for the cache and the backend). Memorystore
+//     generates its own AUTH string.
 //   - openaiApiKey, azureSpeechKey and googleVisionKey belong to the AWS serverless estate,
 //     which no other cloud builds.
-//   - pagerUrl is the on-call webhook every built estate's alert channel calls: AWS and GCP.
+//   - pagerUrl is the on-call webhook every estate's alert channel calls.
 var Keys = []Key{
 	{Name: "cloud", Default: CloudAWS},
 	{Name: "environment"},
@@ -69,11 +70,11 @@ var Keys = []Key{
 	{Name: CloudAzure, Default: mustJSON(DefaultAzure), Clouds: []string{CloudAzure}},
 	{Name: "workloads", Default: mustJSON(DefaultWorkloads)},
 	{Name: KeyDatabasePassword, Secret: true, Clouds: []string{CloudAWS}},
-	{Name: KeyCacheAuthToken, Secret: true, Clouds: []string{CloudAWS}},
+	{Name: KeyCacheAuthToken, Secret: true, Clouds: []string{CloudAWS, CloudAzure}},
 	{Name: KeyOpenAIApiKey, Secret: true, Clouds: []string{CloudAWS}},
 	{Name: KeyAzureSpeechKey, Secret: true, Clouds: []string{CloudAWS}},
 	{Name: KeyGoogleVisionKey, Secret: true, Clouds: []string{CloudAWS}},
-	{Name: KeyPagerURL, Secret: true, Clouds: []string{CloudAWS, CloudGCP}},
+	{Name: KeyPagerURL, Secret: true, Clouds: []string{CloudAWS, CloudGCP, CloudAzure}},
 }
 
 // RequiredSecrets names the secret keys a stack on the given cloud must set, in Keys order.

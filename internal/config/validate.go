@@ -142,13 +142,14 @@ func ParseStack(stack string, raw map[string]string) (*Config, error) {
 	case CloudGCP:
 		cfg.GCP = parseGCP(c, values[CloudGCP], cfg.Environment)
 	case CloudAzure:
-		cfg.Azure = parseAzure(c, values[CloudAzure])
+		cfg.Azure = parseAzure(c, values[CloudAzure], cfg.Environment)
 	}
 	cfg.Workloads = parseWorkloads(c, values["workloads"], cfg.Environment == EnvProduction)
-	if cfg.Cloud == CloudGCP && cfg.Workloads.Apps.Frontend == nil && !naming.HostName.MatchString(cfg.Workloads.Domain) {
+	if (cfg.Cloud == CloudGCP || cfg.Cloud == CloudAzure) && cfg.Workloads.Apps.Frontend == nil && !naming.HostName.MatchString(cfg.Workloads.Domain) {
 		// The frontend's own check covers a stack that runs it; GCP's load balancer needs the
-		// name even without it, for its Google-managed certificate.
-		c.fail("workloads.domain", cfg.Workloads.Domain, "required on gcp: the host name the load balancer's managed certificate is issued for (app.example.org)")
+		// name even without it, for its Google-managed certificate, and Azure's gateway for its
+		// HTTPS listener.
+		c.fail("workloads.domain", cfg.Workloads.Domain, "required on gcp and azure: the host name the load balancer's certificate and listener serve (app.example.org)")
 	}
 	otherClouds(c, cfg.Cloud, values)
 

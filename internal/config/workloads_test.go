@@ -63,9 +63,9 @@ func TestWorkloadsSection(t *testing.T) {
 			if tt.section != "" {
 				changes["workloads"] = tt.section
 			}
-			// On Azure, which asks nothing more of the section than its own checks (GCP also needs the
-			// domain for its load balancer).
-			raw := onCloud(CloudAzure, changes)
+			// On AWS, which asks nothing more of the section than its own checks (GCP and Azure also
+			// need the domain for their load balancers).
+			raw := with(changes)
 			if tt.env != "" {
 				raw["environment"] = tt.env
 			}

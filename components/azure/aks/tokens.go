@@ -1,0 +1,4 @@
+package aks
+
+// Type tokens of the cluster components; see components/azure/tokens.go.
+const TypeAksCluster = "healthhub:azure:AksCluster"

@@ -1,0 +1,7 @@
+package network
+
+// Type tokens of the network components; see components/azure/tokens.go.
+const (
+	TypeNetwork         = "healthhub:azure:Network"
+	TypePrivateEndpoint = "healthhub:azure:PrivateEndpoint"
+)
