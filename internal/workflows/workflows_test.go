@@ -43,7 +43,9 @@ func TestWorkflowPromises(t *testing.T) {
 	assert.NotContains(t, pr, "aws-access-key-id", "no long-lived keys")
 	assert.Contains(t, pr, "workload_identity_provider:", "GCP credentials by Workload Identity Federation")
 	assert.NotContains(t, pr, "credentials_json", "no service account keys")
-	for _, stack := range []string{"dev", "staging", "production", "dev-gcp", "production-gcp"} {
+	assert.NotContains(t, pr, "client-secret", "no Entra client secrets")
+	assert.NotContains(t, pr, "ARM_CLIENT_SECRET", "no Entra client secrets")
+	for _, stack := range []string{"dev", "staging", "production", "dev-gcp", "production-gcp", "dev-azure", "production-azure"} {
 		assert.Contains(t, pr, "stack: "+stack+",", "a real preview of %s", stack)
 	}
 	comment := read("pr-comment.yml")
@@ -53,9 +55,11 @@ func TestWorkflowPromises(t *testing.T) {
 	rel := read("release.yml")
 	assert.Contains(t, rel, "environment: production")
 	assert.Contains(t, rel, `bin/estate up "$STACK" --policy-pack bin/healthhub-policy`)
-	for _, stack := range []string{"production", "production-gcp"} {
+	for _, stack := range []string{"production", "production-gcp", "production-azure"} {
 		assert.Contains(t, rel, "stack: "+stack+",", "%s is released", stack)
 	}
 	assert.Contains(t, rel, "workload_identity_provider:", "GCP credentials by Workload Identity Federation")
 	assert.NotContains(t, rel, "credentials_json", "no service account keys")
+	assert.NotContains(t, rel, "client-secret", "no Entra client secrets")
+	assert.NotContains(t, rel, "ARM_CLIENT_SECRET", "no Entra client secrets")
 }

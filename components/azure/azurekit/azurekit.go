@@ -89,6 +89,11 @@ const (
 	RoleManagedIdentityOperator Role = "f1a07417-d97a-45cb-824c-7a7467783830"
 	// RoleStorageBlobDataContributor writes blobs (log archives, flow logs).
 	RoleStorageBlobDataContributor Role = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+	// RoleContributor manages one resource; granted only at a single resource's scope (the
+	// ingress controller rewriting its gateway), never a group's or the subscription's.
+	RoleContributor Role = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+	// RoleReader reads a resource group's resources (the ingress controller finds its gateway).
+	RoleReader Role = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 	// RoleAKSRBACClusterAdmin is cluster-admin through Entra ID and Azure RBAC.
 	RoleAKSRBACClusterAdmin Role = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
 )
