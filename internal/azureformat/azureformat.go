@@ -31,3 +31,7 @@ var (
 // KeyVaultObject is the name of a key, secret or certificate in a vault: 1 to 127 letters,
 // digits or hyphens.
 var KeyVaultObject = regexp.MustCompile(`^[a-zA-Z0-9-]{1,127}$`)
+
+// LogAnalyticsTotalRetention are the total retentions past two years a Log Analytics table
+// accepts, whole years up to twelve; anything else fails the deployment with InvalidParameter.
+var LogAnalyticsTotalRetention = []int{1095, 1460, 1826, 2191, 2556, 2922, 3288, 3653, 4018, 4383}

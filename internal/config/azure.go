@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 
 	"github.com/healthhub/estate/internal/azureformat"
@@ -136,6 +137,14 @@ type AzureGateway struct {
 
 // AKSUpgradeChannels are the automatic upgrade channels a HIPAA cluster may follow.
 var AKSUpgradeChannels = []string{"patch", "stable"}
+
+// checkAzureRetention refuses a log retention Log Analytics would refuse at deployment: past
+// two years it keeps whole years only.
+func checkAzureRetention(c *checker, days int) {
+	if days > 0 && !slices.Contains(azureformat.LogAnalyticsTotalRetention, days) {
+		c.fail("logRetentionDays", strconv.Itoa(days), "must be one of %v on azure: past two years Log Analytics keeps whole years only (2191 is six years)", azureformat.LogAnalyticsTotalRetention)
+	}
+}
 
 func parseAzure(c *checker, v, env string) Azure {
 	a, err := decodeSection(DefaultAzure, v)

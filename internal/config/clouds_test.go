@@ -29,6 +29,7 @@ func onCloud(cloud string, changes map[string]string) map[string]string {
 		raw["cloud"], raw["primaryRegion"], raw["drRegion"] = CloudAzure, "uksouth", "ukwest"
 		raw["allowedRegions"] = `["uksouth","ukwest"]`
 		raw[KeyPagerURL], raw[KeyCacheAuthToken] = SecretPlaceholder, SecretPlaceholder
+		raw["logRetentionDays"] = "2191"
 		raw[CloudAzure] = `{"subscriptionId":"8f6e2c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b","tenantId":"0c7d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f"}`
 		raw["workloads"] = `{"domain":"assistant.healthhub.example"}`
 	}
@@ -153,6 +154,7 @@ func TestSectionsAndSecretsForAnotherCloudAreErrors(t *testing.T) {
 		{"a week of backups in production", onCloud(CloudAzure, map[string]string{CloudAzure: AZ + `"database":{"backupRetentionDays":7}}`}), "azure.database.backupRetentionDays", "must be 35 in production"},
 		{"certificate name with a dot", onCloud(CloudAzure, map[string]string{CloudAzure: AZ + `"gateway":{"certificateName":"assistant.healthhub"}}`}), "azure.gateway.certificateName", "Key Vault certificate name"},
 		{"one gateway instance in production", onCloud(CloudAzure, map[string]string{CloudAzure: AZ + `"gateway":{"minCapacity":1}}`}), "azure.gateway.minCapacity", "at least 2 in production"},
+		{"log retention Log Analytics refuses", onCloud(CloudAzure, map[string]string{"logRetentionDays": "2192"}), "logRetentionDays", "on azure: past two years Log Analytics keeps whole years only"},
 		{"no pager on azure", onCloud(CloudAzure, map[string]string{KeyPagerURL: "<unset>"}), KeyPagerURL, "required secret on azure"},
 		{"no cache token on azure", onCloud(CloudAzure, map[string]string{KeyCacheAuthToken: "<unset>"}), KeyCacheAuthToken, "required secret on azure"},
 	}

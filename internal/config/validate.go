@@ -143,6 +143,7 @@ func ParseStack(stack string, raw map[string]string) (*Config, error) {
 		cfg.GCP = parseGCP(c, values[CloudGCP], cfg.Environment)
 	case CloudAzure:
 		cfg.Azure = parseAzure(c, values[CloudAzure], cfg.Environment)
+		checkAzureRetention(c, cfg.LogRetentionDays)
 	}
 	cfg.Workloads = parseWorkloads(c, values["workloads"], cfg.Environment == EnvProduction)
 	if (cfg.Cloud == CloudGCP || cfg.Cloud == CloudAzure) && cfg.Workloads.Apps.Frontend == nil && !naming.HostName.MatchString(cfg.Workloads.Domain) {

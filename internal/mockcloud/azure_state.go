@@ -138,6 +138,17 @@ func stateAzure(r Resource, id string, provider providerInfo, out resource.Prope
 		set("privateFQDN", fmt.Sprintf("%s-%s.privatelink.%s.azmk8s.io", name, azureGUID(r.URN, "dns")[:8], provider.Region))
 		set("fqdn", fmt.Sprintf("%s-%s.hcp.%s.azmk8s.io", name, azureGUID(r.URN, "dns")[:8], provider.Region))
 		set("oidcIssuerProfile.issuerURL", fmt.Sprintf("https://%s.oic.prod-aks.azure.com/%s/%s/", provider.Region, AzureTenantID, azureGUID(r.URN, "oidc")))
+		// The ingress add-on's identity, which AKS creates; copies, so the recorded inputs keep
+		// only what the program set.
+		if addons := out["addonProfiles"]; addons.IsObject() {
+			if agic, ok := addons.ObjectValue()["ingressApplicationGateway"]; ok && agic.IsObject() {
+				profile := agic.ObjectValue().Copy()
+				profile["identity"] = resource.NewProperty(resource.PropertyMap{"objectId": resource.NewProperty(azureGUID(r.URN, "agic"))})
+				profiles := addons.ObjectValue().Copy()
+				profiles["ingressApplicationGateway"] = resource.NewProperty(profile)
+				out["addonProfiles"] = resource.NewProperty(profiles)
+			}
+		}
 	case "dbforpostgresql:Server":
 		set("fullyQualifiedDomainName", name+".postgres.database.azure.com")
 	case "operationalinsights:Workspace":

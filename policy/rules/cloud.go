@@ -30,6 +30,10 @@ type Profile struct {
 	// FoldRegionCase: the cloud takes a region in any case (Cloud Storage writes a bucket's
 	// location "EUROPE-WEST2"), so RegionOf lowercases it to compare with the allowed regions.
 	FoldRegionCase bool
+	// GlobalLocations are locations, in any case, that name no region: ARM's "global" for
+	// resources that keep no data in one (an action group, an activity log alert, a private
+	// DNS zone). RegionOf reads such a resource as naming no location of its own.
+	GlobalLocations []string
 	// DataLocations are, by type, the dotted path of a list of regions a resource keeps its
 	// data in when its own location names several (a GCS dual-region bucket's location is
 	// "EU"); the region rule checks each of them instead of the location.

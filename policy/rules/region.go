@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -37,22 +38,25 @@ var zone = regexp.MustCompile(`^([a-z]+-[a-z]+[0-9])-[a-z]$`)
 
 // RegionOf is the one answer to "where does this resource keep its data": a provider's own
 // region input; otherwise the resource's own region or location (the inputs its package's
-// profile names), which overrides its provider's; otherwise its provider's region. A zone
-// counts as its region; a cloud whose profile folds region case gets it in lowercase. Empty
-// when nothing says.
+// profile names, less the locations it calls global), which overrides its provider's;
+// otherwise its provider's region. A zone counts as its region; a cloud whose profile folds
+// region case gets it in lowercase. Empty when nothing says.
 func RegionOf(typ string, inputs map[string]any, providerRegion string, profiles []Profile) string {
-	var fields []string
+	var fields, global []string
 	fold := false
 	for _, p := range profiles {
 		if p.Package == Package(typ) {
-			fields, fold = p.RegionInputs, p.FoldRegionCase
+			fields, fold, global = p.RegionInputs, p.FoldRegionCase, p.GlobalLocations
 		}
 	}
 	if IsProvider(typ) {
-		fields = providerRegionInputs
+		fields, global = providerRegionInputs, nil
 	}
 	for _, f := range fields {
 		if s, ok := inputs[f].(string); ok && s != "" {
+			if slices.ContainsFunc(global, func(g string) bool { return strings.EqualFold(g, s) }) {
+				continue
+			}
 			if fold {
 				s = strings.ToLower(s)
 			}

@@ -10,7 +10,7 @@ import (
 var testProfiles = []Profile{
 	{Cloud: CloudAWS, Package: "aws", Regional: true, RegionInputs: []string{"region"}},
 	{Cloud: CloudGCP, Package: "gcp", Regional: true, RegionInputs: []string{"region", "location", "zone"}, FoldRegionCase: true},
-	{Cloud: CloudAzure, Package: "azure-native", Regional: true, RegionInputs: []string{"location"}},
+	{Cloud: CloudAzure, Package: "azure-native", Regional: true, RegionInputs: []string{"location"}, GlobalLocations: []string{"global"}},
 }
 
 func TestRegionOf(t *testing.T) {
@@ -32,6 +32,8 @@ func TestRegionOf(t *testing.T) {
 		{"case kept on a cloud that does not fold it", "azure-native:storage:StorageAccount", map[string]any{"location": "UKSouth"}, "uksouth", "UKSouth"},
 		{"no own region: the provider's", "aws:s3/bucketV2:BucketV2", map[string]any{"bucket": "phi"}, "eu-west-2", "eu-west-2"},
 		{"an input named location means nothing on AWS", "aws:s3/bucketV2:BucketV2", map[string]any{"location": "ap-south-1"}, "eu-west-2", "eu-west-2"},
+		{"a global location names no region: the provider's", "azure-native:insights:ActionGroup", map[string]any{"location": "Global"}, "uksouth", "uksouth"},
+		{"global in lowercase", "azure-native:network:PrivateZone", map[string]any{"location": "global"}, "ukwest", "ukwest"},
 		{"an empty own region: the provider's", "azure-native:storage:StorageAccount", map[string]any{"location": ""}, "uksouth", "uksouth"},
 		{"an unknown own region stays unknown", "azure-native:storage:StorageAccount", map[string]any{"location": Unknown}, "uksouth", Unknown},
 		{"a package no profile knows: the provider's", "random:index/randomId:RandomId", map[string]any{"region": "x"}, "eu-west-2", "eu-west-2"},

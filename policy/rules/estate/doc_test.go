@@ -40,7 +40,8 @@ func TestMatrixCountsOnlyFedCrossCloudRules(t *testing.T) {
 		assert.Contains(t, m[rules.ContingencyPlan][c], statefulProtected.Name, c)
 		assert.Contains(t, m[rules.ContingencyPlan][c], drCopy.Name, c)
 	}
-	assert.NotContains(t, m[rules.ContingencyPlan][rules.CloudAzure], statefulProtected.Name, "Azure has no stateful types in its profile yet")
+	assert.Contains(t, m[rules.ContingencyPlan][rules.CloudAzure], statefulProtected.Name)
+	assert.Contains(t, m[rules.ContingencyPlan][rules.CloudAzure], drCopy.Name)
 	assert.NotContains(t, m[rules.AccessControl][rules.CloudKubernetes], regionAllowList.Name)
 	assert.Contains(t, m[rules.AccessControl][rules.CloudKubernetes], "kubernetes-namespace-restricted-pss")
 }

@@ -39,6 +39,19 @@ func GCPRes(typ, name string, inputs map[string]any) rules.Resource {
 	return r
 }
 
+// AzureConfig is the same production stack on Azure, in the estate's two Azure locations.
+var AzureConfig = rules.Config{AllowedRegions: []string{"uksouth", "ukwest"}, RetentionFloorDays: 2190, Environment: "production"}
+
+// AzureProviderURN is the primary Azure location's provider.
+const AzureProviderURN = "urn:pulumi:production::healthhub::pulumi:providers:azure-native::azure-primary"
+
+// AzureRes is Res for Azure: a protected resource of the type in the primary Azure location.
+func AzureRes(typ, name string, inputs map[string]any) rules.Resource {
+	r := Res(typ, name, inputs)
+	r.Provider, r.Region = AzureProviderURN, "uksouth"
+	return r
+}
+
 // DependsOn records that r's inputs refer to on.
 func DependsOn(r, on rules.Resource) rules.Resource {
 	r.Dependencies = append(append([]string(nil), r.Dependencies...), on.URN)
