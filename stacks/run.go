@@ -7,16 +7,18 @@ import (
 
 	"github.com/healthhub/estate/internal/config"
 	awsstack "github.com/healthhub/estate/stacks/aws"
+	azurestack "github.com/healthhub/estate/stacks/azure"
 	gcpstack "github.com/healthhub/estate/stacks/gcp"
 	"github.com/healthhub/estate/stacks/program"
 	"github.com/healthhub/estate/stacks/workloads"
 )
 
-// builders are the clouds whose estate is built, by healthhub:cloud. Azure joins here with its
-// own package under stacks/.
+// builders are the clouds whose estate is built, by healthhub:cloud; each is a package of its
+// own under stacks/.
 var builders = map[string]program.Builder{
-	config.CloudAWS: awsstack.Build,
-	config.CloudGCP: gcpstack.Build,
+	config.CloudAWS:   awsstack.Build,
+	config.CloudGCP:   gcpstack.Build,
+	config.CloudAzure: azurestack.Build,
 }
 
 // Run is the Pulumi program.

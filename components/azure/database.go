@@ -106,7 +106,9 @@ type Database struct {
 	Port       pulumi.IntOutput    `pulumi:"port"`
 	// DRServerName and DRFqdn are the replica's; empty without DRLocation.
 	DRServerName pulumi.StringOutput `pulumi:"drServerName"`
-	DRFqdn       pulumi.StringOutput `pulumi:"drFqdn"`
+	// DRServerId is the replica's ARM id, which its diagnostic setting names.
+	DRServerId pulumi.StringOutput `pulumi:"drServerId"`
+	DRFqdn     pulumi.StringOutput `pulumi:"drFqdn"`
 }
 
 const (
@@ -338,6 +340,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	}
 
 	d.DRServerName = pulumi.String("").ToStringOutput()
+	d.DRServerId = pulumi.String("").ToStringOutput()
 	d.DRFqdn = pulumi.String("").ToStringOutput()
 	if args.DRLocation != "" {
 		replica, err := newPostgresReplica(ctx, d, args, id+"-dr", primary, db)
@@ -345,6 +348,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 			return nil, err
 		}
 		d.DRServerName = replica.Name
+		d.DRServerId = replica.ID().ToStringOutput()
 		d.DRFqdn = replica.FullyQualifiedDomainName
 	}
 
@@ -354,7 +358,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	d.Port = pulumi.Int(postgresPort).ToIntOutput()
 	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{
 		"serverName": d.ServerName, "serverId": d.ServerId, "fqdn": d.Fqdn, "port": d.Port,
-		"drServerName": d.DRServerName, "drFqdn": d.DRFqdn,
+		"drServerName": d.DRServerName, "drServerId": d.DRServerId, "drFqdn": d.DRFqdn,
 	})
 }
 

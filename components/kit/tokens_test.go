@@ -71,6 +71,7 @@ var deployedTokens = []string{
 	"healthhub:gcp:WorkloadIdentities",
 	"healthhub:kubernetes:Access",
 	"healthhub:kubernetes:AdmissionPolicies",
+	"healthhub:kubernetes:Cache",
 	"healthhub:kubernetes:Ingress",
 	"healthhub:kubernetes:Monitoring",
 	"healthhub:kubernetes:Namespaces",

@@ -36,16 +36,46 @@ type AppFlows struct {
 	FromIngressNamespace string
 	// Calls are the apps this one connects to, by name, on their ports.
 	Calls []string
-	// Egress are the destinations outside the cluster: the data stores, the cloud's endpoints.
+	// Egress are the destinations beyond the chain of apps: the data stores, the cloud's
+	// endpoints.
 	Egress []Destination
 }
 
-// Destination is a set of networks reached on some ports.
+// Destination is a set of networks, or of pods in the cluster, reached on some ports.
 type Destination struct {
 	// Why names the flow in the policy ("database", "cache", "cloud endpoints").
 	Why   string
 	Cidrs []string
+	// Pods, instead of Cidrs, are pods in the cluster (the in-cluster cache): their addresses
+	// change with every restart, so the flow names them by namespace and labels.
+	Pods  *Peer
 	Ports []pulumi.IntInput
+	// SignIn says Cidrs are the cloud identity provider's public sign-in service (Entra ID's
+	// login, where an AKS pod exchanges its federated token): wider than a private endpoint
+	// and on the internet, but it receives tokens, never data, and only on 443.
+	SignIn bool
+}
+
+// signInWidest is the widest range a SignIn destination may name: Entra ID's sign-in ranges
+// are /18s.
+const signInWidest = 16
+
+// Peer is the pods of one namespace that a selector picks.
+type Peer struct {
+	Namespace string
+	Selector  map[string]string
+}
+
+// check refuses a peer that would match more than the pods it means: an empty selector is
+// every pod of the namespace.
+func (p Peer) check(component, arg string) error {
+	switch {
+	case !dnsLabel.MatchString(p.Namespace):
+		return kit.ArgError(component, arg+".Namespace", fmt.Sprintf("%q", p.Namespace), "must be a namespace's name, a DNS label")
+	case len(p.Selector) == 0:
+		return kit.ArgError(component, arg+".Selector", "{}", "required: an empty selector would pick every pod of the namespace")
+	}
+	return nil
 }
 
 // Scraper is the monitoring namespace's Prometheus.
@@ -95,8 +125,19 @@ func (a *NetworkPoliciesArgs) Validate() error {
 		}
 		for j, d := range app.Egress {
 			darg := fmt.Sprintf("%s.Egress[%d]", arg, j)
-			if d.Why == "" || len(d.Cidrs) == 0 || len(d.Ports) == 0 {
-				return kit.ArgError(c, darg, fmt.Sprintf("%+v", d), "needs Why, Cidrs and Ports: an egress flow names what it reaches and how")
+			if d.Why == "" || len(d.Ports) == 0 || (len(d.Cidrs) == 0) == (d.Pods == nil) {
+				return kit.ArgError(c, darg, fmt.Sprintf("%+v", d), "needs Why, Ports, and Cidrs or Pods (one of them): an egress flow names what it reaches and how")
+			}
+			if d.Pods != nil {
+				if err := d.Pods.check(c, darg+".Pods"); err != nil {
+					return err
+				}
+			}
+			if d.SignIn {
+				if err := checkSignIn(c, darg, d); err != nil {
+					return err
+				}
+				continue
 			}
 			for _, cidr := range d.Cidrs {
 				// Named networks only: a private range, or a cloud's fixed private-access range
@@ -230,7 +271,8 @@ func ingressRules(app AppFlows, args *NetworkPoliciesArgs) networkingv1.NetworkP
 	return networkingv1.NetworkPolicyIngressRuleArray{networkingv1.NetworkPolicyIngressRuleArgs{From: from, Ports: port}}
 }
 
-// egressRules: the apps this one calls, then its destinations outside the cluster.
+// egressRules: the apps this one calls, then its other destinations: networks outside the
+// cluster, and pods in it that are not apps of the chain.
 func egressRules(app AppFlows, byName map[string]AppFlows) networkingv1.NetworkPolicyEgressRuleArray {
 	var out networkingv1.NetworkPolicyEgressRuleArray
 	for _, name := range app.Calls {
@@ -244,6 +286,9 @@ func egressRules(app AppFlows, byName map[string]AppFlows) networkingv1.NetworkP
 		var to networkingv1.NetworkPolicyPeerArray
 		for _, cidr := range d.Cidrs {
 			to = append(to, networkingv1.NetworkPolicyPeerArgs{IpBlock: &networkingv1.IPBlockArgs{Cidr: pulumi.String(cidr)}})
+		}
+		if d.Pods != nil {
+			to = append(to, peer(d.Pods.Namespace, d.Pods.Selector))
 		}
 		var ports networkingv1.NetworkPolicyPortArray
 		for _, p := range d.Ports {
@@ -274,4 +319,20 @@ func peer(namespace string, selector map[string]string) networkingv1.NetworkPoli
 
 func namespaceSelector(namespace string) *metav1.LabelSelectorArgs {
 	return &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{namespaceNameLabel: pulumi.String(namespace)}}
+}
+
+// checkSignIn holds a sign-in destination to what it is for: named IPv4 ranges no wider than
+// /16, reached on 443 alone.
+func checkSignIn(c, arg string, d Destination) error {
+	for _, cidr := range d.Cidrs {
+		if _, n, err := net.ParseCIDR(cidr); err != nil || n.IP.To4() == nil || ones(n) < signInWidest {
+			return kit.ArgError(c, arg+".Cidrs", cidr, "must be the identity provider's sign-in ranges, IPv4 networks no wider than /%d", signInWidest)
+		}
+	}
+	for _, p := range d.Ports {
+		if v, ok := p.(pulumi.Int); !ok || v != 443 {
+			return kit.ArgError(c, arg+".Ports", p, "must be 443 alone: a sign-in service is reached over HTTPS")
+		}
+	}
+	return nil
 }

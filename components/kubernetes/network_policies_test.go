@@ -73,6 +73,49 @@ func TestNetworkPoliciesOpenOnlyTheSystemsFlows(t *testing.T) {
 	assert.Empty(t, kittest.Violations(m, "production"))
 }
 
+// A destination in the cluster (the in-cluster cache) is its pods, by namespace and labels,
+// on its port alone.
+func TestNetworkPoliciesReachPodsInTheCluster(t *testing.T) {
+	m, err := withProvider(t, func(ctx *pulumi.Context, p pulumi.ProviderResource) error {
+		_, err := NewNetworkPolicies(ctx, "network", networkArgs(func(a *NetworkPoliciesArgs) {
+			a.Apps[1].Egress[1] = Destination{Why: "cache", Pods: &Peer{Namespace: "cache", Selector: map[string]string{"app.kubernetes.io/name": "redis"}},
+				Ports: []pulumi.IntInput{pulumi.Int(6379)}}
+		}), pulumi.Provider(p))
+		return err
+	})
+	require.NoError(t, err)
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: typeNetworkPolicy, Name: "backend-flows", Path: "spec.egress[2]", Want: map[string]any{
+			"to": []any{map[string]any{
+				"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "cache"}},
+				"podSelector":       map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "redis"}},
+			}},
+			"ports": []any{map[string]any{"protocol": "TCP", "port": int64(6379)}},
+		}},
+		{Type: typeNetworkPolicy, Name: "backend-flows", Path: "spec.egress[1].to[0].ipBlock.cidr", Want: "10.20.112.0/24"},
+	})
+	assert.Empty(t, kittest.Violations(m, "production"))
+}
+
+// A pod exchanges its federated token at the identity provider's public sign-in ranges (Entra
+// ID's /18s on AKS), on 443: allowed as a SignIn destination, and only as one.
+func TestNetworkPoliciesReachTheSignInService(t *testing.T) {
+	m, err := withProvider(t, func(ctx *pulumi.Context, p pulumi.ProviderResource) error {
+		_, err := NewNetworkPolicies(ctx, "network", networkArgs(func(a *NetworkPoliciesArgs) {
+			a.Apps[1].Egress = append(a.Apps[1].Egress, Destination{Why: "workload identity", Cidrs: []string{"20.190.128.0/18", "40.126.0.0/18"},
+				Ports: []pulumi.IntInput{pulumi.Int(443)}, SignIn: true})
+		}), pulumi.Provider(p))
+		return err
+	})
+	require.NoError(t, err)
+	kittest.AssertInputs(t, m, []kittest.Expectation{
+		{Type: typeNetworkPolicy, Name: "backend-flows", Path: "spec.egress[3].to[0].ipBlock.cidr", Want: "20.190.128.0/18"},
+		{Type: typeNetworkPolicy, Name: "backend-flows", Path: "spec.egress[3].to[1].ipBlock.cidr", Want: "40.126.0.0/18"},
+		{Type: typeNetworkPolicy, Name: "backend-flows", Path: "spec.egress[3].ports[0].port", Want: int64(443)},
+	})
+	assert.Empty(t, kittest.Violations(m, "production"))
+}
+
 func TestNetworkPoliciesArgErrors(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -87,8 +130,26 @@ func TestNetworkPoliciesArgErrors(t *testing.T) {
 		{"calls an unknown app", func(a *NetworkPoliciesArgs) { a.Apps[0].Calls = []string{"billing"} }, "Apps[0].Calls = billing: must name another app"},
 		{"calls itself", func(a *NetworkPoliciesArgs) { a.Apps[0].Calls = []string{"frontend"} }, "Apps[0].Calls = frontend"},
 		{"egress to the internet", func(a *NetworkPoliciesArgs) { a.Apps[1].Egress[0].Cidrs = []string{"52.94.0.0/16"} }, "Apps[1].Egress[0].Cidrs = 52.94.0.0/16: must be a private network, or a public one no wider than /24"},
+		{"sign-in wider than a /16", func(a *NetworkPoliciesArgs) {
+			a.Apps[1].Egress[0] = Destination{Why: "workload identity", Cidrs: []string{"20.0.0.0/8"}, Ports: []pulumi.IntInput{pulumi.Int(443)}, SignIn: true}
+		}, "Apps[1].Egress[0].Cidrs = 20.0.0.0/8: must be the identity provider's sign-in ranges, IPv4 networks no wider than /16"},
+		{"sign-in on another port", func(a *NetworkPoliciesArgs) {
+			a.Apps[1].Egress[0] = Destination{Why: "workload identity", Cidrs: []string{"20.190.128.0/18"}, Ports: []pulumi.IntInput{pulumi.Int(80)}, SignIn: true}
+		}, "Apps[1].Egress[0].Ports = 80: must be 443 alone"},
+		{"sign-in ranges without the flag", func(a *NetworkPoliciesArgs) {
+			a.Apps[1].Egress[0] = Destination{Why: "workload identity", Cidrs: []string{"20.190.128.0/18"}, Ports: []pulumi.IntInput{pulumi.Int(443)}}
+		}, "Apps[1].Egress[0].Cidrs = 20.190.128.0/18: must be a private network"},
 		{"egress to everywhere", func(a *NetworkPoliciesArgs) { a.Apps[1].Egress[0].Cidrs = []string{"0.0.0.0/0"} }, "Apps[1].Egress[0].Cidrs = 0.0.0.0/0"},
 		{"egress without ports", func(a *NetworkPoliciesArgs) { a.Apps[1].Egress[1].Ports = nil }, "Apps[1].Egress[1]"},
+		{"egress to networks and pods at once", func(a *NetworkPoliciesArgs) {
+			a.Apps[1].Egress[1].Pods = &Peer{Namespace: "cache", Selector: map[string]string{"app.kubernetes.io/name": "redis"}}
+		}, "Apps[1].Egress[1] = {Why:cache Cidrs:[10.20.112.0/24] Pods:"},
+		{"egress to every pod of a namespace", func(a *NetworkPoliciesArgs) {
+			a.Apps[1].Egress[1].Cidrs, a.Apps[1].Egress[1].Pods = nil, &Peer{Namespace: "cache"}
+		}, "Apps[1].Egress[1].Pods.Selector = {}: required"},
+		{"egress to pods of no namespace", func(a *NetworkPoliciesArgs) {
+			a.Apps[1].Egress[1].Cidrs, a.Apps[1].Egress[1].Pods = nil, &Peer{Selector: map[string]string{"app.kubernetes.io/name": "redis"}}
+		}, `Apps[1].Egress[1].Pods.Namespace = "": must be a namespace's name`},
 		{"monitoring elsewhere", func(a *NetworkPoliciesArgs) { a.Monitoring.Namespace = "observability" }, "Monitoring"},
 		{"no labels", func(a *NetworkPoliciesArgs) { a.Labels = nil }, "Tags"},
 	}

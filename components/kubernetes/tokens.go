@@ -11,4 +11,5 @@ const (
 	TypeWorkload          = "healthhub:kubernetes:Workload"
 	TypeMonitoring        = "healthhub:kubernetes:Monitoring"
 	TypeAdmissionPolicies = "healthhub:kubernetes:AdmissionPolicies"
+	TypeCache             = "healthhub:kubernetes:Cache"
 )

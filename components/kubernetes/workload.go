@@ -192,14 +192,9 @@ func (a *WorkloadArgs) Validate() error {
 	if _, ok := a.Identity.PodLabels[nameLabel]; ok {
 		return kit.ArgError(c, "Identity.PodLabels", a.Identity.PodLabels, "must not set %s: it is the pods' selector", nameLabel)
 	}
-	if s := a.Secrets; s != nil {
-		switch {
-		case !slices.Contains(secretProviders, s.Provider):
-			return kit.ArgError(c, "Secrets.Provider", fmt.Sprintf("%q", s.Provider), "must be one of %s", strings.Join(secretProviders, ", "))
-		case len(s.Parameters) == 0:
-			return kit.ArgError(c, "Secrets.Parameters", "{}", "required: the provider's parameters naming the secrets to mount")
-		case !strings.HasPrefix(s.MountPath, "/") || s.MountPath == "/" || s.MountPath == "/tmp":
-			return kit.ArgError(c, "Secrets.MountPath", fmt.Sprintf("%q", s.MountPath), "must be an absolute path of its own, not / or /tmp")
+	if a.Secrets != nil {
+		if err := a.Secrets.check(c); err != nil {
+			return err
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
@@ -211,6 +206,20 @@ func (a *WorkloadArgs) Validate() error {
 		}
 	}
 	return kit.RequireTags(c, a.Labels)
+}
+
+// check refuses a mount the driver cannot serve, or one that would hide the container's own
+// files; the mount path is defaulted first.
+func (s *SecretMount) check(component string) error {
+	switch {
+	case !slices.Contains(secretProviders, s.Provider):
+		return kit.ArgError(component, "Secrets.Provider", fmt.Sprintf("%q", s.Provider), "must be one of %s", strings.Join(secretProviders, ", "))
+	case len(s.Parameters) == 0:
+		return kit.ArgError(component, "Secrets.Parameters", "{}", "required: the provider's parameters naming the secrets to mount")
+	case !strings.HasPrefix(s.MountPath, "/") || s.MountPath == "/" || s.MountPath == "/tmp":
+		return kit.ArgError(component, "Secrets.MountPath", fmt.Sprintf("%q", s.MountPath), "must be an absolute path of its own, not / or /tmp")
+	}
+	return nil
 }
 
 func (a *WorkloadArgs) defaults() {
@@ -273,21 +282,9 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 
 	var secretClass pulumi.StringInput
 	if args.Secrets != nil {
-		// The secrets stay files in the pod: no secretObjects, since a synced Kubernetes Secret
-		// would be a second copy of the PHI store's credential, in etcd.
-		spc, err := apiextensions.NewCustomResource(ctx, name+"-secrets", &apiextensions.CustomResourceArgs{
-			ApiVersion: pulumi.String("secrets-store.csi.x-k8s.io/v1"),
-			Kind:       pulumi.String("SecretProviderClass"),
-			Metadata:   meta,
-			OtherFields: map[string]any{"spec": pulumi.Map{
-				"provider":   pulumi.String(args.Secrets.Provider),
-				"parameters": args.Secrets.Parameters,
-			}},
-		}, parent)
-		if err != nil {
+		if secretClass, err = newSecretProviderClass(ctx, name+"-secrets", meta, args.Secrets, parent); err != nil {
 			return nil, err
 		}
-		secretClass = spc.Metadata.Name().Elem()
 	}
 
 	w.Deployment, err = appsv1.NewDeployment(ctx, name+"-deployment", &appsv1.DeploymentArgs{
@@ -354,6 +351,25 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{
 		"serviceName": w.ServiceName, "serviceAccountName": w.ServiceAccountName,
 	})
+}
+
+// newSecretProviderClass is the driver's class for a mount, named by meta; the pods that name
+// the class it returns wait for it. The secrets stay files in the pod: no secretObjects, since
+// a synced Kubernetes Secret would be a second copy of the credential, in etcd.
+func newSecretProviderClass(ctx *pulumi.Context, name string, meta *metav1.ObjectMetaArgs, s *SecretMount, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	spc, err := apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("secrets-store.csi.x-k8s.io/v1"),
+		Kind:       pulumi.String("SecretProviderClass"),
+		Metadata:   meta,
+		OtherFields: map[string]any{"spec": pulumi.Map{
+			"provider":   pulumi.String(s.Provider),
+			"parameters": s.Parameters,
+		}},
+	}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return spc.Metadata.Name().Elem(), nil
 }
 
 func utilization(resource string, percent int) autoscalingv2.MetricSpecArgs {

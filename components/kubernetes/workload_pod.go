@@ -25,7 +25,6 @@ func podTemplate(args *WorkloadArgs, selector map[string]string, serviceAccount,
 	if args.Production {
 		zones = "DoNotSchedule"
 	}
-	runtimeDefault := &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")}
 	limits := pulumi.StringMap{"cpu": pulumi.String(args.Resources.CPULimit), "memory": pulumi.String(args.Resources.MemoryLimit)}
 	mounts := corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}}
 	volumes := corev1.VolumeArray{corev1.VolumeArgs{
@@ -33,14 +32,8 @@ func podTemplate(args *WorkloadArgs, selector map[string]string, serviceAccount,
 		EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String(tmpSize)},
 	}}
 	if secretClass != nil {
-		mounts = append(mounts, corev1.VolumeMountArgs{Name: pulumi.String("secrets"), MountPath: pulumi.String(args.Secrets.MountPath), ReadOnly: pulumi.Bool(true)})
-		volumes = append(volumes, corev1.VolumeArgs{
-			Name: pulumi.String("secrets"),
-			Csi: &corev1.CSIVolumeSourceArgs{
-				Driver: pulumi.String(secretsStoreCSI), ReadOnly: pulumi.Bool(true),
-				VolumeAttributes: pulumi.StringMap{"secretProviderClass": secretClass},
-			},
-		})
+		mount, volume := secretsVolume(args.Secrets.MountPath, secretClass)
+		mounts, volumes = append(mounts, mount), append(volumes, volume)
 	}
 	spec := &corev1.PodSpecArgs{
 		ServiceAccountName:           serviceAccount,
@@ -49,10 +42,7 @@ func podTemplate(args *WorkloadArgs, selector map[string]string, serviceAccount,
 		HostPID:                      pulumi.Bool(false),
 		HostIPC:                      pulumi.Bool(false),
 		ShareProcessNamespace:        pulumi.Bool(false),
-		SecurityContext: &corev1.PodSecurityContextArgs{
-			RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(nonRootID), RunAsGroup: pulumi.Int(nonRootID),
-			FsGroup: pulumi.Int(nonRootID), SeccompProfile: runtimeDefault,
-		},
+		SecurityContext:              restrictedPodSecurity(),
 		Containers: corev1.ContainerArray{corev1.ContainerArgs{
 			Name:            pulumi.String(args.Name),
 			Image:           pulumi.String(args.Image),
@@ -63,14 +53,7 @@ func podTemplate(args *WorkloadArgs, selector map[string]string, serviceAccount,
 				Requests: pulumi.StringMap{"cpu": pulumi.String(args.Resources.CPURequest), "memory": pulumi.String(args.Resources.MemoryRequest)},
 				Limits:   limits,
 			},
-			SecurityContext: &corev1.SecurityContextArgs{
-				AllowPrivilegeEscalation: pulumi.Bool(false),
-				Privileged:               pulumi.Bool(false),
-				ReadOnlyRootFilesystem:   pulumi.Bool(true),
-				RunAsNonRoot:             pulumi.Bool(true),
-				Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
-				SeccompProfile:           runtimeDefault,
-			},
+			SecurityContext: restrictedContainerSecurity(),
 			// The startup probe holds the others off while a model loads; then a hung process is
 			// restarted and a pod that cannot serve gets no traffic.
 			StartupProbe:   probe(args, args.LivenessPath, 10, 30),
@@ -95,6 +78,40 @@ func podTemplate(args *WorkloadArgs, selector map[string]string, serviceAccount,
 		Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.ToStringMap(podLabels)},
 		Spec:     spec,
 	}
+}
+
+// restrictedPodSecurity is the pod's half of the restricted standard: a fixed non-root user
+// and group, which also own the pod's volumes, and the runtime's seccomp profile.
+func restrictedPodSecurity() *corev1.PodSecurityContextArgs {
+	return &corev1.PodSecurityContextArgs{
+		RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(nonRootID), RunAsGroup: pulumi.Int(nonRootID),
+		FsGroup: pulumi.Int(nonRootID), SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+	}
+}
+
+// restrictedContainerSecurity is the container's half: no privilege, no escalation, no
+// capability, and an image it cannot write to.
+func restrictedContainerSecurity() *corev1.SecurityContextArgs {
+	return &corev1.SecurityContextArgs{
+		AllowPrivilegeEscalation: pulumi.Bool(false),
+		Privileged:               pulumi.Bool(false),
+		ReadOnlyRootFilesystem:   pulumi.Bool(true),
+		RunAsNonRoot:             pulumi.Bool(true),
+		Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
+		SeccompProfile:           &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+	}
+}
+
+// secretsVolume mounts a SecretProviderClass's secrets read-only at path.
+func secretsVolume(path string, class pulumi.StringInput) (corev1.VolumeMountArgs, corev1.VolumeArgs) {
+	return corev1.VolumeMountArgs{Name: pulumi.String("secrets"), MountPath: pulumi.String(path), ReadOnly: pulumi.Bool(true)},
+		corev1.VolumeArgs{
+			Name: pulumi.String("secrets"),
+			Csi: &corev1.CSIVolumeSourceArgs{
+				Driver: pulumi.String(secretsStoreCSI), ReadOnly: pulumi.Bool(true),
+				VolumeAttributes: pulumi.StringMap{"secretProviderClass": class},
+			},
+		}
 }
 
 func probe(args *WorkloadArgs, path string, period, failures int) *corev1.ProbeArgs {

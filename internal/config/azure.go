@@ -121,7 +121,8 @@ type AzurePostgres struct {
 type AzureCache struct {
 	// CertificateName is the Key Vault certificate the in-cluster Redis serves TLS with.
 	CertificateName string `json:"certificateName"`
-	// SizeGi is the Redis volume, in GiB.
+	// SizeGi is the Redis volume, in GiB: 8 at least, twice the cache's memory, room for the
+	// append-only file's rewrite.
 	SizeGi int `json:"sizeGi"`
 }
 
@@ -182,8 +183,10 @@ func parseAzure(c *checker, v, env string) Azure {
 	if !azureformat.KeyVaultObject.MatchString(a.Cache.CertificateName) {
 		c.fail("azure.cache.certificateName", a.Cache.CertificateName, "must be a Key Vault certificate name: 1 to 127 letters, digits or hyphens")
 	}
-	if n := a.Cache.SizeGi; n < 1 || n > 1024 {
-		c.fail("azure.cache.sizeGi", strconv.Itoa(n), "must be 1 to 1024 GiB")
+	// The append-only file is rewritten beside the old one: the volume holds twice the cache's
+	// 4 GiB of memory.
+	if n := a.Cache.SizeGi; n < 8 || n > 1024 {
+		c.fail("azure.cache.sizeGi", strconv.Itoa(n), "must be 8 to 1024 GiB: twice the cache's 4 GiB of memory at least")
 	}
 	if !azureformat.KeyVaultObject.MatchString(a.Gateway.CertificateName) {
 		c.fail("azure.gateway.certificateName", a.Gateway.CertificateName, "must be a Key Vault certificate name: 1 to 127 letters, digits or hyphens")

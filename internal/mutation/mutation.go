@@ -257,6 +257,11 @@ func copyValue(v any) any {
 	return v
 }
 
+// podTemplates are the workloads the estate runs pods with: the apps' Deployments, and the
+// in-cluster cache's StatefulSet where the platform asks for one (a catalogue entry applies to
+// the types a plan holds).
+var podTemplates = []string{k8srules.TypeDeployment, k8srules.TypeStatefulSet}
+
 // Workloads are the mutations of what runs on the cluster, the same on every cloud but the
 // ingress controller's own annotations, which each cloud's catalogue adds.
 var Workloads = []Mutation{
@@ -272,29 +277,29 @@ var Workloads = []Mutation{
 	{Rule: "kubernetes-namespace-default-deny", What: "default-deny policy opened to ingress", Types: []string{k8srules.TypeNetworkPolicy}, Apply: func(r *rules.Resource) bool {
 		return r.Inputs["metadata"].(map[string]any)["name"] == "default-deny" && SetPath(r.Inputs, "spec.ingress", []any{map[string]any{}})
 	}},
-	{Rule: "kubernetes-pod-restricted-pss", What: "privilege escalation allowed", Types: []string{k8srules.TypeDeployment}, Apply: Set("spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation", true)},
-	{Rule: "kubernetes-pod-restricted-pss", What: "container runs as root", Types: []string{k8srules.TypeDeployment}, Apply: Set("spec.template.spec.containers[0].securityContext.runAsUser", 0.0)},
-	{Rule: "kubernetes-pod-restricted-pss", What: "non-root not required", Types: []string{k8srules.TypeDeployment}, Apply: func(r *rules.Resource) bool {
+	{Rule: "kubernetes-pod-restricted-pss", What: "privilege escalation allowed", Types: podTemplates, Apply: Set("spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation", true)},
+	{Rule: "kubernetes-pod-restricted-pss", What: "container runs as root", Types: podTemplates, Apply: Set("spec.template.spec.containers[0].securityContext.runAsUser", 0.0)},
+	{Rule: "kubernetes-pod-restricted-pss", What: "non-root not required", Types: podTemplates, Apply: func(r *rules.Resource) bool {
 		return Remove("spec.template.spec.securityContext.runAsNonRoot")(r) && Remove("spec.template.spec.containers[0].securityContext.runAsNonRoot")(r)
 	}},
-	{Rule: "kubernetes-pod-restricted-pss", What: "capabilities kept", Types: []string{k8srules.TypeDeployment}, Apply: Remove("spec.template.spec.containers[0].securityContext.capabilities")},
-	{Rule: "kubernetes-pod-restricted-pss", What: "seccomp unconfined", Types: []string{k8srules.TypeDeployment}, Apply: func(r *rules.Resource) bool {
+	{Rule: "kubernetes-pod-restricted-pss", What: "capabilities kept", Types: podTemplates, Apply: Remove("spec.template.spec.containers[0].securityContext.capabilities")},
+	{Rule: "kubernetes-pod-restricted-pss", What: "seccomp unconfined", Types: podTemplates, Apply: func(r *rules.Resource) bool {
 		return Set("spec.template.spec.securityContext.seccompProfile.type", "Unconfined")(r)
 	}},
-	{Rule: "kubernetes-pod-restricted-pss", What: "privileged container", Types: []string{k8srules.TypeDeployment}, Apply: Set("spec.template.spec.containers[0].securityContext.privileged", true)},
-	{Rule: "kubernetes-pod-restricted-pss", What: "host network", Types: []string{k8srules.TypeDeployment}, Apply: Set("spec.template.spec.hostNetwork", true)},
-	{Rule: "kubernetes-pod-read-only-root", What: "writable root filesystem", Types: []string{k8srules.TypeDeployment}, Apply: Set("spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem", false)},
-	{Rule: "kubernetes-pod-no-token-automount", What: "API token mounted in pods", Types: []string{k8srules.TypeDeployment}, Apply: Set("spec.template.spec.automountServiceAccountToken", true)},
+	{Rule: "kubernetes-pod-restricted-pss", What: "privileged container", Types: podTemplates, Apply: Set("spec.template.spec.containers[0].securityContext.privileged", true)},
+	{Rule: "kubernetes-pod-restricted-pss", What: "host network", Types: podTemplates, Apply: Set("spec.template.spec.hostNetwork", true)},
+	{Rule: "kubernetes-pod-read-only-root", What: "writable root filesystem", Types: podTemplates, Apply: Set("spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem", false)},
+	{Rule: "kubernetes-pod-no-token-automount", What: "API token mounted in pods", Types: podTemplates, Apply: Set("spec.template.spec.automountServiceAccountToken", true)},
 	{Rule: "kubernetes-serviceaccount-no-token-automount", What: "service account mounts its token", Types: []string{k8srules.TypeServiceAccount}, Apply: Set("automountServiceAccountToken", true)},
-	{Rule: "kubernetes-pod-image-digest", What: "image by tag", Types: []string{k8srules.TypeDeployment}, Apply: func(r *rules.Resource) bool {
+	{Rule: "kubernetes-pod-image-digest", What: "image by tag", Types: podTemplates, Apply: func(r *rules.Resource) bool {
 		image, _ := GetPath(r.Inputs, "spec.template.spec.containers[0].image")
 		ref, _, found := strings.Cut(fmt.Sprint(image), "@")
 		return found && SetPath(r.Inputs, "spec.template.spec.containers[0].image", ref)
 	}},
-	{Rule: "kubernetes-pod-resources-bounded", What: "no memory limit", Types: []string{k8srules.TypeDeployment}, Apply: Remove("spec.template.spec.containers[0].resources.limits.memory")},
-	{Rule: "kubernetes-pod-resources-bounded", What: "no requests", Types: []string{k8srules.TypeDeployment}, Apply: Remove("spec.template.spec.containers[0].resources.requests")},
-	{Rule: "kubernetes-pod-health-probes", What: "no readiness probe", Types: []string{k8srules.TypeDeployment}, Apply: Remove("spec.template.spec.containers[0].readinessProbe")},
-	{Rule: "kubernetes-pod-health-probes", What: "no liveness probe", Types: []string{k8srules.TypeDeployment}, Apply: Remove("spec.template.spec.containers[0].livenessProbe")},
+	{Rule: "kubernetes-pod-resources-bounded", What: "no memory limit", Types: podTemplates, Apply: Remove("spec.template.spec.containers[0].resources.limits.memory")},
+	{Rule: "kubernetes-pod-resources-bounded", What: "no requests", Types: podTemplates, Apply: Remove("spec.template.spec.containers[0].resources.requests")},
+	{Rule: "kubernetes-pod-health-probes", What: "no readiness probe", Types: podTemplates, Apply: Remove("spec.template.spec.containers[0].readinessProbe")},
+	{Rule: "kubernetes-pod-health-probes", What: "no liveness probe", Types: podTemplates, Apply: Remove("spec.template.spec.containers[0].livenessProbe")},
 	{Rule: "kubernetes-workload-disruption-budget", What: "disruption budget removed", Types: []string{k8srules.TypePodDisruptionBudget}, Drop: true},
 	{Rule: "kubernetes-workload-disruption-budget", What: "budget allows no disruption", Types: []string{k8srules.TypePodDisruptionBudget}, Apply: Set("spec.maxUnavailable", 0.0)},
 	{Rule: "kubernetes-service-not-exposed", What: "service as a load balancer", Types: []string{k8srules.TypeService}, Apply: Set("spec.type", "LoadBalancer")},
@@ -304,7 +309,7 @@ var Workloads = []Mutation{
 	{Rule: "kubernetes-rbac-no-cluster-admin", What: "a binding grants cluster-admin", Types: []string{k8srules.TypeRoleBinding, k8srules.TypeClusterRoleBinding}, Apply: Set("roleRef.name", "cluster-admin")},
 	{Rule: "kubernetes-provider-kubeconfig-secret", What: "kubeconfig in clear text", Types: []string{k8srules.TypeProvider}, Apply: Set("kubeconfig", "apiVersion: v1\nkind: Config\n")},
 	{Rule: "kubernetes-provider-kubeconfig-secret", What: "ambient kubeconfig", Types: []string{k8srules.TypeProvider}, Apply: Remove("kubeconfig")},
-	{Rule: "kubernetes-await-readiness", What: "update does not wait for the workload", Types: []string{k8srules.TypeDeployment}, Apply: func(r *rules.Resource) bool {
+	{Rule: "kubernetes-await-readiness", What: "update does not wait for the workload", Types: podTemplates, Apply: func(r *rules.Resource) bool {
 		meta, ok := r.Inputs["metadata"].(map[string]any)
 		if !ok {
 			return false

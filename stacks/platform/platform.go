@@ -86,6 +86,9 @@ type Network struct {
 type Endpoint struct {
 	Cidrs []string
 	Ports []int
+	// SignIn says Cidrs are the cloud identity provider's public sign-in service (Entra ID on
+	// AKS), reached over the internet on 443: it receives the pods' federated tokens, never data.
+	SignIn bool
 }
 
 // WorkloadBinding is what one workload gets from the cloud.
@@ -132,6 +135,49 @@ type Cache struct {
 	Port           pulumi.IntOutput
 	// AuthSecret is where the token clients authenticate with is kept.
 	AuthSecret SecretRef
+	// InCluster, when set, says the cloud has no managed cache for the estate (AKS: Azure Cache
+	// for Redis is being retired), so the workloads run Redis in the cluster themselves, held to
+	// the managed caches' controls: TLS only, the token required, data on the encrypted
+	// StorageClass, reached from the backend alone. The cloud then exports Endpoint as
+	// InCluster.Host() and Port as InClusterCachePort, which is where the workloads run it.
+	InCluster *InClusterCache
+}
+
+// InClusterCache is what the workloads need of the cloud to run the cache in the cluster.
+type InClusterCache struct {
+	// Namespace is the cache's own namespace, apart from the apps': restricted Pod Security and a
+	// default deny, like theirs.
+	Namespace string
+	// Binding is the cloud identity of the cache's ServiceAccount, InClusterCacheName in
+	// Namespace (the subject its federated credential trusts). Its Secrets are required: the
+	// SecretProvider whose parameters mount the TLS certificate and the auth token as the files
+	// InClusterCacheTLSFile and InClusterCacheTokenFile. Its PodLabels go on the cache's pods.
+	Binding WorkloadBinding
+	// VolumeSize is the persistent volume's size, a Kubernetes quantity such as "16Gi": the
+	// append-only file, which brings the cache's data back after a restart, lives there.
+	VolumeSize string
+}
+
+// The in-cluster cache's names and files, which the cloud's identity, certificate and secret
+// mount must match.
+const (
+	// InClusterCacheName names the cache's ServiceAccount, Service and StatefulSet.
+	InClusterCacheName = "redis"
+	// InClusterCachePort is the cache's TLS port; it serves no plaintext port.
+	InClusterCachePort = 6379
+	// InClusterCacheTLSFile holds, PEM-encoded, the server's private key and its certificate
+	// with the chain (a Key Vault certificate read as a secret is this). The certificate names
+	// InClusterCache.Host().
+	InClusterCacheTLSFile = "tls.pem"
+	// InClusterCacheTokenFile holds the token clients authenticate with, alone (a trailing
+	// newline is ignored); the same secret AuthSecret names.
+	InClusterCacheTokenFile = "auth-token"
+)
+
+// Host is the DNS name clients reach the in-cluster cache at: its Service's, in the cluster's
+// default domain.
+func (c InClusterCache) Host() string {
+	return InClusterCacheName + "." + c.Namespace + ".svc.cluster.local"
 }
 
 // SecretStore says where a secret lives, so the workloads know how to read it.

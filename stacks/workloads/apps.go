@@ -33,9 +33,10 @@ var sizes = map[string]sizing{
 // kube-state-metrics and a node-exporter per node.
 var monitoringQuota = k8sc.Quota{CPU: "16", Memory: "64Gi", Pods: 60}
 
-// namespaces are the four namespaces; an app's quota fits its autoscaler's maximum plus the
-// one extra pod a rolling update surges, so neither scaling nor a rollout is refused.
-func namespaces(cfg *config.Config) []k8sc.Namespace {
+// namespaces are the four namespaces, and the cache's where the workloads run it; an app's
+// quota fits its autoscaler's maximum plus the one extra pod a rolling update surges, so
+// neither scaling nor a rollout is refused.
+func namespaces(cfg *config.Config, p *platform.Platform) []k8sc.Namespace {
 	n := cfg.Workloads.Namespaces
 	quota := func(app string, a *config.App) k8sc.Quota {
 		if a == nil {
@@ -44,7 +45,7 @@ func namespaces(cfg *config.Config) []k8sc.Namespace {
 		s, pods := sizes[app], a.MaxReplicas+1
 		return k8sc.Quota{CPU: fmt.Sprintf("%dm", s.cpuLimitMilli*pods), Memory: fmt.Sprintf("%dMi", s.memoryLimit*pods), Pods: pods}
 	}
-	return []k8sc.Namespace{
+	layout := []k8sc.Namespace{
 		{Name: n.Frontend, Quota: quota("frontend", cfg.Workloads.Apps.Frontend)},
 		{Name: n.Backend, Quota: quota("backend", cfg.Workloads.Apps.Backend)},
 		{Name: n.ModelServing, Quota: quota("model-serving", cfg.Workloads.Apps.ModelServing)},
@@ -54,6 +55,10 @@ func namespaces(cfg *config.Config) []k8sc.Namespace {
 		{Name: n.Monitoring, PodSecurity: k8sc.PodSecurityPrivileged, Quota: monitoringQuota,
 			Exception: "node-exporter (kube-prometheus-stack) needs hostNetwork, hostPID and a read-only mount of the host's root filesystem to report node metrics"},
 	}
+	if ic := p.Cache.InCluster; ic != nil {
+		layout = append(layout, k8sc.Namespace{Name: ic.Namespace, Quota: cacheQuota})
+	}
+	return layout
 }
 
 // app is a deployed app with what the network policies and ingress need of it.
@@ -113,13 +118,17 @@ func env(name string, cfg *config.Config, p *platform.Platform) map[string]pulum
 		return map[string]pulumi.StringInput{"BACKEND_URL": pulumi.String(fmt.Sprintf("https://backend.%s.svc:%d", n.Backend, appPort))}
 	case "backend":
 		out := map[string]pulumi.StringInput{"MODEL_SERVING_URL": pulumi.String(fmt.Sprintf("https://model-serving.%s.svc:%d", n.ModelServing, appPort))}
+		// The in-cluster cache is where the workloads run it, whatever the cloud exports.
+		if ic := p.Cache.InCluster; ic != nil {
+			out["CACHE_HOST"], out["CACHE_PORT"] = pulumi.String(ic.Host()), pulumi.String(fmt.Sprint(platform.InClusterCachePort))
+		}
 		for key, v := range map[string]pulumi.StringOutput{"DATABASE_HOST": p.Database.Endpoint, "CACHE_HOST": p.Cache.Endpoint} {
-			if v.OutputState != nil {
+			if _, set := out[key]; !set && v.OutputState != nil {
 				out[key] = v
 			}
 		}
 		for key, v := range map[string]pulumi.IntOutput{"DATABASE_PORT": p.Database.Port, "CACHE_PORT": p.Cache.Port} {
-			if v.OutputState != nil {
+			if _, set := out[key]; !set && v.OutputState != nil {
 				out[key] = v.ApplyT(func(port int) string { return fmt.Sprint(port) }).(pulumi.StringOutput)
 			}
 		}

@@ -17,7 +17,7 @@ var calls = map[string][]string{"frontend": {"backend"}, "backend": {"model-serv
 // prometheus selects the monitoring stack's Prometheus pods, which scrape the apps.
 var prometheus = map[string]string{"app.kubernetes.io/name": "prometheus"}
 
-func buildNetwork(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform, names []string, apps []app, on, after pulumi.ResourceOption) error {
+func buildNetwork(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform, names []string, apps []app, cache *k8sc.Cache, on, after pulumi.ResourceOption) error {
 	deployed := map[string]bool{}
 	for _, a := range apps {
 		deployed[a.Name] = true
@@ -34,13 +34,25 @@ func buildNetwork(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform,
 		case "frontend":
 			f.FromIngress = p.Ingress.SourceCidrs
 		case "backend":
-			for _, d := range []struct {
+			type store struct {
 				why  string
 				port pulumi.IntOutput
-			}{{"database", p.Database.Port}, {"cache", p.Cache.Port}} {
+			}
+			stores := []store{{"database", p.Database.Port}}
+			if p.Cache.InCluster == nil {
+				stores = append(stores, store{"cache", p.Cache.Port})
+			}
+			for _, d := range stores {
 				if d.port.OutputState != nil && len(p.Network.DataCidrs) > 0 {
 					f.Egress = append(f.Egress, k8sc.Destination{Why: d.why, Cidrs: p.Network.DataCidrs, Ports: []pulumi.IntInput{d.port}})
 				}
+			}
+			// The in-cluster cache is pods, not a data subnet: the backend reaches them alone,
+			// on the TLS port, as the cache's own policy lets it in.
+			if cache != nil {
+				f.Egress = append(f.Egress, k8sc.Destination{
+					Why: "cache", Pods: &k8sc.Peer{Namespace: p.Cache.InCluster.Namespace, Selector: cache.Selector}, Ports: []pulumi.IntInput{pulumi.Int(cache.Port)},
+				})
 			}
 		}
 		// Every app signs its cloud calls as its own identity (STS) and reads its secrets and
@@ -53,7 +65,7 @@ func buildNetwork(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform,
 			for _, port := range id.Ports {
 				ports = append(ports, pulumi.Int(port))
 			}
-			f.Egress = append(f.Egress, k8sc.Destination{Why: "workload identity", Cidrs: id.Cidrs, Ports: ports})
+			f.Egress = append(f.Egress, k8sc.Destination{Why: "workload identity", Cidrs: id.Cidrs, Ports: ports, SignIn: id.SignIn})
 		}
 		flows = append(flows, f)
 	}

@@ -13,19 +13,9 @@ import (
 
 // buildMonitoring installs the monitoring stack on the estate's encrypted storage class, with
 // the healthcare alerts on the deployed apps, routed to the platform's alert channel.
-func buildMonitoring(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform, ns *k8sc.Namespaces, apps []app, on pulumi.ResourceOption) error {
-	if p.Cluster.Storage.Provisioner == "" {
-		return fmt.Errorf("the %s platform names no storage provisioner: Prometheus keeps its data on encrypted volumes", p.Cloud)
-	}
+func buildMonitoring(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform, ns *k8sc.Namespaces, storage *k8sc.StorageClass, apps []app, on pulumi.ResourceOption) error {
 	if p.Alerts.Critical == nil || p.Alerts.Warning == nil {
 		return fmt.Errorf("the %s platform names no Alertmanager receivers: critical alerts page, warnings e-mail", p.Cloud)
-	}
-	storage, err := k8sc.NewStorageClass(ctx, "encrypted", &k8sc.StorageClassArgs{
-		Provisioner: p.Cluster.Storage.Provisioner, Parameters: p.Cluster.Storage.Parameters,
-		Production: cfg.Production(), Labels: cfg.Tags(),
-	}, on)
-	if err != nil {
-		return err
 	}
 	targets := k8sc.ServiceTargets{}
 	for _, a := range apps {
@@ -39,7 +29,7 @@ func buildMonitoring(ctx *pulumi.Context, cfg *config.Config, p *platform.Platfo
 		managed = kit.SelfManaged
 	}
 	monitoring := cfg.Workloads.Namespaces.Monitoring
-	_, err = k8sc.NewMonitoring(ctx, "monitoring", &k8sc.MonitoringArgs{
+	_, err := k8sc.NewMonitoring(ctx, "monitoring", &k8sc.MonitoringArgs{
 		Namespace:            ns.Namespaces[monitoring].Metadata.Name().Elem(),
 		Install:              k8sc.MonitoringInstall(cfg.Workloads.Monitoring.Install),
 		Managed:              managed,

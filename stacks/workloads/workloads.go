@@ -19,7 +19,13 @@ func Build(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform) error 
 	if p.Cluster.Version == "" {
 		return fmt.Errorf("the %s platform names no Kubernetes version: the workloads pin Pod Security to it", p.Cloud)
 	}
+	if p.Cluster.Storage.Provisioner == "" {
+		return fmt.Errorf("the %s platform names no storage provisioner: Prometheus and the in-cluster cache keep their data on encrypted volumes", p.Cloud)
+	}
 	if err := checkGPUs(cfg, p); err != nil {
+		return err
+	}
+	if err := checkInClusterCache(cfg, p); err != nil {
 		return err
 	}
 	provider, err := k8sc.NewProvider(ctx, "cluster", &k8sc.ProviderArgs{Kubeconfig: p.Cluster.Kubeconfig})
@@ -27,7 +33,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform) error 
 		return err
 	}
 	on := pulumi.Provider(provider)
-	layout := namespaces(cfg)
+	layout := namespaces(cfg, p)
 	ns, err := k8sc.NewNamespaces(ctx, "namespaces", &k8sc.NamespacesArgs{
 		Namespaces:         layout,
 		PodSecurityVersion: "v" + p.Cluster.Version,
@@ -65,17 +71,36 @@ func Build(ctx *pulumi.Context, cfg *config.Config, p *platform.Platform) error 
 	}, on); err != nil {
 		return err
 	}
+	storage, err := k8sc.NewStorageClass(ctx, "encrypted", &k8sc.StorageClassArgs{
+		Provisioner: p.Cluster.Storage.Provisioner, Parameters: p.Cluster.Storage.Parameters,
+		Production: cfg.Production(), Labels: cfg.Tags(),
+	}, on)
+	if err != nil {
+		return err
+	}
 	apps, err := buildApps(ctx, cfg, p, ns, on)
 	if err != nil {
 		return err
 	}
-	if err := buildNetwork(ctx, cfg, p, names, apps, on, afterNamespaces); err != nil {
+	cache, err := buildCache(ctx, cfg, p, ns, storage, apps, on)
+	if err != nil {
+		return err
+	}
+	// The cache's namespace gets no DNS: Redis resolves no names, and its own policy lets its
+	// pods reach nothing.
+	var flowNamespaces []string
+	for _, n := range names {
+		if ic := p.Cache.InCluster; ic == nil || n != ic.Namespace {
+			flowNamespaces = append(flowNamespaces, n)
+		}
+	}
+	if err := buildNetwork(ctx, cfg, p, flowNamespaces, apps, cache, on, afterNamespaces); err != nil {
 		return err
 	}
 	if err := buildIngress(ctx, cfg, p, apps, on); err != nil {
 		return err
 	}
-	return buildMonitoring(ctx, cfg, p, ns, apps, on)
+	return buildMonitoring(ctx, cfg, p, ns, storage, apps, on)
 }
 
 // monitoringExemption is why the pod policies leave the monitoring namespace alone.

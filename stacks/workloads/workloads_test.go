@@ -11,6 +11,7 @@ import (
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/stacks/platform"
 	"github.com/healthhub/estate/stacks/platform/platformtest"
+	"github.com/healthhub/estate/stacks/workloads/workloadstest"
 )
 
 const digest = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -270,4 +271,111 @@ func TestWorkloadsPublishTheFrontendThroughTheGKEController(t *testing.T) {
 			assert.Equal(t, tt.flagged, kittest.Policies(kittest.Violations(m, "production")))
 		})
 	}
+}
+
+// inCluster is the cache as the Azure estate's contract asks for it: no managed cache, so the
+// workloads run Redis in a namespace of its own, with the certificate and token from Key Vault
+// read as the cache's own identity.
+func inCluster(p *platform.Platform) {
+	ic := &platform.InClusterCache{
+		Namespace: "cache",
+		Binding: platform.WorkloadBinding{
+			IdentityAnnotations: map[string]pulumi.StringInput{"azure.workload.identity/client-id": pulumi.String("00000000-0000-0000-0000-000000000002")},
+			PodLabels:           map[string]string{"azure.workload.identity/use": "true"},
+			Secrets: &platform.SecretProvider{Provider: "azure", Parameters: pulumi.StringMap{
+				"clientID": pulumi.String("00000000-0000-0000-0000-000000000002"), "keyvaultName": pulumi.String("hhprodkvuks"),
+				"tenantId": pulumi.String("00000000-0000-0000-0000-000000000000"),
+				"objects":  pulumi.String("array:\n  - |\n    objectName: cache-tls\n    objectType: secret\n    objectAlias: tls.pem\n  - |\n    objectName: cache-auth-token\n    objectType: secret\n    objectAlias: auth-token\n"),
+			}},
+		},
+		VolumeSize: "16Gi",
+	}
+	p.Cache = platform.Cache{
+		Endpoint: pulumi.String(ic.Host()).ToStringOutput(), Port: pulumi.Int(platform.InClusterCachePort).ToIntOutput(), InCluster: ic,
+	}
+}
+
+// A platform with a managed cache gets the workloads as before; one that asks for the cache in
+// the cluster gets its namespace, Redis in it, and the backend's flow to its pods instead of
+// the data subnet.
+func TestWorkloadsRunTheCacheWhereThePlatformAsks(t *testing.T) {
+	const typeStatefulSet = "kubernetes:apps/v1:StatefulSet"
+	for _, tt := range []struct {
+		name     string
+		platform func(*platform.Platform)
+		counts   map[string]int
+		egress   []kittest.Expectation
+		env      map[string]any
+	}{
+		{"managed cache", nil, workloadstest.With(map[string]int{}), []kittest.Expectation{
+			{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[2].to[0].ipBlock.cidr", Want: "10.30.64.0/24"},
+			{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[2].ports[0].port", Want: int64(6378)},
+		}, map[string]any{"name": "CACHE_HOST", "value": "10.30.64.4"}},
+		{"in-cluster cache", inCluster, workloadstest.WithInClusterCache(map[string]int{}), []kittest.Expectation{
+			{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[1].to[0].ipBlock.cidr", Want: "10.30.64.0/24"},
+			{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[1].ports[0].port", Want: int64(5432)},
+			{Type: typePolicy, Name: "backend-flows", Path: "spec.egress[2]", Want: map[string]any{
+				"to": []any{map[string]any{
+					"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "cache"}},
+					"podSelector":       map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "redis"}},
+				}},
+				"ports": []any{map[string]any{"protocol": "TCP", "port": int64(6379)}},
+			}},
+			{Type: typeNamespace, Name: "cache", Path: `metadata.labels["pod-security.kubernetes.io/enforce"]`, Want: "restricted"},
+			{Type: typeNamespace, Name: "cache", Path: `metadata.labels["pod-security.kubernetes.io/enforce-version"]`, Want: "v1.31"},
+			{Type: typePolicy, Name: "cache-default-deny", Path: "metadata.namespace", Want: "cache"},
+			{Type: typePolicy, Name: "cache-flows", Path: "spec.ingress[0].from[0].namespaceSelector.matchLabels", Want: map[string]any{"kubernetes.io/metadata.name": "backend"}},
+			{Type: typePolicy, Name: "cache-flows", Path: "spec.ingress[0].from[0].podSelector.matchLabels", Want: map[string]any{"app.kubernetes.io/name": "backend"}},
+			{Type: typeStatefulSet, Name: "cache-statefulset", Path: "metadata.namespace", Want: "cache"},
+			{Type: typeStatefulSet, Name: "cache-statefulset", Path: "spec.volumeClaimTemplates[0].spec.storageClassName", Want: "encrypted"},
+			{Type: typeStatefulSet, Name: "cache-statefulset", Path: "spec.volumeClaimTemplates[0].spec.resources.requests.storage", Want: "16Gi"},
+			{Type: typeStatefulSet, Name: "cache-statefulset", Path: "spec.template.spec.containers[0].resources.limits.memory", Want: "4Gi"},
+			{Type: "kubernetes:core/v1:ServiceAccount", Name: "cache-service-account", Path: `metadata.annotations["azure.workload.identity/client-id"]`, Want: "00000000-0000-0000-0000-000000000002"},
+			{Type: "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass", Name: "cache-secrets", Path: "spec.provider", Want: "azure"},
+			{Type: typeQuota, Name: "cache", Path: "spec.hard.pods", Want: "2"},
+		}, map[string]any{"name": "CACHE_HOST", "value": "redis.cache.svc.cluster.local"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := kittest.MustRun(t, func(ctx *pulumi.Context) error {
+				return Build(ctx, stack(nil), cluster(config.CloudAzure, tt.platform))
+			})
+			assert.Equal(t, tt.counts, m.CountByType())
+			kittest.AssertInputs(t, m, tt.egress)
+			backend, ok := m.Find(typeDeployment, "backend-deployment")
+			require.True(t, ok)
+			env, _ := backend.Get("spec.template.spec.containers[0].env")
+			assert.Contains(t, env, tt.env)
+			assert.Empty(t, kittest.Violations(m, "production"), "the workloads pass the whole policy pack")
+		})
+	}
+}
+
+// The cache runs apart from the apps, with its certificate and token from the cloud's store;
+// a stack with no backend has no client for it, and runs none.
+func TestInClusterCacheRefusals(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		platform func(*platform.Platform)
+		want     string
+	}{
+		{"in the backend's namespace", func(p *platform.Platform) { inCluster(p); p.Cache.InCluster.Namespace = "backend" },
+			`the azure platform runs the cache in namespace "backend", which healthhub:workloads also gives an app or monitoring`},
+		{"no secret provider", func(p *platform.Platform) { inCluster(p); p.Cache.InCluster.Binding.Secrets = nil },
+			"the azure platform's in-cluster cache names no secret provider"},
+		{"no volume size", func(p *platform.Platform) { inCluster(p); p.Cache.InCluster.VolumeSize = "" },
+			`Cache: VolumeSize = "": must be a size in Mi, Gi or Ti`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := kittest.Run(t, func(ctx *pulumi.Context) error {
+				return Build(ctx, stack(nil), cluster(config.CloudAzure, tt.platform))
+			})
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
+	m := kittest.MustRun(t, func(ctx *pulumi.Context) error {
+		return Build(ctx, stack(func(c *config.Config) { c.Workloads.Apps.Backend = nil }), cluster(config.CloudAzure, inCluster))
+	})
+	assert.Empty(t, m.ByType("kubernetes:apps/v1:StatefulSet"), "no backend, no cache")
+	assert.Len(t, m.ByType(typeNamespace), 5, "the cache's namespace stands ready, as the apps' do")
+	assert.Empty(t, kittest.Violations(m, "production"))
 }

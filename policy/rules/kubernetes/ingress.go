@@ -30,6 +30,14 @@ const (
 	gceBackendConfig  = "cloud.google.com/backend-config"
 )
 
+// The Application Gateway Ingress Controller's (AKS's ingress add-on) annotations the ingress
+// rules read: the gateway's certificate by name, and the redirect of its port-80 listener.
+const (
+	agicClass       = "azure-application-gateway"
+	agicCertificate = "appgw.ingress.kubernetes.io/appgw-ssl-certificate"
+	agicSSLRedirect = "appgw.ingress.kubernetes.io/ssl-redirect"
+)
+
 // albTLSPolicies are the ELB security policies whose floor is TLS 1.2. Without the
 // annotation the controller uses ELBSecurityPolicy-2016-08, which still accepts TLS 1.0.
 var albTLSPolicies = []string{"ELBSecurityPolicy-TLS13-1-2-", "ELBSecurityPolicy-TLS13-1-3-", "ELBSecurityPolicy-TLS-1-2-", "ELBSecurityPolicy-FS-1-2-"}
@@ -52,6 +60,8 @@ func certified(r rules.Resource) bool {
 		return has(albCertificateArn)
 	case "gce":
 		return has(gcePreSharedCert) || has(gceManagedCerts)
+	case agicClass:
+		return has(agicCertificate)
 	}
 	return false
 }
@@ -62,9 +72,11 @@ var ingressTLS = rules.Rule{
 	Name:  "kubernetes-ingress-tls",
 	Cloud: rules.CloudKubernetes,
 	Description: "Every Ingress terminates TLS: spec.tls is set, each entry with hosts and a secretName, and every spec.rules host is one of its tls hosts, unless the class is alb with an " + albCertificateArn + " annotation (the load balancer terminates TLS with an ACM certificate) " +
-		"or gce with an " + gcePreSharedCert + " or " + gceManagedCerts + " annotation (Google's front end terminates TLS with the estate's certificate). " +
+		"or gce with an " + gcePreSharedCert + " or " + gceManagedCerts + " annotation (Google's front end terminates TLS with the estate's certificate), " +
+		"or " + agicClass + " with an " + agicCertificate + " annotation (the Application Gateway terminates TLS with its Key Vault certificate). " +
 		"For class alb, " + albListenPorts + " opens plain HTTP only with " + albSSLRedirect + " \"443\", and " + albSSLPolicy + " names a TLS 1.2+ policy (ELBSecurityPolicy-TLS13-1-2-*, ELBSecurityPolicy-TLS-1-2-*). " +
-		"For class gce, " + gceAllowHTTP + " is \"false\": port 80 is the estate's redirect, and a load balancer answering HTTP there would serve PHI in clear text (its TLS policy is checked by kubernetes-ingress-gce-ssl-policy).",
+		"For class gce, " + gceAllowHTTP + " is \"false\": port 80 is the estate's redirect, and a load balancer answering HTTP there would serve PHI in clear text (its TLS policy is checked by kubernetes-ingress-gce-ssl-policy). " +
+		"For class " + agicClass + ", " + agicSSLRedirect + " is \"true\": the controller writes the gateway's port-80 listener, which must only redirect (the gateway's TLS policy is checked by azure-appgw-tls).",
 	Sections: []rules.Section{rules.TransmissionSecurity},
 	Unknown:  "spec.tls and the listener annotations (" + albListenPorts + ", " + gceAllowHTTP + ") unknown at preview fail; an unknown certificate, secretName or host passes",
 	Level:    rules.Mandatory,
@@ -79,6 +91,8 @@ var ingressTLS = rules.Rule{
 			out = append(out, albListeners(r)...)
 		case "gce":
 			out = append(out, gceListeners(r)...)
+		case agicClass:
+			out = append(out, agicListeners(r)...)
 		}
 		return out
 	},
@@ -90,7 +104,7 @@ func tlsSection(r rules.Resource) []string {
 	}
 	entries := rules.List(r.Inputs, "spec.tls")
 	if len(entries) == 0 {
-		return []string{"no spec.tls: the ingress would serve PHI over plain HTTP; add tls hosts and a secretName (or, for class alb, the " + albCertificateArn + " annotation; for class gce, " + gcePreSharedCert + " or " + gceManagedCerts + ")"}
+		return []string{"no spec.tls: the ingress would serve PHI over plain HTTP; add tls hosts and a secretName (or, for class alb, the " + albCertificateArn + " annotation; for class gce, " + gcePreSharedCert + " or " + gceManagedCerts + "; for class " + agicClass + ", " + agicCertificate + ")"}
 	}
 	var out []string
 	var hosts []string
@@ -177,6 +191,18 @@ func gceListeners(r rules.Resource) []string {
 		return []string{gceAllowHTTP + " is unknown at preview"}
 	case v != "false":
 		return []string{fmt.Sprintf("%s is %q (unset means \"true\"); set \"false\": the load balancer would serve PHI in clear text on port 80, where the estate's redirect belongs", gceAllowHTTP, v)}
+	}
+	return nil
+}
+
+// agicListeners: the controller rewrites the gateway's listeners from the Ingress, so its
+// port-80 listener redirects only if the Ingress says so.
+func agicListeners(r rules.Resource) []string {
+	switch v := annotation(r, agicSSLRedirect); {
+	case rules.IsUnknown(v):
+		return []string{agicSSLRedirect + " is unknown at preview"}
+	case v != "true":
+		return []string{fmt.Sprintf("%s is %q; set \"true\": the gateway's port-80 listener would serve PHI in clear text instead of redirecting", agicSSLRedirect, v)}
 	}
 	return nil
 }

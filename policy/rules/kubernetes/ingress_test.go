@@ -78,6 +78,15 @@ func ingressCases() []ruleCase {
 }
 
 // gceAnnotations are a GKE Ingress's, with changes (nil removes one).
+// agicAnnotations are the AKS ingress add-on's, as the Azure platform hands them.
+func agicAnnotations(changes map[string]any) map[string]any {
+	out := map[string]any{agicCertificate: "frontend", agicSSLRedirect: "true"}
+	for k, v := range changes {
+		out = with(out, k, v)
+	}
+	return out
+}
+
 func gceAnnotations(changes map[string]any) map[string]any {
 	out := map[string]any{
 		"kubernetes.io/ingress.class": "gce",
@@ -141,6 +150,10 @@ func gceCases() []ruleCase {
 		{tls, "gce with its certificate in a Secret", []rules.Resource{ingress(gceAnnotations(map[string]any{gcePreSharedCert: nil}), withTLS)}, false, ""},
 		{tls, "gce without a certificate", []rules.Resource{gce(map[string]any{gcePreSharedCert: nil})}, true, "no spec.tls: the ingress would serve PHI over plain HTTP"},
 		{tls, "gce with an empty certificate name", []rules.Resource{gce(map[string]any{gcePreSharedCert: ""})}, true, "no spec.tls"},
+		{tls, "agic terminates TLS with the gateway's certificate", []rules.Resource{ingress(agicAnnotations(nil), with(gceSpec, "ingressClassName", agicClass))}, false, ""},
+		{tls, "agic without a certificate", []rules.Resource{ingress(agicAnnotations(map[string]any{agicCertificate: nil}), with(gceSpec, "ingressClassName", agicClass))}, true, "for class " + agicClass + ", " + agicCertificate},
+		{tls, "agic serves HTTP", []rules.Resource{ingress(agicAnnotations(map[string]any{agicSSLRedirect: nil}), with(gceSpec, "ingressClassName", agicClass))}, true, agicSSLRedirect + ` is ""; set "true"`},
+		{tls, "agic redirect unknown", []rules.Resource{ingress(agicAnnotations(map[string]any{agicSSLRedirect: rules.Unknown}), with(gceSpec, "ingressClassName", agicClass))}, true, agicSSLRedirect + " is unknown at preview"},
 		{tls, "gce serves HTTP by default", []rules.Resource{gce(map[string]any{gceAllowHTTP: nil})}, true, gceAllowHTTP + ` is "" (unset means "true"); set "false"`},
 		{tls, "gce serves HTTP", []rules.Resource{gce(map[string]any{gceAllowHTTP: "true"})}, true, gceAllowHTTP + ` is "true"`},
 		{tls, "gce HTTP switch unknown", []rules.Resource{gce(map[string]any{gceAllowHTTP: rules.Unknown})}, true, gceAllowHTTP + " is unknown at preview"},

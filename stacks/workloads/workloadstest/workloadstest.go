@@ -15,6 +15,36 @@ func With(cloud map[string]int) map[string]int {
 	return out
 }
 
+// WithInClusterCache is With for a platform that asks the workloads to run the cache in the
+// cluster (platform.Cache.InCluster, AKS): the cache's namespace and what runs in it come on
+// top.
+func WithInClusterCache(cloud map[string]int) map[string]int {
+	out := With(cloud)
+	for typ, n := range inClusterCache {
+		out[typ] += n
+	}
+	return out
+}
+
+var inClusterCache = map[string]int{
+	// The cache's namespace, with the same admission, quota, defaults and default deny as the
+	// others, and its operator Role and binding; no DNS policy, as Redis resolves no names.
+	"kubernetes:core/v1:Namespace":                        1,
+	"kubernetes:core/v1:ResourceQuota":                    1,
+	"kubernetes:core/v1:LimitRange":                       1,
+	"kubernetes:rbac.authorization.k8s.io/v1:Role":        1,
+	"kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 1,
+	// Redis: a StatefulSet with its ServiceAccount, SecretProviderClass (certificate and token),
+	// Service and disruption budget, and its own policy: in from the backend, out to nothing.
+	"healthhub:kubernetes:Cache":                                   1,
+	"kubernetes:apps/v1:StatefulSet":                               1,
+	"kubernetes:core/v1:ServiceAccount":                            1,
+	"kubernetes:core/v1:Service":                                   1,
+	"kubernetes:policy/v1:PodDisruptionBudget":                     1,
+	"kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass": 1,
+	"kubernetes:networking.k8s.io/v1:NetworkPolicy":                2,
+}
+
 var counts = map[string]int{
 	// The workloads on the cluster: frontend, backend, model serving and monitoring, each with
 	// Pod Security admission, a quota, container defaults and a default-deny policy.
