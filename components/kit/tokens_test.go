@@ -51,6 +51,7 @@ var deployedTokens = []string{
 	"healthhub:azure:Keys",
 	"healthhub:azure:LoadBalancer",
 	"healthhub:azure:Network",
+	"healthhub:azure:Peering",
 	"healthhub:azure:PrivateEndpoint",
 	"healthhub:azure:Secrets",
 	"healthhub:azure:SecureStorage",

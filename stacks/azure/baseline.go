@@ -92,6 +92,14 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 	if err != nil {
 		return nil, err
 	}
+	// The replica streams from the primary across the peering, and a cluster rebuilt in the DR
+	// location reaches the primary's private endpoints through it.
+	if _, err := network.NewPeering(ctx, "peering", &network.PeeringArgs{
+		Left:  network.PeeredNetwork{Name: "primary", ResourceGroupName: p.groupName, VnetName: b.network.VnetName, VnetId: b.network.VnetId},
+		Right: network.PeeredNetwork{Name: "dr", ResourceGroupName: p.drGroupNm, VnetName: b.drNetwork.VnetName, VnetId: b.drNetwork.VnetId},
+	}, p.onPrimary); err != nil {
+		return nil, err
+	}
 	// The vaults refuse public traffic: the cluster's KMS plugin and the CSI driver reach them
 	// through these endpoints.
 	if b.vaultEndpoint, err = endpoint(ctx, p.prefix+"-pe-kv", p.groupName, cfg.PrimaryRegion, b.network, keys.VaultId, "vault", network.ZoneKeyVault, tags, p.onPrimary); err != nil {

@@ -70,6 +70,8 @@ var productionCounts = workloadstest.WithInClusterCache(map[string]int{
 	"azure-native:network:VirtualNetworkLink":   8,
 	"azure-native:network:PrivateEndpoint":      3,
 	"azure-native:network:PrivateDnsZoneGroup":  3,
+	// The two networks peered both ways, for the replica's stream and a DR rebuild.
+	"azure-native:network:VirtualNetworkPeering": 2,
 	// The entry point: the Application Gateway WAF_v2 and its WAF policy.
 	"azure-native:network:ApplicationGateway":           1,
 	"azure-native:network:WebApplicationFirewallPolicy": 1,
@@ -112,6 +114,7 @@ var productionCounts = workloadstest.WithInClusterCache(map[string]int{
 	"healthhub:azure:Keys":               1,
 	"healthhub:azure:LoadBalancer":       1,
 	"healthhub:azure:Network":            2,
+	"healthhub:azure:Peering":            1,
 	"healthhub:azure:PrivateEndpoint":    3,
 	"healthhub:azure:Secrets":            1,
 	"healthhub:azure:SecureStorage":      3,
@@ -132,7 +135,7 @@ func TestProductionAzureStack(t *testing.T) {
 	p, err := plan.Run("../..", "production-azure", prog)
 	require.NoError(t, err)
 	assert.Equal(t, productionCounts, p.Summary.ByType)
-	assert.Equal(t, 307, p.Summary.Resources)
+	assert.Equal(t, 310, p.Summary.Resources)
 	assert.Zero(t, p.Summary.Mandatory, "violations: %v", p.Violations)
 	// The one advisory: the ingress add-on reads its gateway's group, as it requires.
 	require.Len(t, p.Violations, 1)

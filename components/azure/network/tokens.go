@@ -4,4 +4,5 @@ package network
 const (
 	TypeNetwork         = "healthhub:azure:Network"
 	TypePrivateEndpoint = "healthhub:azure:PrivateEndpoint"
+	TypePeering         = "healthhub:azure:Peering"
 )

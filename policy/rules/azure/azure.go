@@ -76,6 +76,7 @@ var Rules = []rules.Rule{
 	nsgNoWorldIngress,
 	subnetNSG,
 	flowLogs,
+	peeringNoTransit,
 	publicIPGatewayOnly,
 	appGatewayWAF,
 	wafPolicyPrevention,

@@ -70,7 +70,7 @@ type ruleCase struct {
 func TestRules(t *testing.T) {
 	var cases []rulestest.Case
 	for _, family := range [][]ruleCase{
-		keyVaultCases(), iamCases(), storageCases(), postgresCases(), aksCases(), networkCases(), edgeCases(), loggingCases(), recoveryCases(),
+		keyVaultCases(), iamCases(), storageCases(), postgresCases(), aksCases(), networkCases(), peeringCases(), edgeCases(), loggingCases(), recoveryCases(),
 	} {
 		for _, c := range family {
 			cases = append(cases, rulestest.Case{Rule: c.rule, Name: c.name, Resources: c.resources, Violates: c.violates, Message: c.message, Environment: c.env})
