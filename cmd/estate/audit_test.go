@@ -41,7 +41,8 @@ func eachResource(p map[string]any, fn func(r map[string]any) bool) {
 }
 
 // A saved plan of each shipped stack audits as it planned, with the regions and environment of
-// its own stack file: the AWS stacks' three advisories, nothing on GCP.
+// its own stack file: the AWS stacks' three advisories, nothing on GCP, and on Azure the
+// ingress add-on's Reader on its gateway's group.
 func TestAuditCleanPlan(t *testing.T) {
 	tests := []struct {
 		stack, regions string
@@ -50,6 +51,8 @@ func TestAuditCleanPlan(t *testing.T) {
 		{"production", "eu-west-2, eu-west-1, us-east-1", 3},
 		{"production-gcp", "europe-west2, europe-west1", 0},
 		{"dev-gcp", "europe-west2, europe-west1", 0},
+		{"production-azure", "uksouth, ukwest", 1},
+		{"dev-azure", "uksouth, ukwest", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {

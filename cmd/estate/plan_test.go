@@ -50,17 +50,34 @@ var shippedStacks = []struct {
 	{"dev", "aws", "dev", awsProviders, 3, awsKey("healthhub-dev-database"), true, false},
 	{"production-gcp", "gcp", "production", gcpProviders, 0, gcpKey("healthhub-prod-database"), "7776000s", true},
 	{"dev-gcp", "gcp", "dev", gcpProviders, 0, gcpKey("healthhub-dev-database"), "7776000s", false},
+	{"production-azure", "azure", "production", azureProviders, 1, azureKey("hhprod-kv-uksouth-database"), "hhprod-kv-uksouth", true},
+	{"dev-azure", "azure", "dev", azureProviders, 1, azureKey("hhdev-kv-uksouth-database"), "hhdev-kv-uksouth", false},
 }
 
 // The AWS estate has a provider per region and us-east-1's for CloudFront's certificate and
-// firewall; GCP's has one per region. Both hand the workloads the cluster's provider.
+// firewall; GCP's and Azure's have one per region. All hand the workloads the cluster's
+// provider.
 var (
+	azureProviders = []string{"azure-native/azure-dr region=ukwest", "azure-native/azure-primary region=uksouth", "kubernetes/cluster"}
 	awsProviders = []string{"aws/aws-dr region=eu-west-1", "aws/aws-edge region=us-east-1", "aws/aws-primary region=eu-west-2", "kubernetes/cluster"}
 	gcpProviders = []string{"gcp/gcp-dr region=europe-west1", "gcp/gcp-primary region=europe-west2", "kubernetes/cluster"}
 )
 
 func awsKey(name string) struct{ typ, name, input string } {
 	return struct{ typ, name, input string }{"aws:kms/key:Key", name, "enableKeyRotation"}
+}
+
+// azureKey is a Key Vault key, read by the vault it is in.
+func azureKey(name string) struct{ typ, name, input string } {
+	return struct{ typ, name, input string }{"azure-native:keyvault:Key", name, "vaultName"}
+}
+
+// providerPackage is the Pulumi package of a cloud's provider: Azure's is Azure Native.
+func providerPackage(cloud string) string {
+	if cloud == "azure" {
+		return "azure-native"
+	}
+	return cloud
 }
 
 func gcpKey(name string) struct{ typ, name, input string } {
@@ -144,7 +161,7 @@ func TestPlanJSONMatchesSchema(t *testing.T) {
 				}
 				assert.Contains(t, byURN, r.Parent, "%s's parent is in the plan", r.Name)
 				if strings.HasPrefix(r.Type, "pulumi:providers:") {
-					assert.Contains(t, []string{"pulumi:providers:" + tt.cloud, "pulumi:providers:kubernetes"}, r.Type,
+					assert.Contains(t, []string{"pulumi:providers:" + providerPackage(tt.cloud), "pulumi:providers:kubernetes"}, r.Type,
 						"%s: only the stack's cloud and the cluster have providers", r.Name)
 					continue
 				}
@@ -152,7 +169,7 @@ func TestPlanJSONMatchesSchema(t *testing.T) {
 				if isCloudResource {
 					// Cloud resources go through a regional provider of the stack's cloud, the
 					// workloads through the cluster's provider.
-					want := "pulumi:providers:" + tt.cloud
+					want := "pulumi:providers:" + providerPackage(tt.cloud)
 					if strings.HasPrefix(r.Type, "kubernetes:") {
 						want = "pulumi:providers:kubernetes"
 					}
@@ -237,6 +254,18 @@ func TestPlanText(t *testing.T) {
 			"kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:networking.gke.io/v1beta1:FrontendConfig",
 			"kubernetes:cloud.google.com/v1:BackendConfig",
 			"no violations", "to create", "By type:",
+		}},
+		// The Azure estate, its cache in the cluster, and the workloads published through the
+		// AKS ingress add-on onto the estate's Application Gateway.
+		{"production-azure", []string{
+			"pulumi:pulumi:Stack", "healthhub-production-azure",
+			"├─ pulumi:providers:azure-native", "region=uksouth", "region=ukwest",
+			"azure-native:keyvault:Vault", "azure-native:network:VirtualNetwork",
+			"azure-native:containerservice/v20240902preview:ManagedCluster",
+			"azure-native:dbforpostgresql/v20230601preview:Server", "azure-native:network:ApplicationGateway",
+			"azure-native:insights:SubscriptionDiagnosticSetting", "protected",
+			"kubernetes:apps/v1:StatefulSet", "kubernetes:networking.k8s.io/v1:Ingress",
+			"0 mandatory, 1 advisory", "azure-iam-resource-scoped", "to create", "By type:",
 		}},
 	}
 	for _, tt := range tests {
@@ -328,7 +357,7 @@ func TestPlanUnknownStackExitsTwo(t *testing.T) {
 	code, _, stderr := runCLI(t, stacks.Run, "plan", "nosuchstack", "--dir", repo)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "Pulumi.nosuchstack.yaml")
-	assert.Contains(t, stderr, "(stacks here: dev, dev-gcp, production, production-gcp, staging)", "lists the stacks that exist, on every cloud")
+	assert.Contains(t, stderr, "(stacks here: dev, dev-azure, dev-gcp, production, production-azure, production-gcp, staging)", "lists the stacks that exist, on every cloud")
 }
 
 func TestPlanSecureValuesNeedNoPassphrase(t *testing.T) {

@@ -23,7 +23,7 @@ import (
 // A production stack, on any cloud, is not destroyed without the flag that says so; the
 // refusal comes from the stack file, before the engine starts.
 func TestDestroyOfProductionIsRefused(t *testing.T) {
-	for _, stack := range []string{"production", "production-gcp"} {
+	for _, stack := range []string{"production", "production-gcp", "production-azure"} {
 		t.Run(stack, func(t *testing.T) {
 			code, _, stderr := runCLI(t, stacks.Run, "destroy", stack, "--dir", repo)
 			assert.Equal(t, exitFailure, code)
@@ -34,12 +34,14 @@ func TestDestroyOfProductionIsRefused(t *testing.T) {
 }
 
 // The secrets the release verbs read before the engine starts are the stack's own cloud's:
-// the AWS stacks' six, and on GCP the pager alone, never the AWS estate's. The lists are
+// the AWS stacks' six, on GCP the pager alone, on Azure the pager and the in-cluster Redis's
+// token, never the AWS estate's others. The lists are
 // written out, not derived from config.RequiredSecrets, so a change there shows here.
 func TestPreflightAsksForTheStacksOwnSecrets(t *testing.T) {
 	aws := []string{"healthhub:databasePassword", "healthhub:cacheAuthToken", "healthhub:openaiApiKey",
 		"healthhub:azureSpeechKey", "healthhub:googleVisionKey", "healthhub:pagerUrl"}
 	gcp := []string{"healthhub:pagerUrl"}
+	azure := []string{"healthhub:cacheAuthToken", "healthhub:pagerUrl"}
 	tests := []struct {
 		stack string
 		want  []string
@@ -49,6 +51,8 @@ func TestPreflightAsksForTheStacksOwnSecrets(t *testing.T) {
 		{"dev", aws},
 		{"production-gcp", gcp},
 		{"dev-gcp", gcp},
+		{"production-azure", azure},
+		{"dev-azure", azure},
 	}
 	for _, tt := range tests {
 		for _, verb := range []string{"preview", "up", "refresh", "manifests"} {

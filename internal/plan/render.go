@@ -94,7 +94,9 @@ func WriteViolations(w io.Writer, violations []rules.Violation, names map[string
 func info(r Resource) string {
 	var notes []string
 	if strings.HasPrefix(r.Type, "pulumi:providers:") {
-		if region, ok := r.Inputs["region"].(string); ok {
+		// The provider's region as the region rule reads it: AWS's and GCP's region, Azure
+		// Native's location.
+		if region := rules.RegionOf(r.Type, r.Inputs, "", nil); region != "" {
 			notes = append(notes, "region="+region)
 		}
 	}

@@ -71,7 +71,8 @@ func shipped(t *testing.T, stack string) string {
 
 // The estate's project declares every cloud's secrets, each with an empty default, so a GCP
 // stack reads the AWS estate's as unset. Asked for its own cloud's secrets, the driver names
-// each shipped placeholder (a GCP stack's pager alone), and once they are set the check
+// each shipped placeholder (a GCP stack's pager alone, an Azure stack's pager and cache token),
+// and once they are set the check
 // passes, though on GCP the AWS keys stay unset; asked for those, it would fail the stack.
 func TestShippedStacksNameTheirOwnSecrets(t *testing.T) {
 	t.Parallel()
@@ -85,6 +86,7 @@ func TestShippedStacksNameTheirOwnSecrets(t *testing.T) {
 		{"dev", aws, nil},
 		{"production-gcp", []string{"healthhub:pagerUrl"}, aws[:5]},
 		{"dev-gcp", []string{"healthhub:pagerUrl"}, aws[:5]},
+		{"production-azure", []string{"healthhub:cacheAuthToken", "healthhub:pagerUrl"}, []string{"healthhub:databasePassword", "healthhub:openaiApiKey", "healthhub:azureSpeechKey", "healthhub:googleVisionKey"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {

@@ -37,10 +37,11 @@ var taggable = versions(
 )
 
 // stateful hold PHI, the keys and secrets that open it, its backups, or the audit record of
-// who touched it.
+// who touched it; and the resource groups they live in, since ARM deletes a group with
+// everything in it, whatever protects its resources in Pulumi.
 var stateful = versions(
 	TypeVault, TypeKey, TypeSecret, TypeStorageAccount, TypePostgresServer, TypeManagedCluster,
-	TypeWorkspace, TypeRecoveryVault,
+	TypeWorkspace, TypeRecoveryVault, TypeResourceGroup,
 )
 
 // phiStores are the stores of PHI records the DR rule asks a copy of in another region.

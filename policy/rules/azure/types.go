@@ -47,6 +47,8 @@ const (
 
 	TypeRecoveryVault = "azure-native:recoveryservices/v20241001:Vault"
 
+	TypeResourceGroup = "azure-native:resources:ResourceGroup"
+
 	TypeRoleAssignment       = "azure-native:authorization:RoleAssignment"
 	TypeUserAssignedIdentity = "azure-native:managedidentity:UserAssignedIdentity"
 )
