@@ -59,8 +59,8 @@ var shippedStacks = []struct {
 // provider.
 var (
 	azureProviders = []string{"azure-native/azure-dr region=ukwest", "azure-native/azure-primary region=uksouth", "kubernetes/cluster"}
-	awsProviders = []string{"aws/aws-dr region=eu-west-1", "aws/aws-edge region=us-east-1", "aws/aws-primary region=eu-west-2", "kubernetes/cluster"}
-	gcpProviders = []string{"gcp/gcp-dr region=europe-west1", "gcp/gcp-primary region=europe-west2", "kubernetes/cluster"}
+	awsProviders   = []string{"aws/aws-dr region=eu-west-1", "aws/aws-edge region=us-east-1", "aws/aws-primary region=eu-west-2", "kubernetes/cluster"}
+	gcpProviders   = []string{"gcp/gcp-dr region=europe-west1", "gcp/gcp-primary region=europe-west2", "kubernetes/cluster"}
 )
 
 func awsKey(name string) struct{ typ, name, input string } {
