@@ -61,6 +61,11 @@ type Azure struct {
 	Cache AzureCache `json:"cache"`
 	// Gateway configures the Application Gateway in front of the frontend.
 	Gateway AzureGateway `json:"gateway"`
+	// AuditArchiveUnlocked is for a production stack's first `up` only: ARM creates a storage
+	// account's immutability policy Unlocked and locks it only on a later update, so the first
+	// deployment builds the audit archive Unlocked (immutable all the same, but an
+	// administrator could still shorten the period) and the next, without this, locks it.
+	AuditArchiveUnlocked bool `json:"auditArchiveUnlocked,omitempty"`
 }
 
 // AKS holds the settings under healthhub:azure.aks.
@@ -155,6 +160,9 @@ func parseAzure(c *checker, v, env string) Azure {
 	}
 	if !azureformat.GUID.MatchString(a.SubscriptionID) {
 		c.fail("azure.subscriptionId", a.SubscriptionID, "required: the subscription's ID, a GUID such as 00000000-0000-0000-0000-000000000000")
+	}
+	if a.AuditArchiveUnlocked && env != EnvProduction {
+		c.fail("azure.auditArchiveUnlocked", "true", "applies to production only, where the archive is locked: outside production it is never locked, so a dev archive can be deleted")
 	}
 	if !azureformat.GUID.MatchString(a.TenantID) {
 		c.fail("azure.tenantId", a.TenantID, "required: the Entra ID tenant's ID, a GUID such as 00000000-0000-0000-0000-000000000000")

@@ -126,8 +126,10 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 		KeyName:            pulumi.String(string(azurec.DomainLogs)),
 		IdentityId:         logs.ID,
 		SubscriptionID:     p.subscription,
-		Protect:            cfg.Production(),
-		Tags:               tags,
+		// A production stack's first `up` builds the archive's policy unlocked; the next locks it.
+		ArchiveImmutabilityUnlocked: cfg.Azure.AuditArchiveUnlocked,
+		Protect:                     cfg.Production(),
+		Tags:                        tags,
 	}, p.onPrimary)
 	if err != nil {
 		return nil, err
