@@ -118,9 +118,9 @@ bench-catalog: ## plan time as the service catalog grows: 41, 410 and 4100 funct
 	$(GO) test -run '^$$' -bench 'PlanCatalog/functions=(41|410)$$' -benchtime 3x -benchmem ./stacks/aws/
 	$(GO) test -run '^$$' -bench 'PlanCatalog/functions=4100$$' -benchtime 1x -benchmem ./stacks/aws/
 
-mutation: ## flip every guarded property of the production plans (AWS, GCP) and print the detection rates
+mutation: ## flip every guarded property of the production plans (AWS, GCP, Azure) and print the detection rates
 	@rc=0; \
-	for t in 'aws TestMutation' 'gcp TestGCP(Mutation|Catalogue)'; do \
+	for t in 'aws TestMutation' 'gcp TestGCP(Mutation|Catalogue)' 'azure TestAzure(Mutation|Catalogue)'; do \
 	  set -- $$t; echo "== $$1 (./stacks/$$1/)"; \
 	  out=$$($(GO) test -count=1 -run "$$2" -v ./stacks/$$1/ 2>&1) || rc=1; \
 	  echo "$$out" | grep -E 'mutation test:|^(--- |ok|FAIL)|Error|missed' || true; \

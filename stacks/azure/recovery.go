@@ -9,7 +9,8 @@ import (
 
 // buildRecovery creates the Recovery Services vault, immutable and geo-redundant with
 // cross-region restore, and sends every PHI store's, vault's and entry point's logs to the
-// audit trail. The database recovers from its replica and geo-redundant backups, the storage
+// audit trail (which logs its own archive's reads itself, to the workspace only: archiving
+// them into the archive would log its own writes). The database recovers from its replica and geo-redundant backups, the storage
 // accounts from their geo-zone-redundant copies and blob versions.
 func buildRecovery(ctx *pulumi.Context, cfg *config.Config, p *providers, b *baseline, s *services) (*azurec.DisasterRecovery, error) {
 	recovery, err := azurec.NewDisasterRecovery(ctx, "recovery", &azurec.DisasterRecoveryArgs{
@@ -38,7 +39,6 @@ func buildRecovery(ctx *pulumi.Context, cfg *config.Config, p *providers, b *bas
 			{Name: "cluster", ResourceId: s.cluster.ClusterId, Metrics: true},
 			{Name: "gateway", ResourceId: s.gateway.GatewayId, Metrics: true},
 			{Name: "recovery-vault", ResourceId: recovery.VaultId},
-			{Name: "audit-archive", ResourceId: blob(b.trail.ArchiveAccountId)},
 			{Name: "flow-logs", ResourceId: blob(b.flowLogs.AccountId)},
 			{Name: "dr-flow-logs", ResourceId: blob(b.drFlowLog.AccountId)},
 		},

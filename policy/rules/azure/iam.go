@@ -47,15 +47,26 @@ var privilegedRoles = map[string]string{
 	roleRBACAdministrator:       "Role Based Access Control Administrator",
 }
 
+// privilegedActions make a custom role one of privilegedRoles under another name: every
+// action, as Owner and Contributor have, or the right to grant roles, as the administrators
+// have. Matched without case, as ARM matches them.
+var privilegedActions = []string{
+	"*", "Microsoft.Authorization/*", "Microsoft.Authorization/*/write",
+	"Microsoft.Authorization/roleAssignments/*", "Microsoft.Authorization/roleAssignments/write",
+}
+
 var iamNoPrivilegedRoles = rules.Rule{
 	Name:        "azure-iam-no-privileged-roles",
 	Cloud:       rules.CloudAzure,
-	Description: "No role assignment grants Owner, Contributor, User Access Administrator or Role Based Access Control Administrator: principals get the built-in roles their work needs.",
+	Description: "No role assignment grants Owner, Contributor, User Access Administrator or Role Based Access Control Administrator, and no custom role definition allows every action (*) or the granting of roles (Microsoft.Authorization/*, Microsoft.Authorization/roleAssignments/write): principals get the roles their work needs.",
 	Sections:    []rules.Section{rules.AccessControl, rules.InformationAccess},
-	Unknown:     "role fails",
+	Unknown:     "role and actions fail",
 	Level:       rules.Mandatory,
-	Types:       versions(TypeRoleAssignment),
+	Types:       versions(TypeRoleAssignment, TypeRoleDefinition),
 	Check: func(r rules.Resource, _ rules.Config) []string {
+		if is(r.Type, TypeRoleDefinition) {
+			return customRoleFindings(r)
+		}
 		switch role := roleOf(r); {
 		case role == rules.Unknown:
 			return []string{"roleDefinitionId is unknown at preview; name the role as a literal so it can be checked"}
@@ -64,6 +75,25 @@ var iamNoPrivilegedRoles = rules.Rule{
 		}
 		return nil
 	},
+}
+
+// customRoleFindings: the actions of a custom role definition that make it privileged; an
+// action unknown at preview counts as one.
+func customRoleFindings(r rules.Resource) []string {
+	var out []string
+	for i := range rules.List(r.Inputs, "permissions") {
+		at := fmt.Sprintf("permissions[%d].actions", i)
+		if v, _ := rules.Get(r.Inputs, at); rules.IsUnknown(v) {
+			out = append(out, at+" is unknown at preview; list the actions as literals so they can be checked")
+			continue
+		}
+		for _, a := range rules.Strs(r.Inputs, at) {
+			if rules.IsUnknown(a) || oneOf(a, privilegedActions...) {
+				out = append(out, fmt.Sprintf("%s allows %s: the role could do anything in its scope or grant itself that; list the actions the work needs", at, a))
+			}
+		}
+	}
+	return out
 }
 
 // broadScope is a scope above one resource: the tenant root, a management group, a

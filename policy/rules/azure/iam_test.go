@@ -12,6 +12,18 @@ func grant(name, role, principal, scope string) rules.Resource {
 	})
 }
 
+// customRole is a custom role definition allowing the actions, on the resource group.
+func customRole(actions ...string) rules.Resource {
+	var list []any
+	for _, a := range actions {
+		list = append(list, a)
+	}
+	return res(TypeRoleDefinition, "custom", map[string]any{
+		"roleName": "custom", "roleType": "CustomRole", "scope": group, "assignableScopes": []any{group},
+		"permissions": []any{map[string]any{"actions": list}},
+	})
+}
+
 func iamCases() []ruleCase {
 	const admin, workload = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
 	keyID := vaultID + "/keys/database"
@@ -52,6 +64,14 @@ func iamCases() []ruleCase {
 		{"azure-iam-no-privileged-roles", "Contributor by GUID alone", []rules.Resource{withInput(grant("c", roleContributor, admin, group), "roleDefinitionId", roleContributor)}, true, "Contributor", ""},
 		{"azure-iam-no-privileged-roles", "User Access Administrator", []rules.Resource{grant("uaa", roleUserAccessAdministrator, admin, vaultID)}, true, "User Access Administrator", ""},
 		{"azure-iam-no-privileged-roles", "role unknown at preview", []rules.Resource{withInput(grant("x", "", admin, vaultID), "roleDefinitionId", rules.Unknown)}, true, "roleDefinitionId is unknown at preview", ""},
+
+		{"azure-iam-no-privileged-roles", "a custom role with the actions its work needs", []rules.Resource{customRole("Microsoft.Network/applicationGateways/read", "Microsoft.Network/applicationGateways/write")}, false, "", ""},
+		{"azure-iam-no-privileged-roles", "a custom role that allows everything", []rules.Resource{customRole("Microsoft.Network/applicationGateways/read", "*")}, true, "permissions[0].actions allows *", ""},
+		{"azure-iam-no-privileged-roles", "a custom role that grants roles", []rules.Resource{customRole("microsoft.authorization/roleassignments/write")}, true, "allows microsoft.authorization/roleassignments/write", ""},
+		{"azure-iam-no-privileged-roles", "a custom role that reads authorization", []rules.Resource{customRole("Microsoft.Authorization/*/read")}, false, "", ""},
+		{"azure-iam-no-privileged-roles", "custom role actions unknown at preview", []rules.Resource{res(TypeRoleDefinition, "custom", map[string]any{
+			"roleName": "custom", "permissions": []any{map[string]any{"actions": rules.Unknown}},
+		})}, true, "unknown at preview", ""},
 
 		{"azure-iam-resource-scoped", "a key", []rules.Resource{grant("use", roleKeyVaultEncryptionUser, workload, keyID)}, false, "", ""},
 		{"azure-iam-resource-scoped", "a scope unknown at preview", []rules.Resource{grant("use", roleKeyVaultEncryptionUser, workload, rules.Unknown)}, false, "", ""},

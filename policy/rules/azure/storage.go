@@ -138,7 +138,7 @@ func blobAccount(r rules.Resource) bool { return !oneOf(rules.Str(r.Inputs, "kin
 var storageBlobRecovery = rules.Rule{
 	Name:        "azure-storage-blob-soft-delete-versioning",
 	Cloud:       rules.CloudAzure,
-	Description: "Every storage account with a blob service has blob service properties in the stack that keep blob versions (isVersioningEnabled) and soft-delete blobs and containers for at least 7 days.",
+	Description: "Every storage account with a blob service has blob service properties in the stack that keep blob versions (isVersioningEnabled) and soft-delete blobs and containers for at least 7 days, with no permanent delete of soft-deleted blobs and versions (deleteRetentionPolicy.allowPermanentDelete).",
 	Sections:    []rules.Section{rules.Integrity, rules.ContingencyPlan},
 	Unknown:     "settings fail; the account is matched by accountName, else by reference",
 	Level:       rules.Mandatory,
@@ -181,6 +181,9 @@ func blobRecoveryFindings(p rules.Resource) []string {
 		if !rules.BoolTrue(p.Inputs, policy+".enabled") || days < minSoftDeleteDays {
 			out = append(out, fmt.Sprintf("%s must be enabled for at least %d days (days is %d)", policy, minSoftDeleteDays, days))
 		}
+	}
+	if rules.ExplicitlyTrue(p.Inputs, "deleteRetentionPolicy.allowPermanentDelete") {
+		out = append(out, "deleteRetentionPolicy.allowPermanentDelete must be false: whoever holds the data role could purge the soft-deleted blobs and versions")
 	}
 	return out
 }

@@ -96,6 +96,8 @@ func storageCases() []ruleCase {
 		{"azure-storage-blob-soft-delete-versioning", "another account's properties", []rules.Resource{account(good), props(blobProperties("hhprodother"))}, true, "no blob service properties", ""},
 		{"azure-storage-blob-soft-delete-versioning", "no versions", []rules.Resource{account(good), props(with(goodProps, "isVersioningEnabled", nil))}, true, "isVersioningEnabled must be true", ""},
 		{"azure-storage-blob-soft-delete-versioning", "a day of soft delete", []rules.Resource{account(good), props(set(goodProps, "deleteRetentionPolicy.days", int64(1)))}, true, "deleteRetentionPolicy must be enabled for at least 7 days (days is 1)", ""},
+		{"azure-storage-blob-soft-delete-versioning", "soft-deleted blobs purgeable", []rules.Resource{account(good), props(set(goodProps, "deleteRetentionPolicy.allowPermanentDelete", true))}, true, "deleteRetentionPolicy.allowPermanentDelete must be false", ""},
+		{"azure-storage-blob-soft-delete-versioning", "soft-deleted blobs kept from purge", []rules.Resource{account(good), props(set(goodProps, "deleteRetentionPolicy.allowPermanentDelete", false))}, false, "", ""},
 		{"azure-storage-blob-soft-delete-versioning", "containers not kept", []rules.Resource{account(good), props(with(goodProps, "containerDeleteRetentionPolicy", nil))}, true, "containerDeleteRetentionPolicy must be enabled", ""},
 
 		{"azure-storage-redundancy", "geo and zones in production", []rules.Resource{account(good)}, false, "", ""},

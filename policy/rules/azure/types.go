@@ -50,6 +50,7 @@ const (
 	TypeResourceGroup = "azure-native:resources:ResourceGroup"
 
 	TypeRoleAssignment       = "azure-native:authorization:RoleAssignment"
+	TypeRoleDefinition       = "azure-native:authorization:RoleDefinition"
 	TypeUserAssignedIdentity = "azure-native:managedidentity:UserAssignedIdentity"
 )
 
