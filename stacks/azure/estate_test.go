@@ -15,7 +15,9 @@ import (
 
 	"github.com/healthhub/estate/internal/audit"
 	"github.com/healthhub/estate/internal/config"
+	"github.com/healthhub/estate/internal/mockcloud"
 	"github.com/healthhub/estate/internal/plan"
+	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/policy/rules"
 	azurerules "github.com/healthhub/estate/policy/rules/azure"
 	"github.com/healthhub/estate/policy/rules/estate"
@@ -228,13 +230,12 @@ func TestProductionAzureStack(t *testing.T) {
 //   - azure-postgres-backups: dev keeps 7 days of backups against production's 35.
 //   - azure-keyvault-key-rotation: dev's keys are software-protected on the Standard vault;
 //     production's are HSM keys on Premium.
-//   - azure-storage-audit-log-immutable: dev's archive keeps the floor but does not lock its
-//     policy, since a locked account could never be deleted.
-//   - azure-recoveryservices-immutable: likewise for the recovery vault.
+//   - azure-recoveryservices-immutable: dev's recovery vault is immutable but not locked, since
+//     a locked vault could never be deleted (dev's audit archive likewise, which the advisory
+//     azure-storage-audit-log-locked reports).
 var productionOnly = []string{
 	"estate-stateful-protected", "azure-aks-private-cluster", "azure-postgres-high-availability",
-	"azure-postgres-backups", "azure-keyvault-key-rotation", "azure-storage-audit-log-immutable",
-	"azure-recoveryservices-immutable",
+	"azure-postgres-backups", "azure-keyvault-key-rotation", "azure-recoveryservices-immutable",
 }
 
 // TestDevAzureIsCheaperNotWeaker runs dev-azure through the production policy config: the
@@ -281,4 +282,35 @@ func findInputs(t *testing.T, p *plan.Plan, typ string, name ...string) map[stri
 	}
 	require.Len(t, found, 1, "one %s", typ)
 	return found[0]
+}
+
+// A production stack's first `up` builds the audit archive's policy unlocked, as ARM requires:
+// the logs are immutable all the same, and the one finding more is the advisory that says to
+// lock it with the next deployment.
+func TestProductionAzureFirstDeploymentLocksTheArchiveNext(t *testing.T) {
+	s, err := stackfile.Load("../..", "production-azure")
+	require.NoError(t, err)
+	key := config.FullKey(config.CloudAzure)
+	var section map[string]any
+	require.NoError(t, json.Unmarshal([]byte(s.Config[key]), &section))
+	section["auditArchiveUnlocked"] = true
+	raw, err := json.Marshal(section)
+	require.NoError(t, err)
+	s.Config[key] = string(raw)
+
+	m := mockcloud.New(s.Project, s.Name)
+	require.NoError(t, m.Run(s.Config, s.SecretKeys, prog))
+	archive, ok := m.Find(azurerules.TypeStorageAccount, "hhprodaudit")
+	require.True(t, ok)
+	state, _ := archive.Get("immutableStorageWithVersioning.immutabilityPolicy.state")
+	assert.Equal(t, "Unlocked", state)
+
+	var policies []string
+	for _, v := range estate.Evaluate(estate.Resources(m.Records()), rules.Config{
+		AllowedRegions: allowedRegions, RetentionFloorDays: config.HIPAARetentionFloorDays, Environment: "production",
+	}) {
+		assert.Equal(t, rules.Advisory, v.Level, "%s: %s", v.Policy, v.Message)
+		policies = append(policies, v.Policy)
+	}
+	assert.ElementsMatch(t, []string{"azure-iam-resource-scoped", "azure-storage-audit-log-locked"}, policies)
 }

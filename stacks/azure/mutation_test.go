@@ -294,7 +294,7 @@ var azureMutations = []mutation.Mutation{
 	{Rule: "azure-storage-audit-log-immutable", What: "immutability off", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("immutableStorageWithVersioning.enabled", false)},
 	{Rule: "azure-storage-audit-log-immutable", What: "immutability removed", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Remove("immutableStorageWithVersioning")},
 	{Rule: "azure-storage-audit-log-immutable", What: "logs immutable a year", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("immutableStorageWithVersioning.immutabilityPolicy.immutabilityPeriodSinceCreationInDays", 365.0)},
-	{Rule: "azure-storage-audit-log-immutable", What: "immutability policy unlocked", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("immutableStorageWithVersioning.immutabilityPolicy.state", "Unlocked")},
+	{Rule: "azure-storage-audit-log-locked", What: "immutability policy unlocked", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("immutableStorageWithVersioning.immutabilityPolicy.state", "Unlocked")},
 	{Rule: "azure-storage-audit-log-immutable", What: "immutability policy disabled", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("immutableStorageWithVersioning.immutabilityPolicy.state", "Disabled")},
 
 	// PostgreSQL, the primary and its replica.

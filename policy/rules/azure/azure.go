@@ -60,6 +60,7 @@ var Rules = []rules.Rule{
 	storageBlobRecovery,
 	storageRedundancy,
 	storageAuditImmutable,
+	storageAuditLocked,
 	postgresEncrypted,
 	postgresPrivate,
 	postgresTLS,

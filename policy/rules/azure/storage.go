@@ -219,13 +219,14 @@ var storageRedundancy = rules.Rule{
 }
 
 // storageAuditImmutable: the accounts diagnostic settings archive logs to keep them the
-// retention floor, six years by default (164.316(b)(2)(i)), in WORM storage; in production
-// the policy is locked, so no one, the subscription's owners included, can shorten it or
-// delete a log early (the Azure counterpart of a locked bucket retention policy).
+// retention floor, six years by default (164.316(b)(2)(i)), in WORM storage: no log can be
+// changed or deleted before then. Whether the policy itself is locked is storageAuditLocked's:
+// ARM creates a policy Unlocked and locks it only on an update, so a production archive's
+// first deployment is unlocked by necessity.
 var storageAuditImmutable = rules.Rule{
 	Name:        "azure-storage-audit-log-immutable",
 	Cloud:       rules.CloudAzure,
-	Description: "Every storage account a diagnostic setting (of a resource or of the subscription) archives logs to keeps them immutable (immutableStorageWithVersioning enabled) at least the retention floor (immutabilityPolicy.immutabilityPeriodSinceCreationInDays, six years by default) and, in production, locks that policy (state Locked).",
+	Description: "Every storage account a diagnostic setting (of a resource or of the subscription) archives logs to keeps them immutable (immutableStorageWithVersioning enabled, its policy Unlocked or Locked) at least the retention floor (immutabilityPolicy.immutabilityPeriodSinceCreationInDays, six years by default).",
 	Sections:    []rules.Section{rules.AuditControls, rules.DocumentationRetention, rules.Integrity},
 	Unknown:     "settings fail; the destination is matched by the storageAccountId it names, else by reference",
 	Level:       rules.Mandatory,
@@ -244,14 +245,39 @@ var storageAuditImmutable = rules.Rule{
 			if days, _ := rules.Number(a.Inputs, w+"immutabilityPolicy.immutabilityPeriodSinceCreationInDays"); days < int64(cfg.RetentionFloorDays) {
 				msgs = append(msgs, fmt.Sprintf(w+"immutabilityPolicy.immutabilityPeriodSinceCreationInDays is %d; at least %d", days, cfg.RetentionFloorDays))
 			}
-			switch state := rules.Str(a.Inputs, w+"immutabilityPolicy.state"); {
-			case cfg.Production() && !oneOf(state, "Locked"):
-				msgs = append(msgs, fmt.Sprintf(w+"immutabilityPolicy.state is %q; must be Locked in production", state))
-			case !oneOf(state, "Locked", "Unlocked"):
+			if state := rules.Str(a.Inputs, w+"immutabilityPolicy.state"); !oneOf(state, "Locked", "Unlocked") {
 				msgs = append(msgs, fmt.Sprintf(w+"immutabilityPolicy.state is %q; must be Unlocked or Locked", state))
 			}
 			if len(msgs) > 0 {
 				out = append(out, rules.Finding{URN: a.URN, Message: "the account archives logs: " + strings.Join(msgs, "; ")})
+			}
+		}
+		return out
+	},
+}
+
+// storageAuditLocked: in production the archive's immutability policy is locked, so no one,
+// the subscription's owners included, can shorten it or delete it (the Azure counterpart of a
+// locked bucket retention policy). Advisory because a production archive's first deployment
+// cannot be locked (healthhub:azure.auditArchiveUnlocked): the next deployment locks it, and
+// until then the logs are immutable all the same.
+var storageAuditLocked = rules.Rule{
+	Name:        "azure-storage-audit-log-locked",
+	Cloud:       rules.CloudAzure,
+	Description: "In production, every storage account a diagnostic setting archives logs to has its immutability policy Locked (immutableStorageWithVersioning.immutabilityPolicy.state), which no one can shorten or remove; ARM creates the policy Unlocked, so the first deployment is locked by the next.",
+	Sections:    []rules.Section{rules.AuditControls, rules.DocumentationRetention, rules.Integrity},
+	Unknown:     "fails (taken as unlocked)",
+	Level:       rules.Advisory,
+	Types:       versions(TypeStorageAccount, TypeDiagnosticSetting, TypeSubscriptionDiagnosticSetting),
+	CheckStack: func(all []rules.Resource, cfg rules.Config) []rules.Finding {
+		if !cfg.Production() {
+			return nil
+		}
+		var out []rules.Finding
+		for _, a := range of(all, TypeStorageAccount) {
+			const state = "immutableStorageWithVersioning.immutabilityPolicy.state"
+			if s := rules.Str(a.Inputs, state); archivesLogs(all, a) && !oneOf(s, "Locked") {
+				out = append(out, rules.Finding{URN: a.URN, Message: fmt.Sprintf("the account archives logs and %s is %q; lock it (deploy again without healthhub:azure.auditArchiveUnlocked)", state, s)})
 			}
 		}
 		return out
