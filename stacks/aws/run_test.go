@@ -15,7 +15,6 @@ import (
 
 	"github.com/healthhub/estate/internal/config"
 	"github.com/healthhub/estate/internal/mockcloud"
-	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/stacks"
 	"github.com/healthhub/estate/stacks/platform"
 	"github.com/healthhub/estate/stacks/platform/platformtest"
@@ -24,11 +23,7 @@ import (
 
 // run runs a program over a shipped stack under the mock monitor.
 func run(t *testing.T, stack string, program pulumi.RunFunc) (*mockcloud.Monitor, error) {
-	t.Helper()
-	s, err := stackfile.Load("../..", stack)
-	require.NoError(t, err)
-	m := mockcloud.New(s.Project, s.Name)
-	return m, m.Run(s.Config, s.SecretKeys, program)
+	return platformtest.RunStack(t, "../..", stack, program, nil)
 }
 
 // The production estate exports the contract's names and AWS's own under the aws prefix, and
