@@ -391,30 +391,7 @@ var noSubject = map[string]string{
 // Ingress rules.
 func TestGCPCatalogueCoversEveryMandatoryRule(t *testing.T) {
 	base, _ := productionSubjects(t)
-	planned := map[string]bool{}
-	for _, r := range base {
-		planned[r.Type] = true
-	}
-	covered := map[string]bool{}
-	for _, m := range mutations {
-		covered[m.Rule] = true
-	}
-	for _, rule := range gcprules.Rules {
-		if rule.Level != rules.Mandatory {
-			continue
-		}
-		if why, ok := noSubject[rule.Name]; ok {
-			for _, typ := range rule.Types {
-				assert.False(t, planned[typ], "%s: the plan now has %s (it had none: %s); add its mutations", rule.Name, typ, why)
-			}
-			continue
-		}
-		assert.True(t, covered[rule.Name], "%s has no mutation", rule.Name)
-	}
-	for _, name := range []string{
+	mutation.CoversEveryMandatoryRule(t, base, mutations, gcprules.Rules, noSubject,
 		"estate-region-allow-list", "estate-stateful-protected", "estate-required-tags", "estate-phi-dr-copy",
-		"kubernetes-ingress-tls", "kubernetes-ingress-gce-ssl-policy", "kubernetes-ingress-gce-waf",
-	} {
-		assert.True(t, covered[name], "%s has no mutation", name)
-	}
+		"kubernetes-ingress-tls", "kubernetes-ingress-gce-ssl-policy", "kubernetes-ingress-gce-waf")
 }
