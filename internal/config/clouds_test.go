@@ -155,7 +155,7 @@ func TestSectionsAndSecretsForAnotherCloudAreErrors(t *testing.T) {
 		{"certificate name with a dot", onCloud(CloudAzure, map[string]string{CloudAzure: AZ + `"gateway":{"certificateName":"assistant.healthhub"}}`}), "azure.gateway.certificateName", "Key Vault certificate name"},
 		{"one gateway instance in production", onCloud(CloudAzure, map[string]string{CloudAzure: AZ + `"gateway":{"minCapacity":1}}`}), "azure.gateway.minCapacity", "at least 2 in production"},
 		{"log retention Log Analytics refuses", onCloud(CloudAzure, map[string]string{"logRetentionDays": "2192"}), "logRetentionDays", "on azure: past two years Log Analytics keeps whole years only"},
-		{"unlocked archive outside production", onCloud(CloudAzure, map[string]string{"environment": EnvDev, CloudAzure: AZ+`"aks":{"authorizedIpRanges":["203.0.113.0/24"]},"auditArchiveUnlocked":true}`}), "azure.auditArchiveUnlocked", "applies to production only"},
+		{"unlocked archive outside production", onCloud(CloudAzure, map[string]string{"environment": EnvDev, CloudAzure: AZ + `"aks":{"authorizedIpRanges":["203.0.113.0/24"]},"auditArchiveUnlocked":true}`}), "azure.auditArchiveUnlocked", "applies to production only"},
 		{"no pager on azure", onCloud(CloudAzure, map[string]string{KeyPagerURL: "<unset>"}), KeyPagerURL, "required secret on azure"},
 		{"no cache token on azure", onCloud(CloudAzure, map[string]string{KeyCacheAuthToken: "<unset>"}), KeyCacheAuthToken, "required secret on azure"},
 	}

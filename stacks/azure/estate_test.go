@@ -15,7 +15,6 @@ import (
 
 	"github.com/healthhub/estate/internal/audit"
 	"github.com/healthhub/estate/internal/config"
-	"github.com/healthhub/estate/internal/mockcloud"
 	"github.com/healthhub/estate/internal/plan"
 	"github.com/healthhub/estate/internal/stackfile"
 	"github.com/healthhub/estate/policy/rules"
@@ -288,18 +287,16 @@ func findInputs(t *testing.T, p *plan.Plan, typ string, name ...string) map[stri
 // the logs are immutable all the same, and the one finding more is the advisory that says to
 // lock it with the next deployment.
 func TestProductionAzureFirstDeploymentLocksTheArchiveNext(t *testing.T) {
-	s, err := stackfile.Load("../..", "production-azure")
+	m, err := run(t, "production-azure", prog, func(s *stackfile.Stack) {
+		key := config.FullKey(config.CloudAzure)
+		var section map[string]any
+		require.NoError(t, json.Unmarshal([]byte(s.Config[key]), &section))
+		section["auditArchiveUnlocked"] = true
+		raw, err := json.Marshal(section)
+		require.NoError(t, err)
+		s.Config[key] = string(raw)
+	})
 	require.NoError(t, err)
-	key := config.FullKey(config.CloudAzure)
-	var section map[string]any
-	require.NoError(t, json.Unmarshal([]byte(s.Config[key]), &section))
-	section["auditArchiveUnlocked"] = true
-	raw, err := json.Marshal(section)
-	require.NoError(t, err)
-	s.Config[key] = string(raw)
-
-	m := mockcloud.New(s.Project, s.Name)
-	require.NoError(t, m.Run(s.Config, s.SecretKeys, prog))
 	archive, ok := m.Find(azurerules.TypeStorageAccount, "hhprodaudit")
 	require.True(t, ok)
 	state, _ := archive.Get("immutableStorageWithVersioning.immutabilityPolicy.state")

@@ -75,11 +75,12 @@ func watchesSecurityOperation(r rules.Resource) bool {
 }
 
 // diagnosedCollections are the ARM collections of the kinds whose logs
-// azure-monitor-diagnostic-settings requires: vaults, PHI accounts, servers, the cluster and
-// the gateway.
+// azure-monitor-diagnostic-settings requires: vaults, PHI accounts, servers, the cluster, the
+// gateway, the backup vault and the workspace.
 var diagnosedCollections = []string{
 	"/microsoft.keyvault/vaults/", "/microsoft.storage/storageaccounts/", "/microsoft.dbforpostgresql/flexibleservers/",
 	"/microsoft.containerservice/managedclusters/", "/microsoft.network/applicationgateways/",
+	"/microsoft.recoveryservices/vaults/", "/microsoft.operationalinsights/workspaces/",
 }
 
 // auditArchive is the audit trail's archive account. Its blob service has two settings, the
@@ -164,6 +165,9 @@ func onListener(listener string) func(e map[string]any) bool {
 	}
 }
 
+// isDefaultRuleSet picks the WAF policy's Microsoft default rule set.
+func isDefaultRuleSet(e map[string]any) bool { return e["ruleSetType"] == "Microsoft_DefaultRuleSet" }
+
 // inboundFromInternet is an NSG rule admitting a port from anywhere.
 func inboundFromInternet(name, source, port string, priority float64) map[string]any {
 	return map[string]any{
@@ -209,6 +213,7 @@ var azureMutations = []mutation.Mutation{
 
 	// Protection from destroy, and the tags an auditor finds PHI by.
 	{Rule: "estate-stateful-protected", What: "protect flag off", Types: slices.Concat(statefulTypes, []string{azurerules.TypeWorkspace}), Apply: mutation.Always(func(r *rules.Resource) { r.Protect = false })},
+	{Rule: "estate-stateful-protected", What: "protect off on a table", Types: []string{azurerules.TypeTable}, Apply: mutation.Always(func(r *rules.Resource) { r.Protect = false })},
 	{Rule: "estate-required-tags", What: "owner tag removed", Apply: func(r *rules.Resource) bool {
 		if !strings.HasPrefix(r.Type, "azure-native:") {
 			return false
@@ -277,6 +282,8 @@ var azureMutations = []mutation.Mutation{
 	{Rule: "azure-storage-private", What: "shared key access left to its default", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Remove("allowSharedKeyAccess")},
 	{Rule: "azure-storage-private", What: "anonymous blob access", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("allowBlobPublicAccess", true)},
 	{Rule: "azure-storage-private", What: "cross-tenant replication", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("allowCrossTenantReplication", true)},
+	{Rule: "azure-storage-private", What: "local users", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("isLocalUserEnabled", true)},
+	{Rule: "azure-storage-private", What: "SFTP", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("isSftpEnabled", true)},
 	{Rule: "azure-storage-tls", What: "TLS 1.0 accepted", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("minimumTlsVersion", "TLS1_0")},
 	{Rule: "azure-storage-tls", What: "TLS 1.1 accepted", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Set("minimumTlsVersion", "TLS1_1")},
 	{Rule: "azure-storage-tls", What: "no TLS floor", Types: []string{azurerules.TypeStorageAccount}, Apply: mutation.Remove("minimumTlsVersion")},
@@ -333,6 +340,8 @@ var azureMutations = []mutation.Mutation{
 	// AKS.
 	{Rule: "azure-aks-private-cluster", What: "public API server", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Set("apiServerAccessProfile.enablePrivateCluster", false)},
 	{Rule: "azure-aks-private-cluster", What: "private cluster left to its default", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Remove("apiServerAccessProfile.enablePrivateCluster")},
+	{Rule: "azure-aks-private-cluster", What: "the private API server named in public DNS", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Set("apiServerAccessProfile.enablePrivateClusterPublicFQDN", true)},
+	{Rule: "azure-aks-private-cluster", What: "the public FQDN left to AKS's default", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Remove("apiServerAccessProfile.enablePrivateClusterPublicFQDN")},
 	{Rule: "azure-aks-entra-rbac", What: "local accounts enabled", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Set("disableLocalAccounts", false)},
 	{Rule: "azure-aks-entra-rbac", What: "legacy Entra integration", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Set("aadProfile.managed", false)},
 	{Rule: "azure-aks-entra-rbac", What: "Kubernetes authorization without Azure RBAC", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Set("aadProfile.enableAzureRBAC", false)},
@@ -359,9 +368,14 @@ var azureMutations = []mutation.Mutation{
 	{Rule: "azure-aks-nodes-hardened", What: "node disks on a platform key", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Remove("diskEncryptionSetID")},
 	{Rule: "azure-aks-nodes-hardened", What: "system pool without encryption at host", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Set("agentPoolProfiles[0].enableEncryptionAtHost", false)},
 	{Rule: "azure-aks-nodes-hardened", What: "system pool nodes with public IPs", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Set("agentPoolProfiles[0].enableNodePublicIP", true)},
+	{Rule: "azure-aks-nodes-hardened", What: "SSH to the system pool's nodes as a local user", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Set("agentPoolProfiles[0].securityProfile.sshAccess", "LocalUser")},
+	{Rule: "azure-aks-nodes-hardened", What: "the system pool's SSH left to AKS's default", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Remove("agentPoolProfiles[0].securityProfile")},
 	{Rule: "azure-aks-nodes-hardened", What: "nodes with public IPs", Types: []string{azurerules.TypeAgentPool}, Apply: mutation.Set("enableNodePublicIP", true)},
 	{Rule: "azure-aks-nodes-hardened", What: "no encryption at host", Types: []string{azurerules.TypeAgentPool}, Apply: mutation.Set("enableEncryptionAtHost", false)},
 	{Rule: "azure-aks-nodes-hardened", What: "encryption at host left out", Types: []string{azurerules.TypeAgentPool}, Apply: mutation.Remove("enableEncryptionAtHost")},
+	{Rule: "azure-aks-nodes-hardened", What: "SSH to the nodes as a local user", Types: []string{azurerules.TypeAgentPool}, Apply: mutation.Set("securityProfile.sshAccess", "LocalUser")},
+	{Rule: "azure-aks-nodes-hardened", What: "SSH to the nodes through Entra ID", Types: []string{azurerules.TypeAgentPool}, Apply: mutation.Set("securityProfile.sshAccess", "EntraId")},
+	{Rule: "azure-aks-nodes-hardened", What: "SSH left to AKS's default", Types: []string{azurerules.TypeAgentPool}, Apply: mutation.Remove("securityProfile")},
 	{Rule: "azure-aks-nodes-hardened", What: "disks stay on the first key version", Types: []string{azurerules.TypeDiskEncryptionSet}, Apply: mutation.Set("rotationToLatestKeyVersionEnabled", false)},
 	{Rule: "azure-aks-nodes-hardened", What: "disk encryption set without a key", Types: []string{azurerules.TypeDiskEncryptionSet}, Apply: mutation.Remove("activeKey.keyUrl")},
 	{Rule: "azure-aks-logging", What: "Container Insights off", Types: []string{azurerules.TypeManagedCluster}, Apply: mutation.Set("addonProfiles.omsagent.enabled", false)},
@@ -374,6 +388,9 @@ var azureMutations = []mutation.Mutation{
 		"name": "allow-admin", "priority": 220.0, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
 		"sourceAddressPrefixes": []any{"10.0.0.0/8", "Internet"}, "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRanges": []any{"22", "3389"},
 	})},
+	{Rule: "azure-network-nsg-no-world-ingress", What: "SSH from every Azure tenant", Types: []string{azurerules.TypeNetworkSecurityGroup}, Apply: appendTo("securityRules", inboundFromInternet("allow-azure-ssh", "AzureCloud", "22", 230))},
+	{Rule: "azure-network-nsg-no-world-ingress", What: "an allow rule opened to every Azure tenant in the region", Types: []string{azurerules.TypeNetworkSecurityGroup}, When: func(r rules.Resource) bool { return !isGatewayNSG(r) },
+		Apply: element("securityRules", func(e map[string]any) bool { return e["access"] == "Allow" }, set("sourceAddressPrefix", "AzureCloud.UKSouth"))},
 	{Rule: "azure-network-nsg-no-world-ingress", What: "deny-all turned to allow-all", Types: []string{azurerules.TypeNetworkSecurityGroup}, Apply: element("securityRules", named("deny-all-inbound"), set("access", "Allow"))},
 	{Rule: "azure-network-nsg-no-world-ingress", What: "an allow rule opened to any source", Types: []string{azurerules.TypeNetworkSecurityGroup}, When: func(r rules.Resource) bool { return !isGatewayNSG(r) },
 		Apply: element("securityRules", func(e map[string]any) bool { return e["access"] == "Allow" }, set("sourceAddressPrefix", "*"))},
@@ -433,6 +450,15 @@ var azureMutations = []mutation.Mutation{
 		kept := slices.DeleteFunc(slices.Clone(sets), func(e any) bool { return e.(map[string]any)["ruleSetType"] == "Microsoft_DefaultRuleSet" })
 		return len(kept) < len(sets) && mutation.SetPath(r.Inputs, "managedRules.managedRuleSets", kept)
 	}},
+	{Rule: "azure-waf-policy-prevention", What: "a default rule disabled", Types: []string{azurerules.TypeWAFPolicy}, Apply: element("managedRules.managedRuleSets", isDefaultRuleSet,
+		set("ruleGroupOverrides", []any{map[string]any{"ruleGroupName": "APPLICATION-ATTACK-SQLI", "rules": []any{map[string]any{"ruleId": "942100", "state": "Disabled"}}}}))},
+	{Rule: "azure-waf-policy-prevention", What: "a default rule overridden with no state", Types: []string{azurerules.TypeWAFPolicy}, Apply: element("managedRules.managedRuleSets", isDefaultRuleSet,
+		set("ruleGroupOverrides", []any{map[string]any{"ruleGroupName": "APPLICATION-ATTACK-XSS", "rules": []any{map[string]any{"ruleId": "941100", "action": "Block"}}}}))},
+	{Rule: "azure-waf-policy-prevention", What: "a default rule group turned off", Types: []string{azurerules.TypeWAFPolicy}, Apply: element("managedRules.managedRuleSets", isDefaultRuleSet,
+		set("ruleGroupOverrides", []any{map[string]any{"ruleGroupName": "APPLICATION-ATTACK-SQLI"}}))},
+	{Rule: "azure-waf-policy-prevention", What: "every header excluded from inspection", Types: []string{azurerules.TypeWAFPolicy}, Apply: mutation.Set("managedRules.exclusions", []any{
+		map[string]any{"matchVariable": "RequestHeaderNames", "selectorMatchOperator": "EqualsAny"},
+	})},
 	{Rule: "azure-waf-bot-protection", What: "bot manager rule set removed", Types: []string{azurerules.TypeWAFPolicy}, Apply: func(r *rules.Resource) bool {
 		sets := mutation.AsList(mustGet(r.Inputs, "managedRules.managedRuleSets"))
 		kept := slices.DeleteFunc(slices.Clone(sets), func(e any) bool { return e.(map[string]any)["ruleSetType"] == "Microsoft_BotManagerRuleSet" })
@@ -448,6 +474,8 @@ var azureMutations = []mutation.Mutation{
 	{Rule: "azure-loganalytics-hardened", What: "a table's archive left to its default", Types: []string{azurerules.TypeTable}, Apply: mutation.Remove("totalRetentionInDays")},
 	{Rule: "azure-monitor-diagnostic-settings", What: "a resource's diagnostic setting removed", Types: []string{azurerules.TypeDiagnosticSetting}, When: diagnosesOnce, Drop: true},
 	{Rule: "azure-monitor-diagnostic-settings", What: "a resource's logs turned off", Types: []string{azurerules.TypeDiagnosticSetting}, When: diagnosesOnce, Apply: mutation.Set("logs[0].enabled", false)},
+	{Rule: "azure-monitor-diagnostic-settings", What: "a resource's logs narrowed to an unrelated category", Types: []string{azurerules.TypeDiagnosticSetting}, When: diagnosesOnce,
+		Apply: mutation.Set("logs", []any{map[string]any{"category": "AzurePolicyEvaluationDetails", "enabled": true}})},
 	{Rule: "azure-monitor-diagnostic-settings", What: "a resource's metrics only", Types: []string{azurerules.TypeDiagnosticSetting}, When: diagnosesOnce, Apply: mutation.Remove("logs")},
 	{Rule: "azure-monitor-diagnostic-settings", What: "a resource's logs sent nowhere", Types: []string{azurerules.TypeDiagnosticSetting}, When: diagnosesOnce, Apply: func(r *rules.Resource) bool {
 		return mutation.SetPath(r.Inputs, "workspaceId", nil) && mutation.SetPath(r.Inputs, "storageAccountId", nil)
@@ -471,6 +499,14 @@ var azureMutations = []mutation.Mutation{
 		scopes := mutation.AsList(r.Inputs["scopes"])
 		return len(scopes) == 1 && mutation.SetPath(r.Inputs, "scopes", []any{str(scopes[0]) + "/resourceGroups/hhprod-rg"})
 	}},
+	{Rule: "azure-monitor-security-alerts", What: "security alert on the Security category", Types: []string{azurerules.TypeActivityLogAlert}, When: watchesSecurityOperation, Apply: element("condition.allOf", func(e map[string]any) bool {
+		return e["field"] == "category"
+	}, set("equals", "Security"))},
+	{Rule: "azure-monitor-security-alerts", What: "security alert without its category", Types: []string{azurerules.TypeActivityLogAlert}, When: watchesSecurityOperation, Apply: func(r *rules.Resource) bool {
+		conditions := mutation.AsList(mustGet(r.Inputs, "condition.allOf"))
+		kept := slices.DeleteFunc(slices.Clone(conditions), func(e any) bool { m, _ := e.(map[string]any); return m["field"] == "category" })
+		return len(kept) < len(conditions) && mutation.SetPath(r.Inputs, "condition.allOf", kept)
+	}},
 	{Rule: "azure-monitor-security-alerts", What: "security alert watches reads", Types: []string{azurerules.TypeActivityLogAlert}, When: watchesSecurityOperation, Apply: element("condition.allOf", func(e map[string]any) bool {
 		return e["field"] == "operationName"
 	}, func(e map[string]any) bool {
@@ -488,6 +524,9 @@ var azureMutations = []mutation.Mutation{
 	{Rule: "azure-recoveryservices-hardened", What: "no identity to reach the key", Types: []string{azurerules.TypeRecoveryVault}, Apply: mutation.Remove("properties.encryption.kekIdentity")},
 	{Rule: "azure-recoveryservices-hardened", What: "no infrastructure encryption", Types: []string{azurerules.TypeRecoveryVault}, Apply: mutation.Set("properties.encryption.infrastructureEncryption", "Disabled")},
 	{Rule: "azure-recoveryservices-hardened", What: "public network access Enabled", Types: []string{azurerules.TypeRecoveryVault}, Apply: mutation.Set("properties.publicNetworkAccess", "Enabled")},
+	{Rule: "azure-recoveryservices-hardened", What: "restores into another subscription", Types: []string{azurerules.TypeRecoveryVault},
+		Apply: mutation.Set("properties.restoreSettings.crossSubscriptionRestoreSettings.crossSubscriptionRestoreState", "Enabled")},
+	{Rule: "azure-recoveryservices-hardened", What: "cross-subscription restore left to Azure's default", Types: []string{azurerules.TypeRecoveryVault}, Apply: mutation.Remove("properties.restoreSettings")},
 	{Rule: "azure-recoveryservices-hardened", What: "backups in one region", Types: []string{azurerules.TypeRecoveryVault}, Apply: mutation.Set("properties.redundancySettings.standardTierStorageRedundancy", "ZoneRedundant")},
 	{Rule: "azure-recoveryservices-hardened", What: "no cross-region restore", Types: []string{azurerules.TypeRecoveryVault}, Apply: mutation.Set("properties.redundancySettings.crossRegionRestore", "Disabled")},
 

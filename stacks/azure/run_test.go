@@ -20,14 +20,7 @@ import (
 // run runs a program over a shipped stack's config, changed by edit when given, under the
 // mock monitor.
 func run(t *testing.T, stack string, program pulumi.RunFunc, edit func(s *stackfile.Stack)) (*mockcloud.Monitor, error) {
-	t.Helper()
-	s, err := stackfile.Load("../..", stack)
-	require.NoError(t, err)
-	if edit != nil {
-		edit(s)
-	}
-	m := mockcloud.New(s.Project, s.Name)
-	return m, m.Run(s.Config, s.SecretKeys, program)
+	return platformtest.RunStack(t, "../..", stack, program, edit)
 }
 
 // The production Azure estate exports the contract's names and Azure's own under the azure

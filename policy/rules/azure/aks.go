@@ -10,11 +10,13 @@ import (
 
 // aksPrivateCluster: the API server is reached from the VNet only in production (Azure Policy
 // 040732e8, Prowler aks_clusters_public_access_disabled). Outside production a public API
-// server serves a team's CI and laptops, but only from the ranges it lists.
+// server serves a team's CI and laptops, but only from the ranges it lists. A private
+// cluster publishes no name in public DNS: AKS adds one by default, which tells the internet
+// the cluster exists and where its private address is.
 var aksPrivateCluster = rules.Rule{
 	Name:        "azure-aks-private-cluster",
 	Cloud:       rules.CloudAzure,
-	Description: "AKS clusters have a private API server (apiServerAccessProfile.enablePrivateCluster) in production; a public one elsewhere admits only the ranges listed in apiServerAccessProfile.authorizedIPRanges, never 0.0.0.0/0.",
+	Description: "AKS clusters have a private API server (apiServerAccessProfile.enablePrivateCluster) in production, with no public FQDN (enablePrivateClusterPublicFQDN false; AKS creates one unless told not to); a public one elsewhere admits only the ranges listed in apiServerAccessProfile.authorizedIPRanges, never 0.0.0.0/0.",
 	Sections:    []rules.Section{rules.AccessControl},
 	Unknown:     "fails (taken as public)",
 	Level:       rules.Mandatory,
@@ -22,6 +24,12 @@ var aksPrivateCluster = rules.Rule{
 	Check: func(r rules.Resource, cfg rules.Config) []string {
 		const a = "apiServerAccessProfile."
 		if rules.BoolTrue(r.Inputs, a+"enablePrivateCluster") {
+			switch v, set := rules.Get(r.Inputs, a+"enablePrivateClusterPublicFQDN"); {
+			case !set:
+				return []string{a + "enablePrivateClusterPublicFQDN is not set, and AKS then publishes the private API server in public DNS; set it false"}
+			case v != false:
+				return []string{fmt.Sprintf(a+"enablePrivateClusterPublicFQDN is %v; must be false: a public DNS name would resolve to the private API server", v)}
+			}
 			return nil
 		}
 		ranges := rules.Strs(r.Inputs, a+"authorizedIPRanges")
@@ -164,7 +172,9 @@ var networkPolicies = []string{"azure", "calico", "cilium"}
 
 // nodePoolFindings checks a node pool, inline in a cluster (at its agentPoolProfiles entry) or
 // an AgentPool resource (at ""): data on the VM host (temp disks, caches) encrypted with the
-// rest (Azure Policy 41425d9f), and no public address on a node.
+// rest (Azure Policy 41425d9f), no public address on a node, and no SSH into one (Azure
+// Policy 28257686): AKS gives nodes a local SSH user unless told not to, a way onto a node
+// that neither Kubernetes RBAC nor its audit log sees, where `kubectl debug` goes through both.
 func nodePoolFindings(inputs map[string]any, at string) []string {
 	var out []string
 	if !rules.BoolTrue(inputs, at+"enableEncryptionAtHost") {
@@ -172,6 +182,9 @@ func nodePoolFindings(inputs map[string]any, at string) []string {
 	}
 	if rules.ExplicitlyTrue(inputs, at+"enableNodePublicIP") {
 		out = append(out, at+"enableNodePublicIP must be false: nodes would get public addresses")
+	}
+	if ssh := rules.Str(inputs, at+"securityProfile.sshAccess"); !oneOf(ssh, "Disabled") {
+		out = append(out, fmt.Sprintf(at+"securityProfile.sshAccess is %q; must be Disabled: node debugging goes through kubectl debug", ssh))
 	}
 	return out
 }
@@ -183,7 +196,7 @@ func nodePoolFindings(inputs map[string]any, at string) []string {
 var aksNodesHardened = rules.Rule{
 	Name:        "azure-aks-nodes-hardened",
 	Cloud:       rules.CloudAzure,
-	Description: "AKS clusters enforce network policy (networkProfile.networkPolicy azure, calico or cilium) and encrypt node disks with a customer-managed key (diskEncryptionSetID); every node pool, inline or an AgentPool, encrypts at host and gives nodes no public IP; disk encryption sets use a customer-managed key (activeKey.keyUrl) and follow its rotations (rotationToLatestKeyVersionEnabled).",
+	Description: "AKS clusters enforce network policy (networkProfile.networkPolicy azure, calico or cilium) and encrypt node disks with a customer-managed key (diskEncryptionSetID); every node pool, inline or an AgentPool, encrypts at host, gives nodes no public IP and no SSH access (securityProfile.sshAccess Disabled; AKS allows a local user by default); disk encryption sets use a customer-managed key (activeKey.keyUrl) and follow its rotations (rotationToLatestKeyVersionEnabled).",
 	Sections:    []rules.Section{rules.Encryption, rules.AccessControl},
 	Unknown:     "switches and the policy fail; keys and the disk encryption set pass",
 	Level:       rules.Mandatory,

@@ -10,6 +10,7 @@ func systemPool() map[string]any {
 		"name": "system", "mode": "System", "vmSize": "Standard_D4ds_v5", "osSKU": "AzureLinux",
 		"availabilityZones": []any{"1", "2", "3"}, "enableEncryptionAtHost": true, "enableNodePublicIP": false,
 		"nodeTaints": []any{"CriticalAddonsOnly=true:NoSchedule"}, "vnetSubnetID": rules.Unknown,
+		"securityProfile": map[string]any{"sshAccess": "Disabled"},
 	}
 }
 
@@ -22,6 +23,7 @@ func hardenedCluster() map[string]any {
 		"identity": map[string]any{"type": "UserAssigned", "userAssignedIdentities": []any{identityID}},
 		"apiServerAccessProfile": map[string]any{
 			"enablePrivateCluster": true, "enableVnetIntegration": true, "subnetId": rules.Unknown, "disableRunCommand": true,
+			"enablePrivateClusterPublicFQDN": false,
 		},
 		"disableLocalAccounts": true,
 		"enableRBAC":           true,
@@ -56,6 +58,7 @@ func appPool() map[string]any {
 		"resourceName": "hh-prod-aks", "agentPoolName": "app", "resourceGroupName": "hh-prod-rg", "mode": "User",
 		"vmSize": "Standard_D8ds_v5", "osSKU": "AzureLinux", "enableAutoScaling": true, "minCount": int64(2), "maxCount": int64(10),
 		"enableEncryptionAtHost": true, "enableNodePublicIP": false, "availabilityZones": []any{"1", "2", "3"},
+		"securityProfile": map[string]any{"sshAccess": "Disabled"},
 	}
 }
 
@@ -79,6 +82,9 @@ func aksCases() []ruleCase {
 		{"azure-aks-private-cluster", "public to everyone in dev", []rules.Resource{cluster(public)}, true, "open to the internet", "dev"},
 		{"azure-aks-private-cluster", "public to 0.0.0.0/0 in dev", []rules.Resource{cluster(set(public, "apiServerAccessProfile.authorizedIPRanges", []any{"0.0.0.0/0"}))}, true, "contains 0.0.0.0/0", "dev"},
 		{"azure-aks-private-cluster", "the default API version's public cluster", []rules.Resource{res("azure-native:containerservice:ManagedCluster", "aks", public)}, true, "must be true in production", ""},
+		{"azure-aks-private-cluster", "a private cluster with a public FQDN", []rules.Resource{cluster(set(good, "apiServerAccessProfile.enablePrivateClusterPublicFQDN", true))}, true, "enablePrivateClusterPublicFQDN is true; must be false", ""},
+		{"azure-aks-private-cluster", "a private cluster's public FQDN left to AKS's default", []rules.Resource{cluster(set(good, "apiServerAccessProfile.enablePrivateClusterPublicFQDN", nil))}, true, "enablePrivateClusterPublicFQDN is not set", ""},
+		{"azure-aks-private-cluster", "the public FQDN switch is a private cluster's only", []rules.Resource{cluster(set(set(public, "apiServerAccessProfile.authorizedIPRanges", []any{"203.0.113.0/24"}), "apiServerAccessProfile.enablePrivateClusterPublicFQDN", nil))}, false, "", "dev"},
 
 		{"azure-aks-entra-rbac", "Entra ID with Azure RBAC", []rules.Resource{cluster(good)}, false, "", ""},
 		{"azure-aks-entra-rbac", "Kubernetes RBAC left to its default", []rules.Resource{cluster(with(good, "enableRBAC", nil))}, false, "", ""},
@@ -115,6 +121,9 @@ func aksCases() []ruleCase {
 		{"azure-aks-nodes-hardened", "a public inline node", []rules.Resource{cluster(with(good, "agentPoolProfiles", []any{publicPool}))}, true, "agentPoolProfiles[0].enableNodePublicIP must be false", ""},
 		{"azure-aks-nodes-hardened", "a pool without host encryption", []rules.Resource{pool(with(appPool(), "enableEncryptionAtHost", nil))}, true, "enableEncryptionAtHost must be true", ""},
 		{"azure-aks-nodes-hardened", "a public pool", []rules.Resource{pool(with(appPool(), "enableNodePublicIP", true))}, true, "enableNodePublicIP must be false", ""},
+		{"azure-aks-nodes-hardened", "SSH through Entra ID on a pool", []rules.Resource{pool(set(appPool(), "securityProfile.sshAccess", "EntraId"))}, true, `securityProfile.sshAccess is "EntraId"; must be Disabled`, ""},
+		{"azure-aks-nodes-hardened", "a pool's SSH left to AKS's default", []rules.Resource{pool(with(appPool(), "securityProfile", nil))}, true, `securityProfile.sshAccess is ""`, ""},
+		{"azure-aks-nodes-hardened", "a local SSH user on the system pool", []rules.Resource{cluster(with(good, "agentPoolProfiles", []any{set(systemPool(), "securityProfile.sshAccess", "LocalUser")}))}, true, `agentPoolProfiles[0].securityProfile.sshAccess is "LocalUser"`, ""},
 		{"azure-aks-nodes-hardened", "a disk encryption set on its first key version", []rules.Resource{des(with(goodDES, "rotationToLatestKeyVersionEnabled", nil))}, true, "rotationToLatestKeyVersionEnabled must be true", ""},
 		{"azure-aks-nodes-hardened", "a disk encryption set with no key", []rules.Resource{des(with(goodDES, "activeKey", nil))}, true, "activeKey.keyUrl is not set", ""},
 

@@ -37,11 +37,13 @@ var taggable = versions(
 )
 
 // stateful hold PHI, the keys and secrets that open it, its backups, or the audit record of
-// who touched it; and the resource groups they live in, since ARM deletes a group with
-// everything in it, whatever protects its resources in Pulumi.
+// who touched it (the workspace, and its tables: deleting a table resource resets the table to
+// the workspace's retention, and the years of records past it go); and the resource groups
+// they live in, since ARM deletes a group with everything in it, whatever protects its
+// resources in Pulumi.
 var stateful = versions(
 	TypeVault, TypeKey, TypeSecret, TypeStorageAccount, TypePostgresServer, TypeManagedCluster,
-	TypeWorkspace, TypeRecoveryVault, TypeResourceGroup,
+	TypeWorkspace, TypeTable, TypeRecoveryVault, TypeResourceGroup,
 )
 
 // phiStores are the stores of PHI records the DR rule asks a copy of in another region.
@@ -97,6 +99,7 @@ var Rules = []rules.Rule{
 
 // SubscriptionRules hold for a whole subscription or stack rather than for the part of it one
 // component builds: the activity log's export, the security alerts on it, and the diagnostic
-// settings the stack adds to every store, vault, cluster and gateway its components build. A
-// test of one component leaves them out; a test of a whole stack keeps them.
+// settings the stack adds to every store, vault, cluster, gateway, backup vault and workspace
+// its components build. A test of one component leaves them out; a test of a whole stack
+// keeps them.
 var SubscriptionRules = []string{diagnosticSettings.Name, activityLogExport.Name, securityAlerts.Name}

@@ -59,13 +59,59 @@ func atLeast(version string, want ...int) bool {
 	return true
 }
 
+// wafOverrideFindings are the managed rules a policy turns off in the rule sets that stop
+// attacks (the bot manager's are azure-waf-bot-protection's, advisory): a group override with
+// no rules turns the whole group off, and a rule in one is off unless its state says Enabled
+// (ARM's default for an override is Disabled). A false positive is tuned with a narrow
+// exclusion, never by switching rules off.
+func wafOverrideFindings(r rules.Resource) []string {
+	var out []string
+	for i := range rules.List(r.Inputs, "managedRules.managedRuleSets") {
+		set := fmt.Sprintf("managedRules.managedRuleSets[%d].", i)
+		if oneOf(rules.Str(r.Inputs, set+"ruleSetType"), "Microsoft_BotManagerRuleSet") {
+			continue
+		}
+		for j := range rules.List(r.Inputs, set+"ruleGroupOverrides") {
+			at := fmt.Sprintf("%sruleGroupOverrides[%d].", set, j)
+			group := rules.Str(r.Inputs, at+"ruleGroupName")
+			overridden := rules.List(r.Inputs, at+"rules")
+			if len(overridden) == 0 {
+				out = append(out, fmt.Sprintf("%s overrides group %s with no rules, which turns the whole group off", strings.TrimSuffix(at, "."), group))
+				continue
+			}
+			for k := range overridden {
+				rule := fmt.Sprintf("%srules[%d].", at, k)
+				if state := rules.Str(r.Inputs, rule+"state"); !oneOf(state, "Enabled") {
+					out = append(out, fmt.Sprintf("%sstate is %q: rule %s of group %s is off; must be Enabled", rule, state, rules.Str(r.Inputs, rule+"ruleId"), group))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// wafExclusionFindings are exclusions that match every name of their variable (EqualsAny):
+// every header, cookie or argument of every request escapes inspection.
+func wafExclusionFindings(r rules.Resource) []string {
+	var out []string
+	for i := range rules.List(r.Inputs, "managedRules.exclusions") {
+		at := fmt.Sprintf("managedRules.exclusions[%d].", i)
+		if op := rules.Str(r.Inputs, at+"selectorMatchOperator"); oneOf(op, "EqualsAny") || rules.IsUnknown(op) {
+			out = append(out, fmt.Sprintf("%sselectorMatchOperator is %q: every %s of every request escapes the rules; name the one selector that needs it",
+				at, op, rules.Str(r.Inputs, at+"matchVariable")))
+		}
+	}
+	return out
+}
+
 // wafPolicyPrevention: a policy in Detection only logs attacks; without the body inspected,
 // an injection in a POST passes (Azure Policy 12430be1, ca85ef9a). The Microsoft default rule
-// set 2.1, or the OWASP core rule set from 3.2, covers the OWASP top ten.
+// set 2.1, or the OWASP core rule set from 3.2, covers the OWASP top ten, as long as no
+// override turns its rules off and no exclusion lifts them from a whole request variable.
 var wafPolicyPrevention = rules.Rule{
 	Name:        "azure-waf-policy-prevention",
 	Cloud:       rules.CloudAzure,
-	Description: "Web application firewall policies are enabled in Prevention mode (policySettings.state Enabled, mode Prevention), inspect request bodies (requestBodyCheck) and run the Microsoft_DefaultRuleSet 2.1 or later, or OWASP 3.2 or later.",
+	Description: "Web application firewall policies are enabled in Prevention mode (policySettings.state Enabled, mode Prevention), inspect request bodies (requestBodyCheck) and run the Microsoft_DefaultRuleSet 2.1 or later, or OWASP 3.2 or later, with none of their rules turned off (a ruleGroupOverrides entry with no rules, or a rule in one whose state is not Enabled) and no exclusion that matches every selector (managedRules.exclusions selectorMatchOperator EqualsAny).",
 	Sections:    []rules.Section{rules.RiskManagement, rules.Integrity},
 	Unknown:     "fails",
 	Level:       rules.Mandatory,
@@ -86,7 +132,8 @@ var wafPolicyPrevention = rules.Rule{
 		if v, ok := sets["microsoft_defaultruleset"]; !(ok && atLeast(v, 2, 1)) && !atLeast(sets["owasp"], 3, 2) {
 			out = append(out, "managedRules.managedRuleSets has neither Microsoft_DefaultRuleSet 2.1 or later nor OWASP 3.2 or later")
 		}
-		return out
+		out = append(out, wafOverrideFindings(r)...)
+		return append(out, wafExclusionFindings(r)...)
 	},
 }
 

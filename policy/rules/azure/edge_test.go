@@ -61,6 +61,19 @@ func edgeCases() []ruleCase {
 		}
 		return set(goodPolicy, "managedRules.managedRuleSets", list)
 	}
+	// tuned is the policy with an override on the default rule set and an exclusion, either
+	// left out when nil.
+	tuned := func(override, exclusion map[string]any) map[string]any {
+		drs := map[string]any{"ruleSetType": "Microsoft_DefaultRuleSet", "ruleSetVersion": "2.1"}
+		if override != nil {
+			drs["ruleGroupOverrides"] = []any{override}
+		}
+		out := set(goodPolicy, "managedRules.managedRuleSets", []any{drs, map[string]any{"ruleSetType": "Microsoft_BotManagerRuleSet", "ruleSetVersion": "1.0"}})
+		if exclusion != nil {
+			out = set(out, "managedRules.exclusions", []any{exclusion})
+		}
+		return out
+	}
 	routing := func(rs ...map[string]any) map[string]any {
 		var list []any
 		for _, r := range rs {
@@ -86,6 +99,24 @@ func edgeCases() []ruleCase {
 		{"azure-waf-policy-prevention", "disabled", []rules.Resource{policy(set(goodPolicy, "policySettings.state", "Disabled"))}, true, `policySettings.state is "Disabled"`, ""},
 		{"azure-waf-policy-prevention", "bodies not inspected", []rules.Resource{policy(set(goodPolicy, "policySettings.requestBodyCheck", false))}, true, "requestBodyCheck must be true", ""},
 		{"azure-waf-policy-prevention", "OWASP 3.1", []rules.Resource{policy(ruleSets([2]string{"OWASP", "3.1"}))}, true, "neither Microsoft_DefaultRuleSet 2.1 or later nor OWASP 3.2 or later", ""},
+		{"azure-waf-policy-prevention", "a rule overridden but kept on, and a narrow exclusion", []rules.Resource{policy(tuned(
+			map[string]any{"ruleGroupName": "APPLICATION-ATTACK-SQLI", "rules": []any{map[string]any{"ruleId": "942430", "state": "Enabled", "action": "Block"}}},
+			map[string]any{"matchVariable": "RequestCookieNames", "selectorMatchOperator": "Equals", "selector": "__session"},
+		))}, false, "", ""},
+		{"azure-waf-policy-prevention", "a bot rule turned off is the bot rule's business", []rules.Resource{policy(set(goodPolicy, "managedRules.managedRuleSets", []any{
+			map[string]any{"ruleSetType": "Microsoft_DefaultRuleSet", "ruleSetVersion": "2.1"},
+			map[string]any{"ruleSetType": "Microsoft_BotManagerRuleSet", "ruleSetVersion": "1.0", "ruleGroupOverrides": []any{map[string]any{"ruleGroupName": "GoodBots"}}},
+		}))}, false, "", ""},
+		{"azure-waf-policy-prevention", "a rule disabled", []rules.Resource{policy(tuned(
+			map[string]any{"ruleGroupName": "APPLICATION-ATTACK-SQLI", "rules": []any{map[string]any{"ruleId": "942430", "state": "Disabled"}}}, nil,
+		))}, true, `ruleGroupOverrides[0].rules[0].state is "Disabled": rule 942430 of group APPLICATION-ATTACK-SQLI is off`, ""},
+		{"azure-waf-policy-prevention", "a rule overridden with no state, which ARM takes as Disabled", []rules.Resource{policy(tuned(
+			map[string]any{"ruleGroupName": "APPLICATION-ATTACK-XSS", "rules": []any{map[string]any{"ruleId": "941100"}}}, nil,
+		))}, true, `state is "": rule 941100 of group APPLICATION-ATTACK-XSS is off`, ""},
+		{"azure-waf-policy-prevention", "a whole group turned off", []rules.Resource{policy(tuned(map[string]any{"ruleGroupName": "APPLICATION-ATTACK-LFI"}, nil))}, true, "overrides group APPLICATION-ATTACK-LFI with no rules, which turns the whole group off", ""},
+		{"azure-waf-policy-prevention", "an exclusion of every header", []rules.Resource{policy(tuned(nil,
+			map[string]any{"matchVariable": "RequestHeaderNames", "selectorMatchOperator": "EqualsAny"},
+		))}, true, `managedRules.exclusions[0].selectorMatchOperator is "EqualsAny": every RequestHeaderNames of every request escapes the rules`, ""},
 		{"azure-waf-policy-prevention", "bots only", []rules.Resource{policy(ruleSets([2]string{"Microsoft_BotManagerRuleSet", "1.0"}))}, true, "neither Microsoft_DefaultRuleSet", ""},
 
 		{"azure-waf-bot-protection", "bot manager", []rules.Resource{policy(goodPolicy)}, false, "", ""},

@@ -51,6 +51,7 @@ const (
 	serverID     = group + "/providers/Microsoft.DBforPostgreSQL/flexibleServers/hh-prod-db"
 	clusterID    = group + "/providers/Microsoft.ContainerService/managedClusters/hh-prod-aks"
 	identityID   = group + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/hh-prod-id-database"
+	backupsID    = group + "/providers/Microsoft.RecoveryServices/vaults/hh-prod-rsv"
 )
 
 func tags() map[string]any { return rulestest.GoodTags() }

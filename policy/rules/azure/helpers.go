@@ -45,6 +45,8 @@ var names = map[string]struct{ input, collection string }{
 	kind(TypeVirtualNetwork):       {"virtualNetworkName", "Microsoft.Network/virtualNetworks"},
 	kind(TypeNetworkSecurityGroup): {"networkSecurityGroupName", "Microsoft.Network/networkSecurityGroups"},
 	kind(TypePublicIPAddress):      {"publicIpAddressName", "Microsoft.Network/publicIPAddresses"},
+	kind(TypeRecoveryVault):        {"vaultName", "Microsoft.RecoveryServices/vaults"},
+	kind(TypeWorkspace):            {"workspaceName", "Microsoft.OperationalInsights/workspaces"},
 }
 
 // nameOf is the name a resource gives itself; empty when it leaves naming to the provider or

@@ -45,32 +45,42 @@ var logAnalyticsHardened = rules.Rule{
 
 // diagnosed are the kinds whose resource logs a stack must keep: the PHI stores, the vaults
 // that hold their keys, the cluster's control plane (its Kubernetes audit log exists only
-// there) and the gateway every request passes (its access and firewall logs).
-var diagnosed = []string{TypeVault, TypeStorageAccount, TypePostgresServer, TypeManagedCluster, TypeApplicationGateway}
+// there), the gateway every request passes (its access and firewall logs), the Recovery
+// Services vault (who restored a backup of PHI, or tried to delete one) and the workspace
+// itself (who queried the audit trail).
+var diagnosed = []string{
+	TypeVault, TypeStorageAccount, TypePostgresServer, TypeManagedCluster, TypeApplicationGateway,
+	TypeRecoveryVault, TypeWorkspace,
+}
 
-// sendsLogs: the setting turns on a log category or category group and sends it to a
-// workspace or an account.
+// auditGroups are the category groups that carry a resource's audit records: allLogs, or
+// audit alone. A setting that names categories one by one may name one unrelated to audit
+// (AzurePolicyEvaluationDetails) and misses any Azure adds later, so it does not count.
+var auditGroups = []string{"allLogs", "audit"}
+
+// sendsLogs: the setting turns on an audit category group and sends it to a workspace or an
+// account.
 func sendsLogs(d rules.Resource) bool {
 	logs := false
 	for i := range rules.List(d.Inputs, "logs") {
 		at := fmt.Sprintf("logs[%d].", i)
-		named := rules.Str(d.Inputs, at+"category") != "" || rules.Str(d.Inputs, at+"categoryGroup") != ""
-		logs = logs || (named && rules.BoolTrue(d.Inputs, at+"enabled"))
+		logs = logs || (oneOf(rules.Str(d.Inputs, at+"categoryGroup"), auditGroups...) && rules.BoolTrue(d.Inputs, at+"enabled"))
 	}
 	return logs && (rules.Present(d.Inputs, "workspaceId") || rules.Present(d.Inputs, "storageAccountId"))
 }
 
 // diagnosticSettings: Azure keeps a resource's own logs (Key Vault's AuditEvent, the
-// database's connections, AKS's kube-audit, the gateway's firewall log) nowhere until a
-// diagnostic setting sends them somewhere (Azure Policy cf820ca0, 245fc9df, 8a04f872; Prowler
-// monitor_diagnostic_settings_exists, keyvault_logging_enabled). A store tagged with another
-// data-classification than PHI is left to its owners.
+// database's connections, AKS's kube-audit, the gateway's firewall log, the backup vault's
+// jobs, the workspace's query log) nowhere until a diagnostic setting sends them somewhere
+// (Azure Policy cf820ca0, 245fc9df, 8a04f872; Prowler monitor_diagnostic_settings_exists,
+// keyvault_logging_enabled). A store tagged with another data-classification than PHI is left
+// to its owners.
 var diagnosticSettings = rules.Rule{
 	Name:        "azure-monitor-diagnostic-settings",
 	Cloud:       rules.CloudAzure,
-	Description: "Every key vault, PHI storage account, PostgreSQL flexible server, AKS cluster and Application Gateway of the stack has a diagnostic setting (resourceUri it, or a child of it such as a blob service) that sends enabled logs to a Log Analytics workspace or a storage account.",
+	Description: "Every key vault, PHI storage account, PostgreSQL flexible server, AKS cluster, Application Gateway, Recovery Services vault and Log Analytics workspace of the stack has a diagnostic setting (resourceUri it, or a child of it such as a blob service) that sends the allLogs or audit category group, enabled, to a Log Analytics workspace or a storage account; a setting of named categories alone does not count.",
 	Sections:    []rules.Section{rules.AuditControls},
-	Unknown:     "a setting is matched by the resourceUri it names, else by reference; unknown destinations pass",
+	Unknown:     "a setting is matched by the resourceUri it names, else by reference; an unknown category group or switch fails; unknown destinations pass",
 	Level:       rules.Mandatory,
 	Types:       append(versions(TypeDiagnosticSetting), versions(diagnosed...)...),
 	CheckStack: func(all []rules.Resource, _ rules.Config) []rules.Finding {
@@ -183,9 +193,34 @@ func watchedOperations(a rules.Resource) []string {
 	return out
 }
 
-// alerts: an enabled alert that watches the whole subscription and notifies an action group.
+// administrative: the alert's condition admits the Administrative category, where ARM logs
+// every write and delete. Each category leaf at the top of allOf must admit it (equals
+// Administrative, or containsAny with it), and there must be one: an alert on the Security
+// or Policy category never sees the operations it names.
+func administrative(a rules.Resource) bool {
+	found := false
+	for i := range rules.List(a.Inputs, "condition.allOf") {
+		at := fmt.Sprintf("condition.allOf[%d].", i)
+		if !oneOf(rules.Str(a.Inputs, at+"field"), "category") {
+			continue
+		}
+		admits := oneOf(rules.Str(a.Inputs, at+"equals"), "Administrative") ||
+			slices.ContainsFunc(rules.Strs(a.Inputs, at+"containsAny"), func(c string) bool { return oneOf(c, "Administrative") })
+		if !admits {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+// alerts: an enabled alert that watches the whole subscription's administrative events and
+// notifies an action group.
 func alerts(a rules.Resource) bool {
 	if v, ok := rules.Get(a.Inputs, "enabled"); ok && v != true {
+		return false
+	}
+	if !administrative(a) {
 		return false
 	}
 	scopes := rules.Strs(a.Inputs, "scopes")
@@ -203,9 +238,9 @@ func alerts(a rules.Resource) bool {
 var securityAlerts = rules.Rule{
 	Name:        "azure-monitor-security-alerts",
 	Cloud:       rules.CloudAzure,
-	Description: "A stack that deploys to Azure has enabled activity log alerts, scoped to the subscription and notifying an action group, on policy assignment, NSG and NSG rule, security solution and PostgreSQL firewall rule changes and deletions, key vault deletion, role assignment changes and diagnostic setting deletion.",
+	Description: "A stack that deploys to Azure has enabled activity log alerts, scoped to the subscription, on the Administrative category (condition.allOf has a category condition, and each admits Administrative) and notifying an action group, on policy assignment, NSG and NSG rule, security solution and PostgreSQL firewall rule changes and deletions, key vault deletion, role assignment changes and diagnostic setting deletion.",
 	Sections:    []rules.Section{rules.AuditControls, rules.IncidentResponse},
-	Unknown:     "an unknown operation name fails; unknown scopes and action groups pass",
+	Unknown:     "an unknown operation name or category fails; unknown scopes and action groups pass",
 	Level:       rules.Mandatory,
 	Types:       versions(TypeActivityLogAlert),
 	CheckStack: func(all []rules.Resource, _ rules.Config) []rules.Finding {
@@ -230,6 +265,6 @@ var securityAlerts = rules.Rule{
 		if len(missing) == 0 {
 			return nil
 		}
-		return []rules.Finding{{URN: anchor.URN, Message: "no enabled activity log alert on the subscription notifies an action group of " + strings.Join(missing, ", ")}}
+		return []rules.Finding{{URN: anchor.URN, Message: "no enabled activity log alert on the subscription's Administrative events notifies an action group of " + strings.Join(missing, ", ")}}
 	},
 }

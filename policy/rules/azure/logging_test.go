@@ -68,11 +68,19 @@ func loggingCases() []ruleCase {
 	server := res(TypePostgresServer, "db", primaryServer())
 	cluster := res(TypeManagedCluster, "aks", hardenedCluster())
 	gateway := res(TypeApplicationGateway, "agw", hardenedGateway())
+	backups := res(TypeRecoveryVault, "rsv", hardenedRecoveryVault())
+	logs := workspace(goodWorkspace)
 	diagnosed := []rules.Resource{
-		vault, records, server, cluster, gateway,
+		vault, records, server, cluster, gateway, backups, logs,
 		diagnosticSetting("kv", vaultID, archiveID), diagnosticSetting("records", recordsID+"/blobServices/default", archiveID),
 		diagnosticSetting("db", serverID, archiveID), diagnosticSetting("aks", clusterID, archiveID), diagnosticSetting("agw", gatewayID, archiveID),
+		diagnosticSetting("rsv", backupsID, archiveID), diagnosticSetting("logs", workspaceID, archiveID),
 	}
+	auditOnly := withInput(diagnosticSetting("kv", vaultID, archiveID), "logs", []any{map[string]any{"categoryGroup": "audit", "enabled": true}})
+	// A category of the vault's that records no one's access: policy evaluations.
+	unrelated := withInput(diagnosticSetting("rsv", backupsID, archiveID), "logs", []any{map[string]any{"category": "AzurePolicyEvaluationDetails", "enabled": true}})
+	// A Key Vault setting names a key vault; the backup vault of the same name is another.
+	keyVaultOfTheName := diagnosticSetting("kv", group+"/providers/Microsoft.KeyVault/vaults/hh-prod-rsv", archiveID)
 	operational := res(TypeStorageAccount, "flows", with(hardenedAccount("hhprodflows"), "tags", map[string]any{"environment": "production", "data-classification": "operational", "owner": "platform"}))
 	// At preview the ids are unknown: a setting is matched by the resource it refers to.
 	unnamedVault := res(TypeVault, "kv", with(hardenedVault(), "vaultName", nil))
@@ -94,6 +102,16 @@ func loggingCases() []ruleCase {
 	disabled := append(append([]rules.Resource{}, noKeyVault...), withInput(activityAlert("kv", "Microsoft.KeyVault/vaults/delete"), "enabled", false))
 	onAGroup := append(append([]rules.Resource{}, noKeyVault...), withInput(activityAlert("kv", "Microsoft.KeyVault/vaults/delete"), "scopes", []any{group}))
 	muted := append(append([]rules.Resource{}, noKeyVault...), withInput(activityAlert("kv", "Microsoft.KeyVault/vaults/delete"), "actions", map[string]any{"actionGroups": []any{}}))
+	// The alert with its category condition changed: Key Vault deletions are logged as
+	// Administrative events only.
+	inCategory := func(category map[string]any) []rules.Resource {
+		a := activityAlert("kv", "Microsoft.KeyVault/vaults/delete")
+		conditions := append([]any{}, a.Inputs["condition"].(map[string]any)["allOf"].([]any)[1:]...)
+		if category != nil {
+			conditions = append([]any{category}, conditions...)
+		}
+		return append(append([]rules.Resource{}, noKeyVault...), withInput(a, "condition.allOf", conditions))
+	}
 
 	return []ruleCase{
 		{"azure-loganalytics-hardened", "a year, Entra only", []rules.Resource{workspace(goodWorkspace)}, false, "", ""},
@@ -103,7 +121,8 @@ func loggingCases() []ruleCase {
 		{"azure-loganalytics-hardened", "a table kept a year", []rules.Resource{table(int64(365))}, true, "totalRetentionInDays is 365; at least 2190", ""},
 		{"azure-loganalytics-hardened", "a table left to the workspace", []rules.Resource{table(int64(-1))}, true, "totalRetentionInDays is -1", ""},
 
-		{"azure-monitor-diagnostic-settings", "every store, vault, cluster and gateway", diagnosed, false, "", ""},
+		{"azure-monitor-diagnostic-settings", "every store, vault, cluster, gateway, backup vault and the workspace", diagnosed, false, "", ""},
+		{"azure-monitor-diagnostic-settings", "the audit group alone", []rules.Resource{vault, auditOnly}, false, "", ""},
 		{"azure-monitor-diagnostic-settings", "an operational account is its owners' call", []rules.Resource{operational}, false, "", ""},
 		{"azure-monitor-diagnostic-settings", "at preview, by reference", []rules.Resource{unnamedVault, previewSetting}, false, "", ""},
 		{"azure-monitor-diagnostic-settings", "a vault without one", []rules.Resource{vault}, true, "no diagnostic setting of the stack sends this resource's logs", ""},
@@ -111,6 +130,10 @@ func loggingCases() []ruleCase {
 		{"azure-monitor-diagnostic-settings", "a setting of another resource", []rules.Resource{server, diagnosticSetting("kv", vaultID, archiveID)}, true, "no diagnostic setting", ""},
 		{"azure-monitor-diagnostic-settings", "metrics only", []rules.Resource{vault, metricsOnly}, true, "no diagnostic setting", ""},
 		{"azure-monitor-diagnostic-settings", "logs to nowhere", []rules.Resource{vault, nowhere}, true, "no diagnostic setting", ""},
+		{"azure-monitor-diagnostic-settings", "a backup vault without one", []rules.Resource{backups}, true, "no diagnostic setting", ""},
+		{"azure-monitor-diagnostic-settings", "a backup vault with another kind's setting of its name", []rules.Resource{backups, keyVaultOfTheName}, true, "no diagnostic setting", ""},
+		{"azure-monitor-diagnostic-settings", "a workspace without one", []rules.Resource{logs}, true, "no diagnostic setting", ""},
+		{"azure-monitor-diagnostic-settings", "an unrelated category only", []rules.Resource{backups, unrelated}, true, "no diagnostic setting", ""},
 
 		{"azure-monitor-activity-log-export", "all logs to the workspace and the archive", stack(activityExport()), false, "", ""},
 		{"azure-monitor-activity-log-export", "the four categories", stack(activityExport(
@@ -126,11 +149,14 @@ func loggingCases() []ruleCase {
 		{"azure-monitor-security-alerts", "one alert per operation", stack(alerting...), false, "", ""},
 		{"azure-monitor-security-alerts", "one alert on every operation", stack(grouped...), false, "", ""},
 		{"azure-monitor-security-alerts", "a stack that deploys nothing to Azure", []rules.Resource{provider}, false, "", ""},
-		{"azure-monitor-security-alerts", "no alerts", stack(), true, "no enabled activity log alert on the subscription notifies an action group of Microsoft.Authorization/policyAssignments/write", ""},
+		{"azure-monitor-security-alerts", "no alerts", stack(), true, "no enabled activity log alert on the subscription's Administrative events notifies an action group of Microsoft.Authorization/policyAssignments/write", ""},
 		{"azure-monitor-security-alerts", "key vault deletion not alerted", stack(noKeyVault...), true, "of Microsoft.KeyVault/vaults/delete", ""},
 		{"azure-monitor-security-alerts", "a disabled alert", stack(disabled...), true, "Microsoft.KeyVault/vaults/delete", ""},
 		{"azure-monitor-security-alerts", "an alert on one resource group", stack(onAGroup...), true, "Microsoft.KeyVault/vaults/delete", ""},
 		{"azure-monitor-security-alerts", "an alert that notifies no one", stack(muted...), true, "Microsoft.KeyVault/vaults/delete", ""},
+		{"azure-monitor-security-alerts", "an alert on the administrative and security categories", stack(inCategory(map[string]any{"field": "category", "containsAny": []any{"Administrative", "Security"}})...), false, "", ""},
+		{"azure-monitor-security-alerts", "an alert on the Security category", stack(inCategory(map[string]any{"field": "category", "equals": "Security"})...), true, "Administrative events notifies an action group of Microsoft.KeyVault/vaults/delete", ""},
+		{"azure-monitor-security-alerts", "an alert with no category", stack(inCategory(nil)...), true, "Microsoft.KeyVault/vaults/delete", ""},
 	}
 }
 

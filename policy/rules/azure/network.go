@@ -46,11 +46,15 @@ func (s securityRule) inboundAllow() bool {
 	return oneOf(s.str("direction"), "Inbound") && oneOf(s.str("access"), "Allow")
 }
 
-// worldSources are the prefixes ARM reads as the whole internet.
-var worldSources = []string{"*", "Internet", "Any", "0.0.0.0/0", "0.0.0.0", "::/0", rules.Unknown}
+// worldSources are the prefixes ARM reads as the whole internet. AzureCloud is every public
+// address of Azure's datacentres, which any tenant can rent a machine behind, so it admits
+// the world as surely as Internet does; so does its regional form (AzureCloud.UKSouth).
+var worldSources = []string{"*", "Internet", "Any", "0.0.0.0/0", "0.0.0.0", "::/0", "AzureCloud", rules.Unknown}
 
 func (s securityRule) fromWorld() bool {
-	return slices.ContainsFunc(s.sources(), func(p string) bool { return oneOf(p, worldSources...) })
+	return slices.ContainsFunc(s.sources(), func(p string) bool {
+		return oneOf(p, worldSources...) || strings.HasPrefix(strings.ToLower(p), "azurecloud.")
+	})
 }
 
 // nsgRules are each NSG's rules, inline and as SecurityRule resources (matched to their NSG by
@@ -97,7 +101,7 @@ func isGatewayNSG(rs []securityRule) bool {
 var nsgNoWorldIngress = rules.Rule{
 	Name:        "azure-network-nsg-no-world-ingress",
 	Cloud:       rules.CloudAzure,
-	Description: "No NSG rule, inline or a SecurityRule, allows inbound traffic from the internet (*, Internet, 0.0.0.0/0), except TCP 80 and 443 on an Application Gateway subnet's NSG (one that admits GatewayManager on 65200-65535).",
+	Description: "No NSG rule, inline or a SecurityRule, allows inbound traffic from the internet (*, Internet, 0.0.0.0/0, or the AzureCloud service tag, every Azure tenant's addresses), except TCP 80 and 443 on an Application Gateway subnet's NSG (one that admits GatewayManager on 65200-65535).",
 	Sections:    []rules.Section{rules.AccessControl, rules.TransmissionSecurity},
 	Unknown:     "an unknown source counts as the internet",
 	Level:       rules.Mandatory,

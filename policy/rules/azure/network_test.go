@@ -89,6 +89,9 @@ func networkCases() []ruleCase {
 		{"azure-network-nsg-no-world-ingress", "SSH on the gateway's NSG", []rules.Resource{gatewayNSG(nsgRule("ssh", 150, "Inbound", "Allow", "*", "22"))}, true, "rule ssh allows ports 22 from the internet", ""},
 		{"azure-network-nsg-no-world-ingress", "a port range from the internet on the gateway", []rules.Resource{gatewayNSG(nsgRule("wide", 150, "Inbound", "Allow", "0.0.0.0/0", "80-443"))}, true, "allows ports 80-443", ""},
 		{"azure-network-nsg-no-world-ingress", "a separate rule from anywhere", []rules.Resource{nodes, res(TypeSecurityRule, "rdp", with(nsgRule("rdp", 200, "Inbound", "Allow", "*", "3389"), "networkSecurityGroupName", "hh-prod-nsg-nodes"))}, true, "rule rdp allows ports 3389", ""},
+		{"azure-network-nsg-no-world-ingress", "from the virtual network", []rules.Resource{nsg("hh-prod-nsg-nodes", nsgRule("vnet", 100, "Inbound", "Allow", "VirtualNetwork", "*"))}, false, "", ""},
+		{"azure-network-nsg-no-world-ingress", "from every Azure tenant", []rules.Resource{nsg("hh-prod-nsg-nodes", nsgRule("azure", 100, "Inbound", "Allow", "AzureCloud", "443"))}, true, "rule azure allows ports 443 from the internet", ""},
+		{"azure-network-nsg-no-world-ingress", "from every Azure tenant in the region", []rules.Resource{nsg("hh-prod-nsg-nodes", nsgRule("azure-uk", 100, "Inbound", "Allow", "AzureCloud.UKSouth", "22"))}, true, "rule azure-uk allows ports 22 from the internet", ""},
 		{"azure-network-nsg-no-world-ingress", "a source unknown at preview", []rules.Resource{nsg("hh-prod-nsg-nodes", nsgRule("x", 100, "Inbound", "Allow", rules.Unknown, "5432"))}, true, "allows ports 5432 from the internet", ""},
 
 		{"azure-network-subnet-nsg", "every subnet", []rules.Resource{network}, false, "", ""},

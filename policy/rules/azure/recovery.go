@@ -39,13 +39,15 @@ var recoveryImmutable = rules.Rule{
 }
 
 // recoveryHardened: backups are PHI like the data they copy: under the estate's key with a
-// second layer of infrastructure encryption, reached over private endpoints, and in
+// second layer of infrastructure encryption, reached over private endpoints, restored into
+// this subscription only (Azure allows a restore into any subscription of the tenant unless
+// the vault says otherwise, where none of the estate's controls reach the copy), and in
 // production copied to the paired region, where they can be restored if the primary region is
 // lost (Azure Policy 2e94d99a, 9ebbbba3).
 var recoveryHardened = rules.Rule{
 	Name:        "azure-recoveryservices-hardened",
 	Cloud:       rules.CloudAzure,
-	Description: "Recovery Services vaults encrypt backups with a customer-managed key (properties.encryption.keyVaultProperties.keyUri, with a kekIdentity) and infrastructure encryption, refuse public network access and, in production, keep backups geo-redundant with cross-region restore (redundancySettings.standardTierStorageRedundancy GeoRedundant, crossRegionRestore Enabled).",
+	Description: "Recovery Services vaults encrypt backups with a customer-managed key (properties.encryption.keyVaultProperties.keyUri, with a kekIdentity) and infrastructure encryption, refuse public network access and restores into another subscription (restoreSettings.crossSubscriptionRestoreSettings.crossSubscriptionRestoreState Disabled or PermanentlyDisabled; Azure enables it by default) and, in production, keep backups geo-redundant with cross-region restore (redundancySettings.standardTierStorageRedundancy GeoRedundant, crossRegionRestore Enabled).",
 	Sections:    []rules.Section{rules.Encryption, rules.AccessControl, rules.DisasterRecoveryPlan},
 	Unknown:     "settings fail; the key and the identity pass",
 	Level:       rules.Mandatory,
@@ -64,6 +66,10 @@ var recoveryHardened = rules.Rule{
 		}
 		if a := rules.Str(r.Inputs, p+"publicNetworkAccess"); !oneOf(a, "Disabled") {
 			out = append(out, fmt.Sprintf(p+"publicNetworkAccess is %q; must be Disabled", a))
+		}
+		const restore = p + "restoreSettings.crossSubscriptionRestoreSettings.crossSubscriptionRestoreState"
+		if v := rules.Str(r.Inputs, restore); !oneOf(v, "Disabled", "PermanentlyDisabled") {
+			out = append(out, fmt.Sprintf(restore+" is %q; must be Disabled or PermanentlyDisabled: a backup of PHI could be restored into any subscription of the tenant", v))
 		}
 		if cfg.Production() {
 			const red = p + "redundancySettings."

@@ -18,6 +18,7 @@ func hardenedRecoveryVault() map[string]any {
 				"softDeleteSettings":   map[string]any{"softDeleteState": "AlwaysON", "softDeleteRetentionPeriodInDays": int64(14), "enhancedSecurityState": "AlwaysON"},
 			},
 			"redundancySettings": map[string]any{"standardTierStorageRedundancy": "GeoRedundant", "crossRegionRestore": "Enabled"},
+			"restoreSettings":    map[string]any{"crossSubscriptionRestoreSettings": map[string]any{"crossSubscriptionRestoreState": "Disabled"}},
 			"encryption": map[string]any{
 				"keyVaultProperties":       map[string]any{"keyUri": rules.Unknown},
 				"kekIdentity":              map[string]any{"userAssignedIdentity": identityID},
@@ -31,6 +32,7 @@ func recoveryCases() []ruleCase {
 	vault := func(inputs map[string]any) rules.Resource { return res(TypeRecoveryVault, "rsv", inputs) }
 	good := hardenedRecoveryVault()
 	const s = "properties.securitySettings."
+	const xsub = "properties.restoreSettings.crossSubscriptionRestoreSettings.crossSubscriptionRestoreState"
 
 	return []ruleCase{
 		{"azure-recoveryservices-immutable", "locked, always soft-deleted", []rules.Resource{vault(good)}, false, "", ""},
@@ -48,6 +50,9 @@ func recoveryCases() []ruleCase {
 		{"azure-recoveryservices-hardened", "one layer", []rules.Resource{vault(set(good, "properties.encryption.infrastructureEncryption", "Disabled"))}, true, `infrastructureEncryption is "Disabled"`, ""},
 		{"azure-recoveryservices-hardened", "public", []rules.Resource{vault(set(good, "properties.publicNetworkAccess", "Enabled"))}, true, `publicNetworkAccess is "Enabled"`, ""},
 		{"azure-recoveryservices-hardened", "locally redundant in production", []rules.Resource{vault(set(good, "properties.redundancySettings.standardTierStorageRedundancy", "LocallyRedundant"))}, true, `standardTierStorageRedundancy is "LocallyRedundant"; must be GeoRedundant`, ""},
+		{"azure-recoveryservices-hardened", "restores into this subscription only, for good", []rules.Resource{vault(set(good, xsub, "PermanentlyDisabled"))}, false, "", ""},
+		{"azure-recoveryservices-hardened", "restores into another subscription", []rules.Resource{vault(set(good, xsub, "Enabled"))}, true, `crossSubscriptionRestoreState is "Enabled"; must be Disabled or PermanentlyDisabled`, "dev"},
+		{"azure-recoveryservices-hardened", "cross-subscription restore left to Azure's default", []rules.Resource{vault(set(good, "properties.restoreSettings", nil))}, true, `crossSubscriptionRestoreState is ""`, ""},
 		{"azure-recoveryservices-hardened", "no cross-region restore", []rules.Resource{vault(set(good, "properties.redundancySettings.crossRegionRestore", "Disabled"))}, true, `crossRegionRestore is "Disabled"`, ""},
 	}
 }

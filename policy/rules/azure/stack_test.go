@@ -44,7 +44,7 @@ func hardenedStack() []rules.Resource {
 	}
 	for _, d := range []struct{ name, uri string }{
 		{"kv", vaultID}, {"records", recordsID + "/blobServices/default"}, {"archive", archiveID + "/blobServices/default"},
-		{"db", serverID}, {"db-dr", replicaID}, {"aks", clusterID}, {"agw", gatewayID},
+		{"db", serverID}, {"db-dr", replicaID}, {"aks", clusterID}, {"agw", gatewayID}, {"rsv", backupsID}, {"logs", workspaceID},
 	} {
 		all = append(all, diagnosticSetting(d.name, d.uri, archiveID))
 	}

@@ -40,15 +40,16 @@ var storageEncrypted = rules.Rule{
 
 // storagePrivate: blobs are reached through a private endpoint and by Entra identities only
 // (Azure Policy 34c877ad, 4fa4b6c0, 8c6a50c6). A shared key is a password to the whole
-// account that no log ties to a person; anonymous blob access would publish PHI; cross-tenant
-// replication would copy it out of the organisation. Azure Monitor's diagnostic export and
-// flow logs write through the public endpoint as trusted services, which a disabled endpoint
-// refuses too, so an account they write to may keep the endpoint on behind a firewall that
-// admits nothing but them.
+// account that no log ties to a person; local users, whom SFTP signs in, hold passwords and
+// SSH keys the account checks itself, outside Entra ID; anonymous blob access would publish
+// PHI; cross-tenant replication would copy it out of the organisation. Azure Monitor's
+// diagnostic export and flow logs write through the public endpoint as trusted services,
+// which a disabled endpoint refuses too, so an account they write to may keep the endpoint
+// on behind a firewall that admits nothing but them.
 var storagePrivate = rules.Rule{
 	Name:        "azure-storage-private",
 	Cloud:       rules.CloudAzure,
-	Description: "Storage accounts refuse public network access (publicNetworkAccess Disabled; an account diagnostic settings or flow logs write to may leave it Enabled for Azure's trusted services alone), deny by default (networkRuleSet.defaultAction Deny, no IP or virtual network rules), and refuse shared key access (allowSharedKeyAccess false), anonymous blob access and cross-tenant replication.",
+	Description: "Storage accounts refuse public network access (publicNetworkAccess Disabled; an account diagnostic settings or flow logs write to may leave it Enabled for Azure's trusted services alone), deny by default (networkRuleSet.defaultAction Deny, no IP or virtual network rules), and refuse shared key access (allowSharedKeyAccess false), local users and SFTP (isLocalUserEnabled, isSftpEnabled), anonymous blob access and cross-tenant replication.",
 	Sections:    []rules.Section{rules.AccessControl, rules.Authentication},
 	Unknown:     "fails; a log destination is matched by the id a setting or flow log names, else by reference",
 	Level:       rules.Mandatory,
@@ -85,6 +86,11 @@ func storagePrivateFindings(r rules.Resource, logDestination bool) []string {
 	// Shared keys are on unless an account turns them off.
 	if v, _ := rules.Get(r.Inputs, "allowSharedKeyAccess"); v != false {
 		out = append(out, "allowSharedKeyAccess must be false: a shared key opens the whole account to whoever holds it")
+	}
+	for _, off := range []string{"isLocalUserEnabled", "isSftpEnabled"} {
+		if rules.ExplicitlyTrue(r.Inputs, off) {
+			out = append(out, off+" must be false: local users sign in with the account's own keys and passwords, outside Entra ID")
+		}
 	}
 	for _, off := range []string{"allowBlobPublicAccess", "allowCrossTenantReplication"} {
 		if rules.ExplicitlyTrue(r.Inputs, off) {

@@ -11,7 +11,7 @@ func hardenedAccount(name string) map[string]any {
 		"kind": "StorageV2", "sku": map[string]any{"name": "Standard_RAGZRS"},
 		"minimumTlsVersion": "TLS1_2", "enableHttpsTrafficOnly": true,
 		"allowBlobPublicAccess": false, "allowSharedKeyAccess": false, "allowCrossTenantReplication": false,
-		"defaultToOAuthAuthentication": true, "publicNetworkAccess": "Disabled",
+		"defaultToOAuthAuthentication": true, "publicNetworkAccess": "Disabled", "isLocalUserEnabled": false, "isSftpEnabled": false,
 		"networkRuleSet": map[string]any{"defaultAction": "Deny", "bypass": "AzureServices, Logging, Metrics"},
 		"identity":       map[string]any{"type": "UserAssigned", "userAssignedIdentities": []any{identityID}},
 		"encryption": map[string]any{
@@ -83,6 +83,9 @@ func storageCases() []ruleCase {
 		{"azure-storage-private", "firewall allows by default", []rules.Resource{account(set(good, "networkRuleSet.defaultAction", "Allow"))}, true, `networkRuleSet.defaultAction is "Allow"`, ""},
 		{"azure-storage-private", "shared keys left to Azure's default", []rules.Resource{account(with(good, "allowSharedKeyAccess", nil))}, true, "allowSharedKeyAccess must be false", ""},
 		{"azure-storage-private", "public blobs", []rules.Resource{account(with(good, "allowBlobPublicAccess", true))}, true, "allowBlobPublicAccess must be false", ""},
+		{"azure-storage-private", "local users", []rules.Resource{account(with(good, "isLocalUserEnabled", true))}, true, "isLocalUserEnabled must be false: local users sign in", ""},
+		{"azure-storage-private", "SFTP", []rules.Resource{account(with(with(good, "isHnsEnabled", true), "isSftpEnabled", true))}, true, "isSftpEnabled must be false", ""},
+		{"azure-storage-private", "SFTP unknown at preview", []rules.Resource{account(with(good, "isSftpEnabled", rules.Unknown))}, true, "isSftpEnabled must be false", ""},
 
 		{"azure-storage-tls", "TLS 1.2 over HTTPS", []rules.Resource{account(good)}, false, "", ""},
 		{"azure-storage-tls", "secure transfer left to Azure's default", []rules.Resource{account(with(good, "enableHttpsTrafficOnly", nil))}, false, "", ""},

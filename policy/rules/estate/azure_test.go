@@ -57,6 +57,8 @@ func azureCases() []ruleCase {
 		{"estate-stateful-protected", "an unprotected key vault", []rules.Resource{unprotected(azureResource(azure.TypeVault, "kv", map[string]any{"location": "uksouth"}))}, true, "not protected in production"},
 		{"estate-stateful-protected", "an unprotected recovery vault", []rules.Resource{unprotected(azureResource(azure.TypeRecoveryVault, "rsv", map[string]any{"location": "uksouth"}))}, true, "not protected in production"},
 		{"estate-stateful-protected", "an unprotected workspace", []rules.Resource{unprotected(azureResource(azure.TypeWorkspace, "logs", map[string]any{"location": "uksouth"}))}, true, "not protected"},
+		{"estate-stateful-protected", "a protected audit table", []rules.Resource{azureResource(azure.TypeTable, "AKSAudit", map[string]any{"tableName": "AKSAudit", "workspaceName": "hh-prod-logs"})}, false, ""},
+		{"estate-stateful-protected", "an unprotected audit table", []rules.Resource{unprotected(azureResource(azure.TypeTable, "AKSAudit", map[string]any{"tableName": "AKSAudit", "workspaceName": "hh-prod-logs"}))}, true, "not protected in production"},
 		{"estate-stateful-protected", "an unprotected resource group", []rules.Resource{unprotected(azureResource(azure.TypeResourceGroup, "rg", map[string]any{"location": "uksouth"}))}, true, "not protected in production"},
 
 		{"estate-required-tags", "a tagged vault", []rules.Resource{azureResource(azure.TypeVault, "kv", map[string]any{"location": "uksouth", "tags": azureTags("phi")})}, false, ""},
