@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/healthhub/estate/components/azure/azurekit"
 	"github.com/healthhub/estate/internal/mutation"
 	"github.com/healthhub/estate/policy/rules"
 	azurerules "github.com/healthhub/estate/policy/rules/azure"
@@ -38,36 +39,17 @@ const (
 // keyUserRoles are the Key Vault data roles the estate's workloads and services hold: Crypto
 // User, Crypto Service Encryption User and Secrets User.
 var keyUserRoles = []string{
-	"12338af0-0e69-4776-bea7-57ae8d297424",
-	"e147488a-f6f5-4113-8e2d-b22465e65bf6",
-	"4633458b-17de-408a-b874-0445c86b69e6",
+	string(azurekit.RoleKeyVaultCryptoUser),
+	string(azurekit.RoleKeyVaultCryptoServiceEncryptionUser),
+	string(azurekit.RoleKeyVaultSecretsUser),
 }
 
-// securityOperations are the subscription changes CIS Azure 5.2 asks an activity log alert
-// for; the estate also alerts on public IP and SQL firewall changes, which no rule requires,
-// so dropping those alerts is no mutation.
-var securityOperations = []string{
-	"Microsoft.Authorization/policyAssignments/write",
-	"Microsoft.Authorization/policyAssignments/delete",
-	"Microsoft.Network/networkSecurityGroups/write",
-	"Microsoft.Network/networkSecurityGroups/delete",
-	"Microsoft.Network/networkSecurityGroups/securityRules/write",
-	"Microsoft.Network/networkSecurityGroups/securityRules/delete",
-	"Microsoft.Security/securitySolutions/write",
-	"Microsoft.Security/securitySolutions/delete",
-	"Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/write",
-	"Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/delete",
-	"Microsoft.KeyVault/vaults/delete",
-	"Microsoft.Authorization/roleAssignments/write",
-	"Microsoft.Authorization/roleAssignments/delete",
-	"Microsoft.Insights/diagnosticSettings/delete",
-}
-
-// watchesSecurityOperation: the alert fires on one of securityOperations.
+// watchesSecurityOperation: the alert fires on one of the operations the security alerts rule
+// asks for.
 func watchesSecurityOperation(r rules.Resource) bool {
 	for _, c := range mutation.AsList(mustGet(r.Inputs, "condition.allOf")) {
 		condition, _ := c.(map[string]any)
-		if op, _ := condition["equals"].(string); condition["field"] == "operationName" && slices.Contains(securityOperations, op) {
+		if op, _ := condition["equals"].(string); condition["field"] == "operationName" && slices.Contains(azurerules.SecurityOperations, op) {
 			return true
 		}
 	}
@@ -587,30 +569,7 @@ var noSubject = map[string]string{}
 // ingress add-on's TLS rule.
 func TestAzureCatalogueCoversEveryMandatoryRule(t *testing.T) {
 	base, _ := productionSubjects(t)
-	planned := map[string]bool{}
-	for _, r := range base {
-		planned[r.Type] = true
-	}
-	covered := map[string]bool{}
-	for _, m := range mutations {
-		covered[m.Rule] = true
-	}
-	for _, rule := range azurerules.Rules {
-		if rule.Level != rules.Mandatory {
-			continue
-		}
-		if why, ok := noSubject[rule.Name]; ok {
-			for _, typ := range rule.Types {
-				assert.False(t, planned[typ], "%s: the plan now has %s (it had none: %s); add its mutations", rule.Name, typ, why)
-			}
-			continue
-		}
-		assert.True(t, covered[rule.Name], "%s has no mutation", rule.Name)
-	}
-	for _, name := range []string{
+	mutation.CoversEveryMandatoryRule(t, base, mutations, azurerules.Rules, noSubject,
 		"estate-region-allow-list", "estate-stateful-protected", "estate-required-tags", "estate-phi-dr-copy",
-		"kubernetes-ingress-tls",
-	} {
-		assert.True(t, covered[name], "%s has no mutation", name)
-	}
+		"kubernetes-ingress-tls")
 }

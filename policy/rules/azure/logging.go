@@ -144,11 +144,11 @@ var activityLogExport = rules.Rule{
 	},
 }
 
-// securityOperations are the changes CIS Azure 5.2 asks activity log alerts for, by the ARM
+// SecurityOperations are the changes CIS Azure 5.2 asks activity log alerts for, by the ARM
 // operation that makes each: a policy, network rule, firewall, key vault, role or diagnostic
 // change made outside the estate's deployments is the first sign of an intrusion, and
 // someone must hear of it at once.
-var securityOperations = []string{
+var SecurityOperations = []string{
 	"Microsoft.Authorization/policyAssignments/write",
 	"Microsoft.Authorization/policyAssignments/delete",
 	"Microsoft.Network/networkSecurityGroups/write",
@@ -257,7 +257,7 @@ var securityAlerts = rules.Rule{
 			}
 		}
 		var missing []string
-		for _, op := range securityOperations {
+		for _, op := range SecurityOperations {
 			if !watched[strings.ToLower(op)] {
 				missing = append(missing, op)
 			}

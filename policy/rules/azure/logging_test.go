@@ -42,7 +42,7 @@ func activityAlert(name string, operations ...string) rules.Resource {
 // securityAlerting is every alert CIS asks for, one per operation.
 func securityAlerting() []rules.Resource {
 	var out []rules.Resource
-	for _, op := range securityOperations {
+	for _, op := range SecurityOperations {
 		out = append(out, activityAlert(op, op))
 	}
 	return out
@@ -92,7 +92,7 @@ func loggingCases() []ruleCase {
 		return append([]rules.Resource{provider, vault}, extra...)
 	}
 	alerting := securityAlerting()
-	grouped := []rules.Resource{activityAlert("everything", securityOperations...)}
+	grouped := []rules.Resource{activityAlert("everything", SecurityOperations...)}
 	var noKeyVault []rules.Resource
 	for _, a := range alerting {
 		if a.Name != "Microsoft.KeyVault/vaults/delete" {
