@@ -31,6 +31,11 @@ const (
 // Domains are the key domains of the estate, in order.
 var Domains = []Domain{DomainDatabase, DomainStorage, DomainLogs, DomainCluster, DomainBackup}
 
+// IdentityDomains are the domains Keys makes an identity for. The cluster's key is used by the
+// cluster's own identities (its control plane and its disk encryption set), which the cluster
+// component makes and grants itself: an identity here would hold the key and serve nothing.
+var IdentityDomains = []Domain{DomainDatabase, DomainStorage, DomainLogs, DomainBackup}
+
 // KeysArgs configures the estate's Key Vaults, keys and key identities.
 type KeysArgs struct {
 	// Prefix names the vaults (see VaultName) and the identities (<prefix>-id-<domain>).
@@ -112,7 +117,7 @@ func (k *Keys) DRVersionedId(d Domain) pulumi.StringOutput { return k.dr[d].vers
 func (k *Keys) DRResourceId(d Domain) pulumi.StringOutput { return k.dr[d].resourceID }
 
 // Identity is the managed identity that encrypts a domain's data, granted the domain's key in
-// both vaults.
+// both vaults; a zero Identity for a domain not in IdentityDomains.
 func (k *Keys) Identity(d Domain) Identity { return k.identities[d] }
 
 // DRIdentity is the identity that uses a domain's DR key. The database has one of its own in
@@ -213,7 +218,7 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 
 	// Identities first: each is granted its key as the key is created.
 	users := map[Domain][]keyUser{}
-	for _, d := range Domains {
+	for _, d := range IdentityDomains {
 		u := keyUser{name: fmt.Sprintf("%s-id-%s", args.Prefix, d)}
 		if u.Identity, err = k.identity(ctx, args, u.name, args.ResourceGroupName, args.Location); err != nil {
 			return nil, err
@@ -239,7 +244,7 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 			return nil, err
 		}
 		drUsers := map[Domain][]keyUser{}
-		for _, d := range Domains {
+		for _, d := range IdentityDomains {
 			k.drIdentity[d] = k.identities[d]
 			drUsers[d] = slices.Clone(users[d])
 		}
@@ -259,6 +264,8 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 	ids := pulumi.StringMap{}
 	for _, d := range Domains {
 		ids[string(d)] = k.primary[d].uri
+	}
+	for _, d := range IdentityDomains {
 		// What names an identity for encryption is created after the identity may use its key.
 		primaryName := fmt.Sprintf("%s-id-%s", args.Prefix, d)
 		k.identities[d] = k.identities[d].after(k.grants[primaryName])

@@ -121,7 +121,7 @@ func TestKeysDefaults(t *testing.T) {
 			)
 		}
 	}
-	for _, d := range Domains {
+	for _, d := range IdentityDomains {
 		name := "hh-id-" + string(d)
 		table = append(table,
 			kittest.Expectation{Type: typeIdentity, Name: name, Path: "resourceName", Want: name},
@@ -139,7 +139,9 @@ func TestKeysDefaults(t *testing.T) {
 
 	assert.Len(t, m.ByType(typeVault), 2, "a vault per location")
 	assert.Len(t, m.ByType(typeKey), 2*len(Domains), "every domain's key in both vaults")
-	assert.Len(t, m.ByType(typeIdentity), len(Domains)+1, "an identity per domain, and the database's in the DR region")
+	assert.Len(t, m.ByType(typeIdentity), len(IdentityDomains)+1, "an identity per domain but the cluster's, and the database's in the DR region")
+	_, ok := m.Find(typeIdentity, "hh-id-cluster")
+	assert.False(t, ok, "the cluster's key is used by the cluster's own identities")
 	for _, typ := range []string{typeVault, typeKey, typeIdentity} {
 		for _, r := range m.ByType(typ) {
 			assert.True(t, r.Protect, "%s survives a destroy", r.Name)
@@ -194,7 +196,7 @@ func TestKeysSeparateAdminsFromUsers(t *testing.T) {
 	})
 	// principal → the domain whose identity it is.
 	domainOf := map[string]Domain{}
-	for _, d := range Domains {
+	for _, d := range IdentityDomains {
 		domainOf[resolved[string](keys.Identity(d).PrincipalID)] = d
 	}
 	drDatabase := resolved[string](keys.DRIdentity(DomainDatabase).PrincipalID)
@@ -234,7 +236,7 @@ func TestKeysSeparateAdminsFromUsers(t *testing.T) {
 	for p := range domainOf {
 		assert.NotContains(t, admins, p, "a key user administers nothing")
 	}
-	for _, d := range Domains {
+	for _, d := range IdentityDomains {
 		p := resolved[string](keys.Identity(d).PrincipalID)
 		assert.Len(t, granted[p], 2, "the %s identity holds its key in both vaults", d)
 		for _, scope := range granted[p] {
@@ -277,8 +279,8 @@ func TestKeysUnprotectedWithoutDR(t *testing.T) {
 		return err
 	})
 	assert.Len(t, m.ByType(typeVault), 1, "no DR location, no DR vault")
-	assert.Len(t, m.ByType(typeIdentity), len(Domains), "no DR database identity")
-	assert.Len(t, m.ByType(typeRoleAssignment), len(Domains), "no admins given, none granted")
+	assert.Len(t, m.ByType(typeIdentity), len(IdentityDomains), "no DR database identity")
+	assert.Len(t, m.ByType(typeRoleAssignment), len(IdentityDomains), "no admins given, none granted: each identity its key")
 	kittest.AssertInputs(t, m, []kittest.Expectation{
 		{Type: typeVault, Name: testVault, Path: "properties.sku.name", Want: "standard"},
 		// Dev is smaller, not weaker: the vault is recoverable and private all the same.

@@ -44,18 +44,19 @@ var productionCounts = workloadstest.WithInClusterCache(map[string]int{
 	"azure-native:keyvault:Key":   10,
 	// The cache's AUTH token.
 	"azure-native:keyvault:Secret": 1,
-	// 14 identities = the 5 domains' key users and the DR database's, the cluster's control
-	// plane, kubelet and disk encryption set, the gateway's, and the 3 apps' and the cache's
-	// workload identities, federated to their service accounts.
-	"azure-native:managedidentity:UserAssignedIdentity":        14,
+	// 13 identities = the key users of 4 domains (the cluster's key is its own identities')
+	// and the DR database's, the cluster's control plane, kubelet and disk encryption set, the
+	// gateway's, and the 3 apps' and the cache's workload identities, federated to their
+	// service accounts.
+	"azure-native:managedidentity:UserAssignedIdentity":        13,
 	"azure-native:managedidentity:FederatedIdentityCredential": 4,
-	// 33 grants, each at one resource's scope: the key admin group on the 2 vaults; each
-	// domain's identity on its key in both vaults (11); the cluster's control plane (kubelet
+	// 31 grants, each at one resource's scope: the key admin group on the 2 vaults; each
+	// domain's identity on its key in both vaults, the cluster's aside (9); the cluster's control plane (kubelet
 	// identity, subnets, VNet, key, vault, disk set: 7), the disk set's and the deployer's; the
 	// cache's token to the cache and the backend, the two certificates to the gateway and the
 	// cache; the ingress controller's custom role on its gateway, subnet, public IP, identity
 	// and WAF policy, and Reader on the group. The custom role is the ingress controller's.
-	"azure-native:authorization:RoleAssignment": 33,
+	"azure-native:authorization:RoleAssignment": 31,
 	"azure-native:authorization:RoleDefinition": 1,
 	// The networks: a VNet per location with 5 subnets each, an NSG per subnet, a NAT gateway
 	// and its public IP per location, a VNet flow log per location; the private DNS zones
@@ -136,7 +137,7 @@ func TestProductionAzureStack(t *testing.T) {
 	p, err := plan.Run("../..", "production-azure", prog)
 	require.NoError(t, err)
 	assert.Equal(t, productionCounts, p.Summary.ByType)
-	assert.Equal(t, 309, p.Summary.Resources)
+	assert.Equal(t, 306, p.Summary.Resources)
 	assert.Zero(t, p.Summary.Mandatory, "violations: %v", p.Violations)
 	// The one advisory: the ingress add-on reads its gateway's group, as it requires.
 	require.Len(t, p.Violations, 1)
