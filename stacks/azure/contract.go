@@ -109,8 +109,8 @@ func cache(cfg *config.Config, b *baseline, w *workloadIdentities) platform.Cach
 	in := &platform.InClusterCache{
 		Namespace: cacheNamespace,
 		Binding: w.binding(cfg, b, cacheName,
-			keyVaultObject{cfg.Azure.Cache.CertificateName, platform.InClusterCacheTLSFile},
-			keyVaultObject{cacheAuthSecret, platform.InClusterCacheTokenFile}),
+			keyVaultObject{name: cfg.Azure.Cache.CertificateName, alias: platform.InClusterCacheTLSFile},
+			keyVaultObject{name: cacheAuthSecret, alias: platform.InClusterCacheTokenFile}),
 		VolumeSize: fmt.Sprintf("%dGi", cfg.Azure.Cache.SizeGi),
 	}
 	host := pulumi.String(in.Host()).ToStringOutput()

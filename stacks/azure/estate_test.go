@@ -50,13 +50,15 @@ var productionCounts = workloadstest.WithInClusterCache(map[string]int{
 	// service accounts.
 	"azure-native:managedidentity:UserAssignedIdentity":        13,
 	"azure-native:managedidentity:FederatedIdentityCredential": 4,
-	// 31 grants, each at one resource's scope: the key admin group on the 2 vaults; each
-	// domain's identity on its key in both vaults, the cluster's aside (9); the cluster's control plane (kubelet
-	// identity, subnets, VNet, key, vault, disk set: 7), the disk set's and the deployer's; the
-	// cache's token to the cache and the backend, the two certificates to the gateway and the
-	// cache; the ingress controller's custom role on its gateway, subnet, public IP, identity
-	// and WAF policy, and Reader on the group. The custom role is the ingress controller's.
-	"azure-native:authorization:RoleAssignment": 31,
+	// 32 grants, each at one resource's scope: the key admin group on the 2 vaults; each
+	// domain's identity on its key in both vaults, the cluster's aside, and the DR database's
+	// (9); the cluster's control plane on its 2 subnets, its VNet, its DNS zone, the KMS key
+	// and vault, the kubelet identity and the disk set (8), the disk set's identity on the key,
+	// the deployer on the cluster; the cache's token to the cache and the backend, the
+	// gateway's certificate to the gateway, the cache's to the cache and its public part to
+	// the backend; the ingress controller's custom role on its gateway, subnet, public IP,
+	// identity and WAF policy, and Reader on the group.
+	"azure-native:authorization:RoleAssignment": 32,
 	"azure-native:authorization:RoleDefinition": 1,
 	// The networks: a VNet per location with 5 subnets each, an NSG per subnet, a NAT gateway
 	// and its public IP per location, a VNet flow log per location; the private DNS zones
@@ -137,7 +139,7 @@ func TestProductionAzureStack(t *testing.T) {
 	p, err := plan.Run("../..", "production-azure", prog)
 	require.NoError(t, err)
 	assert.Equal(t, productionCounts, p.Summary.ByType)
-	assert.Equal(t, 306, p.Summary.Resources)
+	assert.Equal(t, 307, p.Summary.Resources)
 	assert.Zero(t, p.Summary.Mandatory, "violations: %v", p.Violations)
 	// The one advisory: the ingress add-on reads its gateway's group, as it requires.
 	require.Len(t, p.Violations, 1)

@@ -111,9 +111,18 @@ func buildSecrets(ctx *pulumi.Context, cfg *config.Config, p *providers, b *base
 		return err
 	}
 	w.secrets = secrets
-	// The cache serves TLS with its Key Vault certificate, readable by the cache alone.
-	cert := pulumi.Sprintf("%s/secrets/%s", b.keys.VaultId, cfg.Azure.Cache.CertificateName)
-	return grant(ctx, p, "cache-certificate", azurekit.RoleKeyVaultSecretsUser, w.ids.PrincipalId(cacheName), cert)
+	// The cache serves TLS with its Key Vault certificate, whose key only the cache may read;
+	// the backend reads the certificate's public part, to verify the cache by it.
+	name := cfg.Azure.Cache.CertificateName
+	key := pulumi.Sprintf("%s/secrets/%s", b.keys.VaultId, name)
+	if err := grant(ctx, p, "cache-certificate", azurekit.RoleKeyVaultSecretsUser, w.ids.PrincipalId(cacheName), key); err != nil {
+		return err
+	}
+	if !w.has("backend") {
+		return nil
+	}
+	cert := pulumi.Sprintf("%s/certificates/%s", b.keys.VaultId, name)
+	return grant(ctx, p, "cache-certificate-backend", azurekit.RoleKeyVaultCertificateUser, w.ids.PrincipalId("backend"), cert)
 }
 
 // binding is a workload's identity on its service account and pods, and, when it reads any,
@@ -129,7 +138,11 @@ func (w *workloadIdentities) binding(cfg *config.Config, b *baseline, name strin
 	}
 	list := "array:\n"
 	for _, o := range objects {
-		list += fmt.Sprintf("  - |\n    objectName: %s\n    objectType: secret\n    objectAlias: %s\n", o.name, o.alias)
+		typ := o.typ
+		if typ == "" {
+			typ = "secret"
+		}
+		list += fmt.Sprintf("  - |\n    objectName: %s\n    objectType: %s\n    objectAlias: %s\n", o.name, typ, o.alias)
 	}
 	out.Secrets = &platform.SecretProvider{Provider: "azure", Parameters: pulumi.StringMap{
 		"keyvaultName":   b.keys.VaultName,
@@ -141,8 +154,13 @@ func (w *workloadIdentities) binding(cfg *config.Config, b *baseline, name strin
 	return out
 }
 
-// keyVaultObject is one vault secret mounted as a file.
-type keyVaultObject struct{ name, alias string }
+// keyVaultObject is one vault object mounted as a file: a secret (the default, which for a
+// certificate is its key and chain) or, with typ "cert", a certificate's public part alone.
+type keyVaultObject struct{ name, alias, typ string }
+
+// cacheCAFile is the file the backend verifies the cache's certificate with: the certificate's
+// public part, never its key.
+const cacheCAFile = "cache-ca.pem"
 
 // bindWorkloads is what each workload gets: its identity, and the backend the cache's AUTH
 // token from the vault.
@@ -150,7 +168,9 @@ func (w *workloadIdentities) bindWorkloads(cfg *config.Config, b *baseline) map[
 	out := map[string]platform.WorkloadBinding{}
 	for _, app := range w.apps {
 		if app.Name == "backend" {
-			out[app.Name] = w.binding(cfg, b, app.Name, keyVaultObject{cacheAuthSecret, cacheAuthSecret})
+			out[app.Name] = w.binding(cfg, b, app.Name,
+				keyVaultObject{name: cacheAuthSecret, alias: cacheAuthSecret},
+				keyVaultObject{name: cfg.Azure.Cache.CertificateName, alias: cacheCAFile, typ: "cert"})
 			continue
 		}
 		out[app.Name] = w.binding(cfg, b, app.Name)
