@@ -224,23 +224,14 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
-	c.Selector = map[string]string{nameLabel: args.Name}
 	c.Port = args.Port
-	l := labels(args.Labels)
-	l[nameLabel] = pulumi.String(args.Name)
-	meta := &metav1.ObjectMetaArgs{Name: pulumi.String(args.Name), Namespace: args.Namespace, Labels: l}
-	selector := &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(c.Selector)}
-
-	// The identity is only for the secret store's driver, which asks for its own token: the
-	// Kubernetes API token is never mounted (NSA/CISA 1.11).
-	sa, err := corev1.NewServiceAccount(ctx, name+"-service-account", &corev1.ServiceAccountArgs{
-		Metadata:                     withAnnotations(meta, pulumi.StringMap(args.Identity.Annotations)),
-		AutomountServiceAccountToken: pulumi.Bool(false),
-	}, parent)
+	// The identity is only for the secret store's driver.
+	id, err := newAppIdentity(ctx, name, args.Name, args.Namespace, args.Labels, args.Identity, parent)
 	if err != nil {
 		return nil, err
 	}
-	c.ServiceAccountName = sa.Metadata.Name().Elem()
+	c.Selector, c.ServiceAccountName = id.selector, id.serviceAccount
+	meta, selector := id.meta, id.labelSelector
 
 	secretClass, err := newSecretProviderClass(ctx, name+"-secrets", meta, args.Secrets, parent)
 	if err != nil {
@@ -269,7 +260,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 			},
 			Template: cachePod(args, c.Selector, c.ServiceAccountName, secretClass),
 			VolumeClaimTemplates: corev1.PersistentVolumeClaimTypeArray{corev1.PersistentVolumeClaimTypeArgs{
-				Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("data"), Labels: l},
+				Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("data"), Labels: id.meta.Labels},
 				Spec: &corev1.PersistentVolumeClaimSpecArgs{
 					AccessModes:      pulumi.ToStringArray([]string{"ReadWriteOnce"}),
 					StorageClassName: args.StorageClass,

@@ -263,22 +263,12 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 		return nil, err
 	}
 	parent := pulumi.Parent(w)
-	w.Selector = map[string]string{nameLabel: args.Name}
-	l := labels(args.Labels)
-	l[nameLabel] = pulumi.String(args.Name)
-	meta := &metav1.ObjectMetaArgs{Name: pulumi.String(args.Name), Namespace: args.Namespace, Labels: l}
-	selector := &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(w.Selector)}
-
-	// The identity webhooks (IRSA, GKE Workload Identity, Entra Workload ID) project a token of
-	// their own, so the Kubernetes API token is never mounted (NSA/CISA 1.11).
-	sa, err := corev1.NewServiceAccount(ctx, name+"-service-account", &corev1.ServiceAccountArgs{
-		Metadata:                     withAnnotations(meta, pulumi.StringMap(args.Identity.Annotations)),
-		AutomountServiceAccountToken: pulumi.Bool(false),
-	}, parent)
+	id, err := newAppIdentity(ctx, name, args.Name, args.Namespace, args.Labels, args.Identity, parent)
 	if err != nil {
 		return nil, err
 	}
-	w.ServiceAccountName = sa.Metadata.Name().Elem()
+	w.Selector, w.ServiceAccountName = id.selector, id.serviceAccount
+	meta, selector := id.meta, id.labelSelector
 
 	var secretClass pulumi.StringInput
 	if args.Secrets != nil {
@@ -351,6 +341,36 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{
 		"serviceName": w.ServiceName, "serviceAccountName": w.ServiceAccountName,
 	})
+}
+
+// appIdentity is what every app the package runs (a Workload, the Cache) starts from: its
+// name label, metadata, selector and ServiceAccount.
+type appIdentity struct {
+	selector       map[string]string
+	meta           *metav1.ObjectMetaArgs
+	labelSelector  *metav1.LabelSelectorArgs
+	serviceAccount pulumi.StringOutput
+}
+
+// newAppIdentity labels the app with its name and creates its ServiceAccount, bound to the
+// cloud identity by the annotations. The identity webhooks (IRSA, GKE Workload Identity, Entra
+// Workload ID) project a token of their own, and the secret store's driver asks for its own,
+// so the Kubernetes API token is never mounted (NSA/CISA 1.11).
+func newAppIdentity(ctx *pulumi.Context, name, app string, namespace pulumi.StringInput, base map[string]string, identity Identity, parent pulumi.ResourceOption) (appIdentity, error) {
+	out := appIdentity{selector: map[string]string{nameLabel: app}}
+	l := labels(base)
+	l[nameLabel] = pulumi.String(app)
+	out.meta = &metav1.ObjectMetaArgs{Name: pulumi.String(app), Namespace: namespace, Labels: l}
+	out.labelSelector = &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(out.selector)}
+	sa, err := corev1.NewServiceAccount(ctx, name+"-service-account", &corev1.ServiceAccountArgs{
+		Metadata:                     withAnnotations(out.meta, pulumi.StringMap(identity.Annotations)),
+		AutomountServiceAccountToken: pulumi.Bool(false),
+	}, parent)
+	if err != nil {
+		return appIdentity{}, err
+	}
+	out.serviceAccount = sa.Metadata.Name().Elem()
+	return out, nil
 }
 
 // newSecretProviderClass is the driver's class for a mount, named by meta; the pods that name
