@@ -415,26 +415,12 @@ func (k *Keys) vault(ctx *pulumi.Context, args *KeysArgs, client azurekit.Client
 	return vault, nil
 }
 
-// grantRole assigns a built-in role to a principal on one resource (scope). The assignment's
-// name, a GUID ARM requires, is derived from the project, stack and logical name, so a
-// rerun after lost state finds the same assignment instead of failing on a duplicate.
-// principalType is always named (the SDK would otherwise send "User"): "ServicePrincipal"
-// for a managed identity also spares ARM the directory lookup that fails while a new
-// identity is still replicating.
+// grantRole assigns a built-in role to a principal on one resource (scope), as a child of
+// parent.
 func grantRole(ctx *pulumi.Context, parent pulumi.Resource, name string, role azurekit.Role, subscription string, principal pulumi.StringInput, principalType string, scope pulumi.StringInput) (*authorization.RoleAssignment, error) {
-	return authorization.NewRoleAssignment(ctx, name, &authorization.RoleAssignmentArgs{
-		RoleAssignmentName: pulumi.String(assignmentGUID(ctx, name)),
-		PrincipalId:        principal,
-		PrincipalType:      pulumi.String(principalType),
-		RoleDefinitionId:   pulumi.String(role.DefinitionID(subscription)),
-		Scope:              scope,
+	return azurekit.Assign(ctx, name, azurekit.Assignment{
+		Definition: pulumi.String(role.DefinitionID(subscription)), Principal: principal, PrincipalType: principalType, Scope: scope,
 	}, pulumi.Parent(parent))
-}
-
-// assignmentGUID is a GUID stable for one logical resource of one stack.
-func assignmentGUID(ctx *pulumi.Context, name string) string {
-	s := fmt.Sprintf("%x", sha256.Sum256([]byte(ctx.Project()+"/"+ctx.Stack()+"/"+name)))
-	return s[0:8] + "-" + s[8:12] + "-5" + s[13:16] + "-8" + s[17:20] + "-" + s[20:32]
 }
 
 // after is v once every resource in deps exists.

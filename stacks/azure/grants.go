@@ -59,13 +59,6 @@ func grant(ctx *pulumi.Context, p *providers, name string, role azurekit.Role, p
 // assign assigns a role definition (built-in or the stack's own) to a managed identity at one
 // resource's scope.
 func assign(ctx *pulumi.Context, p *providers, name string, definition, principal, scope pulumi.StringInput) error {
-	_, err := authorization.NewRoleAssignment(ctx, name, &authorization.RoleAssignmentArgs{
-		PrincipalId: principal,
-		// A new identity may not have replicated through Entra ID yet; naming its type lets
-		// ARM accept it anyway.
-		PrincipalType:    pulumi.String("ServicePrincipal"),
-		RoleDefinitionId: definition,
-		Scope:            scope,
-	}, p.onPrimary)
+	_, err := azurekit.Assign(ctx, name, azurekit.Assignment{Definition: definition, Principal: principal, Scope: scope}, p.onPrimary)
 	return err
 }

@@ -95,11 +95,8 @@ func controlPlaneGrants(ctx *pulumi.Context, c *AksCluster, args *AksClusterArgs
 
 // roleAssignment grants role on scope, the one resource it is for.
 func roleAssignment(ctx *pulumi.Context, c *AksCluster, name string, principal pulumi.StringInput, principalType string, role azurekit.Role, subscription string, scope pulumi.StringInput, description string) (*authorization.RoleAssignment, error) {
-	return authorization.NewRoleAssignment(ctx, name, &authorization.RoleAssignmentArgs{
-		PrincipalId:      principal,
-		PrincipalType:    pulumi.String(principalType),
-		RoleDefinitionId: pulumi.String(role.DefinitionID(subscription)),
-		Scope:            scope,
-		Description:      pulumi.String(description),
+	return azurekit.Assign(ctx, name, azurekit.Assignment{
+		Definition: pulumi.String(role.DefinitionID(subscription)), Principal: principal, PrincipalType: principalType,
+		Scope: scope, Description: description,
 	}, pulumi.Parent(c))
 }

@@ -5,6 +5,7 @@
 package azurekit
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strings"
 
@@ -101,4 +102,47 @@ const (
 // DefinitionID is the role's definition id in the subscription, as a role assignment names it.
 func (r Role) DefinitionID(subscriptionID string) string {
 	return fmt.Sprintf("/subscriptions/%s/providers/Microsoft.Authorization/roleDefinitions/%s", subscriptionID, r)
+}
+
+// Assignment is one role granted to one principal on one resource.
+type Assignment struct {
+	// Definition is the role's definition id: Role.DefinitionID for a built-in role, or a
+	// custom role definition's id.
+	Definition pulumi.StringInput
+	Principal  pulumi.StringInput
+	// PrincipalType is "ServicePrincipal" unless set ("Group", "User"). It is always sent: the
+	// SDK would otherwise send "User", and naming a managed identity's type spares ARM the
+	// directory lookup that fails while a new identity is still replicating.
+	PrincipalType string
+	// Scope is the one resource the grant is for, never a group or the subscription.
+	Scope pulumi.StringInput
+	// Description says why the principal holds the role, where the name does not.
+	Description string
+}
+
+// Assign grants a role. The assignment's name, the GUID ARM requires, is derived from the
+// project, stack and logical name, so a rerun after lost state finds the same assignment
+// instead of failing on a duplicate.
+func Assign(ctx *pulumi.Context, name string, a Assignment, opts ...pulumi.ResourceOption) (*authorization.RoleAssignment, error) {
+	principalType := a.PrincipalType
+	if principalType == "" {
+		principalType = "ServicePrincipal"
+	}
+	args := &authorization.RoleAssignmentArgs{
+		RoleAssignmentName: pulumi.String(assignmentGUID(ctx, name)),
+		PrincipalId:        a.Principal,
+		PrincipalType:      pulumi.String(principalType),
+		RoleDefinitionId:   a.Definition,
+		Scope:              a.Scope,
+	}
+	if a.Description != "" {
+		args.Description = pulumi.String(a.Description)
+	}
+	return authorization.NewRoleAssignment(ctx, name, args, opts...)
+}
+
+// assignmentGUID is a GUID stable for one logical resource of one stack.
+func assignmentGUID(ctx *pulumi.Context, name string) string {
+	s := fmt.Sprintf("%x", sha256.Sum256([]byte(ctx.Project()+"/"+ctx.Stack()+"/"+name)))
+	return s[0:8] + "-" + s[8:12] + "-5" + s[13:16] + "-8" + s[17:20] + "-" + s[20:32]
 }
