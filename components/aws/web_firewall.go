@@ -11,7 +11,7 @@ import (
 
 	"github.com/healthhub/estate/components/aws/awskit"
 	"github.com/healthhub/estate/components/kit"
-	"github.com/healthhub/estate/internal/awsformat"
+	"github.com/healthhub/estate/internal/naming"
 )
 
 // FirewallScope is what a web ACL can be attached to.
@@ -90,7 +90,7 @@ func (a *WebFirewallArgs) Validate() error {
 		return kit.RetentionError(c, "LogRetentionDays", a.LogRetentionDays)
 	}
 	for _, cc := range a.AllowedCountries {
-		if !awsformat.CountryCode.MatchString(cc) {
+		if !naming.CountryCode.MatchString(cc) {
 			return kit.ArgError(c, "AllowedCountries", cc, "must be ISO 3166 alpha-2 codes in upper case, such as GB")
 		}
 	}

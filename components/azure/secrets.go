@@ -3,7 +3,6 @@ package azure
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 
 	"github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/healthhub/estate/components/azure/azurekit"
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/azureformat"
 )
 
 // SecretsArgs configures the Key Vault secrets the workloads read.
@@ -53,9 +53,6 @@ func (s *Secrets) Uri(name string) pulumi.StringOutput { return s.uris[name] }
 // ResourceId is a secret's ARM id, the scope of a role on that secret alone.
 func (s *Secrets) ResourceId(name string) pulumi.StringOutput { return s.resourceIDs[name] }
 
-// vaultSecretName is Key Vault's rule: 1 to 127 letters, digits and hyphens.
-var vaultSecretName = regexp.MustCompile(`^[0-9a-zA-Z-]{1,127}$`)
-
 // Validate checks the Args before anything is registered.
 func (a *SecretsArgs) Validate() error {
 	const c = "Secrets"
@@ -69,7 +66,7 @@ func (a *SecretsArgs) Validate() error {
 	}
 	for _, n := range slices.Sorted(maps.Keys(a.Secrets)) {
 		switch {
-		case !vaultSecretName.MatchString(n):
+		case !azureformat.KeyVaultObject.MatchString(n):
 			return kit.ArgError(c, "Secrets", fmt.Sprintf("%q", n), "names must be 1 to 127 letters, digits or hyphens")
 		case a.Secrets[n] == nil:
 			return kit.ArgError(c, fmt.Sprintf("Secrets[%q]", n), nil, "required: a value (a Pulumi secret)")

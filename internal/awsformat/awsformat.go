@@ -26,6 +26,4 @@ var (
 	EdgeACMCertificate = regexp.MustCompile(`^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{36}$`)
 	// DNSName is a lowercase DNS name such as api.healthhub.example.
 	DNSName = regexp.MustCompile(`^([a-z0-9-]+\.)+[a-z]{2,}$`)
-	// CountryCode is an ISO 3166 alpha-2 code in upper case.
-	CountryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 )

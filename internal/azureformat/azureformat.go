@@ -26,6 +26,9 @@ var (
 	// Prefix names an estate's Azure resources: lowercase letters and digits, starting with a
 	// letter, short enough that "<prefix><suffix>" stays within the storage and vault limits.
 	Prefix = regexp.MustCompile(`^[a-z][a-z0-9]{1,9}$`)
+	// SuffixedPrefix is Prefix with room for a two-character suffix ("dr"): what names a
+	// network, whose DR twin is the estate's prefix and "dr", and what names its edge.
+	SuffixedPrefix = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
 )
 
 // KeyVaultObject is the name of a key, secret or certificate in a vault: 1 to 127 letters,

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/healthhub/estate/internal/awsformat"
 	"github.com/healthhub/estate/internal/naming"
 	"github.com/healthhub/estate/internal/netrange"
 )
@@ -268,7 +267,7 @@ func countries(c *checker, v string) []string {
 	seen := map[string]bool{}
 	for _, cc := range out {
 		switch {
-		case !awsformat.CountryCode.MatchString(cc):
+		case !naming.CountryCode.MatchString(cc):
 			c.fail("allowedCountries", v, "%q is not an ISO 3166 alpha-2 code in upper case, such as GB", cc)
 			return nil
 		case seen[cc]:

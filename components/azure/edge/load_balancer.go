@@ -10,6 +10,7 @@ import (
 
 	"github.com/healthhub/estate/components/azure/azurekit"
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/azureformat"
 	"github.com/healthhub/estate/internal/naming"
 )
 
@@ -131,7 +132,7 @@ func (a *LoadBalancerArgs) Validate() error {
 		a.MaxCapacity = DefaultMaxCapacity
 	}
 	switch {
-	case !prefixName.MatchString(a.Prefix):
+	case !azureformat.SuffixedPrefix.MatchString(a.Prefix):
 		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a lowercase letter and hold 2 to 12 lowercase letters or digits")
 	case a.ResourceGroupName == nil:
 		return kit.ArgError(c, "ResourceGroupName", nil, "required")

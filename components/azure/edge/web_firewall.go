@@ -2,7 +2,6 @@ package edge
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/pulumi/pulumi-azure-native-sdk/network/v2"
@@ -10,7 +9,8 @@ import (
 
 	"github.com/healthhub/estate/components/azure/azurekit"
 	"github.com/healthhub/estate/components/kit"
-	"github.com/healthhub/estate/internal/awsformat"
+	"github.com/healthhub/estate/internal/azureformat"
+	"github.com/healthhub/estate/internal/naming"
 )
 
 // Defaults of WebFirewallArgs.
@@ -77,9 +77,6 @@ type WebFirewall struct {
 	PolicyName pulumi.StringOutput `pulumi:"policyName"`
 }
 
-// prefixName is azureformat.Prefix with two more characters for a suffix ("dr").
-var prefixName = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
-
 // Validate checks the Args before anything is registered.
 func (a *WebFirewallArgs) Validate() error {
 	const c = "WebFirewall"
@@ -93,7 +90,7 @@ func (a *WebFirewallArgs) Validate() error {
 		a.RateLimitPerMinute = DefaultRateLimitPerMinute
 	}
 	switch {
-	case !prefixName.MatchString(a.Prefix):
+	case !azureformat.SuffixedPrefix.MatchString(a.Prefix):
 		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a lowercase letter and hold 2 to 12 lowercase letters or digits")
 	case a.ResourceGroupName == nil:
 		return kit.ArgError(c, "ResourceGroupName", nil, "required")
@@ -112,7 +109,7 @@ func (a *WebFirewallArgs) Validate() error {
 	seen := map[string]bool{}
 	for _, cc := range a.AllowedCountries {
 		switch {
-		case !awsformat.CountryCode.MatchString(cc):
+		case !naming.CountryCode.MatchString(cc):
 			return kit.ArgError(c, "AllowedCountries", fmt.Sprintf("%q", cc), "must be ISO 3166 alpha-2 codes in upper case, such as GB")
 		case seen[cc]:
 			return kit.ArgError(c, "AllowedCountries", cc, "is listed twice")

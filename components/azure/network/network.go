@@ -12,6 +12,7 @@ import (
 
 	"github.com/healthhub/estate/components/azure/azurekit"
 	"github.com/healthhub/estate/components/kit"
+	"github.com/healthhub/estate/internal/azureformat"
 	"github.com/healthhub/estate/internal/naming"
 )
 
@@ -123,9 +124,6 @@ type Network struct {
 	NodeCidr, GatewayCidr, EndpointCidr, DatabaseCidr, ApiServerCidr string
 }
 
-// prefixName is azureformat.Prefix with two more characters for a location suffix ("dr").
-var prefixName = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
-
 // resourceGroupName is ARM's rule for a resource group's name.
 var resourceGroupName = regexp.MustCompile(`^[-\w.()]{0,89}[-\w()]$`)
 
@@ -135,7 +133,7 @@ var watcherName = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,78}[a-zA-Z0-
 // Validate checks the Args before anything is registered.
 func (a *NetworkArgs) Validate() error {
 	const c = "Network"
-	if !prefixName.MatchString(a.Prefix) {
+	if !azureformat.SuffixedPrefix.MatchString(a.Prefix) {
 		return kit.ArgError(c, "Prefix", fmt.Sprintf("%q", a.Prefix), "must start with a lowercase letter and hold 2 to 12 lowercase letters or digits")
 	}
 	if a.ResourceGroupName == nil {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/healthhub/estate/components/gcp/gcpkit"
 	"github.com/healthhub/estate/components/kit"
-	"github.com/healthhub/estate/internal/awsformat"
+	"github.com/healthhub/estate/internal/naming"
 )
 
 // DefaultAllowedCountries are where the service is offered when a caller names none.
@@ -97,7 +97,7 @@ func (a *WebFirewallArgs) Validate() error {
 	seen := map[string]bool{}
 	for _, cc := range a.AllowedCountries {
 		switch {
-		case !awsformat.CountryCode.MatchString(cc):
+		case !naming.CountryCode.MatchString(cc):
 			return kit.ArgError(c, "AllowedCountries", fmt.Sprintf("%q", cc), "must be ISO 3166 alpha-2 codes in upper case, such as GB")
 		case seen[cc]:
 			return kit.ArgError(c, "AllowedCountries", cc, "is listed twice")
