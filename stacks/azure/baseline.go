@@ -25,9 +25,9 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 	tags := cfg.Tags()
 	keys, err := azurec.NewKeys(ctx, "keys", &azurec.KeysArgs{
 		Prefix:              p.prefix,
-		ResourceGroupName:   p.groupName,
+		ResourceGroupName:   p.group.Name,
 		Location:            cfg.PrimaryRegion,
-		DRResourceGroupName: p.drGroupNm,
+		DRResourceGroupName: p.drGroup.Name,
 		DRLocation:          cfg.DRRegion,
 		Admins:              cfg.Azure.KeyAdmins,
 		Premium:             cfg.Production(),
@@ -41,10 +41,10 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 
 	// Flow logs land in an account in the network's own location, as Azure requires, under the
 	// storage key of that location's vault.
-	if b.flowLogs, err = storage(ctx, cfg, keys, p.prefix+"flow", p.groupName, cfg.PrimaryRegion, false, p.onPrimary); err != nil {
+	if b.flowLogs, err = storage(ctx, cfg, keys, p.prefix+"flow", p.group.Name, cfg.PrimaryRegion, false, p.onPrimary); err != nil {
 		return nil, err
 	}
-	if b.drFlowLog, err = storage(ctx, cfg, keys, p.prefix+"flowdr", p.drGroupNm, cfg.DRRegion, true, p.onDR); err != nil {
+	if b.drFlowLog, err = storage(ctx, cfg, keys, p.prefix+"flowdr", p.drGroup.Name, cfg.DRRegion, true, p.onDR); err != nil {
 		return nil, err
 	}
 	// Each location's database subnet admits the other's, which the DR replica streams from.
@@ -60,7 +60,7 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 		Prefix:                  p.prefix,
 		PodCidr:                 cfg.Azure.PodCidr,
 		DatabasePeerCidrs:       []string{drLayout.Database},
-		ResourceGroupName:       p.groupName,
+		ResourceGroupName:       p.group.Name,
 		Location:                cfg.PrimaryRegion,
 		Cidr:                    cfg.Azure.VnetCidr,
 		FlowLogStorageAccountId: b.flowLogs.AccountId,
@@ -79,7 +79,7 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 	}
 	b.drNetwork, err = network.NewNetwork(ctx, "dr-network", &network.NetworkArgs{
 		Prefix:                  p.prefix + "dr",
-		ResourceGroupName:       p.drGroupNm,
+		ResourceGroupName:       p.drGroup.Name,
 		Location:                cfg.DRRegion,
 		Cidr:                    cfg.Azure.DrVnetCidr,
 		DatabasePeerCidrs:       []string{layout.Database},
@@ -95,22 +95,22 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 	// The replica streams from the primary across the peering, and a cluster rebuilt in the DR
 	// location reaches the primary's private endpoints through it.
 	if _, err := network.NewPeering(ctx, "peering", &network.PeeringArgs{
-		Left:  network.PeeredNetwork{Name: "primary", ResourceGroupName: p.groupName, VnetName: b.network.VnetName, VnetId: b.network.VnetId},
-		Right: network.PeeredNetwork{Name: "dr", ResourceGroupName: p.drGroupNm, VnetName: b.drNetwork.VnetName, VnetId: b.drNetwork.VnetId},
+		Left:  network.PeeredNetwork{Name: "primary", ResourceGroupName: p.group.Name, VnetName: b.network.VnetName, VnetId: b.network.VnetId},
+		Right: network.PeeredNetwork{Name: "dr", ResourceGroupName: p.drGroup.Name, VnetName: b.drNetwork.VnetName, VnetId: b.drNetwork.VnetId},
 	}, p.onPrimary); err != nil {
 		return nil, err
 	}
 	// The vaults refuse public traffic: the cluster's KMS plugin and the CSI driver reach them
 	// through these endpoints.
-	if b.vaultEndpoint, err = endpoint(ctx, p.prefix+"-pe-kv", p.groupName, cfg.PrimaryRegion, b.network, keys.VaultId, "vault", network.ZoneKeyVault, tags, p.onPrimary); err != nil {
+	if b.vaultEndpoint, err = endpoint(ctx, p.prefix+"-pe-kv", p.group.Name, cfg.PrimaryRegion, b.network, keys.VaultId, "vault", network.ZoneKeyVault, tags, p.onPrimary); err != nil {
 		return nil, err
 	}
-	if _, err := endpoint(ctx, p.prefix+"-pe-kv-dr", p.drGroupNm, cfg.DRRegion, b.drNetwork, keys.DRVaultId, "vault", network.ZoneKeyVault, tags, p.onDR); err != nil {
+	if _, err := endpoint(ctx, p.prefix+"-pe-kv-dr", p.drGroup.Name, cfg.DRRegion, b.drNetwork, keys.DRVaultId, "vault", network.ZoneKeyVault, tags, p.onDR); err != nil {
 		return nil, err
 	}
 
 	if b.alerts, err = azurec.NewAlertChannels(ctx, "alerts", &azurec.AlertChannelsArgs{
-		Prefix: p.prefix, ResourceGroupName: p.groupName, Email: cfg.AlertEmail, PagerURL: pager,
+		Prefix: p.prefix, ResourceGroupName: p.group.Name, Email: cfg.AlertEmail, PagerURL: pager,
 		SubscriptionID: p.subscription, Tags: tags,
 	}, p.onPrimary); err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 	logs := keys.Identity(azurec.DomainLogs)
 	b.trail, err = azurec.NewAuditTrail(ctx, "audit", &azurec.AuditTrailArgs{
 		Prefix:             p.prefix,
-		ResourceGroupName:  p.groupName,
+		ResourceGroupName:  p.group.Name,
 		Location:           cfg.PrimaryRegion,
 		ArchiveDays:        cfg.LogRetentionDays,
 		ArchiveAccountName: p.prefix + "audit",
@@ -135,7 +135,7 @@ func buildBaseline(ctx *pulumi.Context, cfg *config.Config, p *providers, pager 
 		return nil, err
 	}
 	// Auditors read the archive from inside the network only.
-	if _, err := endpoint(ctx, p.prefix+"-pe-audit", p.groupName, cfg.PrimaryRegion, b.network, b.trail.ArchiveAccountId, "blob", network.ZoneBlob, tags, p.onPrimary); err != nil {
+	if _, err := endpoint(ctx, p.prefix+"-pe-audit", p.group.Name, cfg.PrimaryRegion, b.network, b.trail.ArchiveAccountId, "blob", network.ZoneBlob, tags, p.onPrimary); err != nil {
 		return nil, err
 	}
 	return b, nil

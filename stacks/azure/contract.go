@@ -26,7 +26,7 @@ const agicClass = "azure-application-gateway"
 
 // contract is the Azure estate as the platform every cloud returns; what only Azure has is in
 // Extra.
-func contract(cfg *config.Config, b *baseline, s *services, w *workloadIdentities, recovery *azurec.DisasterRecovery, pager pulumi.StringOutput) *platform.Platform {
+func contract(cfg *config.Config, p *providers, b *baseline, s *services, w *workloadIdentities, recovery *azurec.DisasterRecovery, pager pulumi.StringOutput) *platform.Platform {
 	pools := []platform.NodePool{}
 	for _, n := range cfg.Azure.AKS.NodePools.Pools() {
 		pools = append(pools, platform.NodePool{Name: n.Name, GPU: n.Name == "gpu", Min: n.Min, Max: n.Max})
@@ -88,7 +88,7 @@ func contract(cfg *config.Config, b *baseline, s *services, w *workloadIdentitie
 		},
 		Extra: map[string]pulumi.Input{
 			"subscriptionId":        pulumi.String(cfg.Azure.SubscriptionID),
-			"resourceGroup":         pulumi.String(prefixGroup(cfg)),
+			"resourceGroup":         p.group.Name,
 			"vnetId":                b.network.VnetId,
 			"drVnetId":              b.drNetwork.VnetId,
 			"keyVaultUri":           b.keys.VaultUri,

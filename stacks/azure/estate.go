@@ -48,5 +48,5 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*platform.Platform, error) 
 	if err != nil {
 		return nil, err
 	}
-	return contract(cfg, base, svc, ids, recovery, pager), nil
+	return contract(cfg, p, base, svc, ids, recovery, pager), nil
 }

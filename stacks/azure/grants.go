@@ -17,7 +17,7 @@ type identity struct {
 func newIdentity(ctx *pulumi.Context, p *providers, name string, tags map[string]string) (*identity, error) {
 	id, err := managedidentity.NewUserAssignedIdentity(ctx, p.prefix+"-id-"+name, &managedidentity.UserAssignedIdentityArgs{
 		ResourceName:      pulumi.String(p.prefix + "-id-" + name),
-		ResourceGroupName: p.groupName,
+		ResourceGroupName: p.group.Name,
 		Tags:              azurekit.Tags(tags),
 	}, p.onPrimary)
 	if err != nil {

@@ -13,16 +13,15 @@ import (
 // providers are the estate's only ways to reach Azure, one per location it uses, both pinned to
 // the stack's subscription, with the resource group each location's resources live in.
 type providers struct {
-	primary, dr          *azurenative.Provider
-	group, drGroup       *resources.ResourceGroup
-	groupName, drGroupNm pulumi.StringOutput
-	prefix               string
-	onPrimary, onDR      pulumi.ResourceOption
-	subscription, tenant string
+	primary, dr     *azurenative.Provider
+	group, drGroup  *resources.ResourceGroup
+	prefix          string
+	onPrimary, onDR pulumi.ResourceOption
+	subscription    string
 }
 
 func newProviders(ctx *pulumi.Context, cfg *config.Config) (*providers, error) {
-	p := &providers{prefix: prefix(cfg), subscription: cfg.Azure.SubscriptionID, tenant: cfg.Azure.TenantID}
+	p := &providers{prefix: prefix(cfg), subscription: cfg.Azure.SubscriptionID}
 	var err error
 	if p.primary, err = provider(ctx, "primary", cfg.PrimaryRegion, cfg); err != nil {
 		return nil, err
@@ -39,7 +38,6 @@ func newProviders(ctx *pulumi.Context, cfg *config.Config) (*providers, error) {
 	if p.drGroup, err = resourceGroup(ctx, cfg, p.prefix+"-dr-rg", cfg.DRRegion, p.onDR); err != nil {
 		return nil, err
 	}
-	p.groupName, p.drGroupNm = p.group.Name, p.drGroup.Name
 	return p, nil
 }
 
@@ -64,6 +62,3 @@ func resourceGroup(ctx *pulumi.Context, cfg *config.Config, name, location strin
 		Tags:              azurekit.Tags(cfg.Tags()),
 	}, on, pulumi.Protect(cfg.Production()), pulumi.RetainOnDelete(cfg.Production()))
 }
-
-// prefixGroup is the primary resource group's name.
-func prefixGroup(cfg *config.Config) string { return prefix(cfg) + "-rg" }

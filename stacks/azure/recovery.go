@@ -15,7 +15,7 @@ import (
 func buildRecovery(ctx *pulumi.Context, cfg *config.Config, p *providers, b *baseline, s *services) (*azurec.DisasterRecovery, error) {
 	recovery, err := azurec.NewDisasterRecovery(ctx, "recovery", &azurec.DisasterRecoveryArgs{
 		Prefix:            p.prefix,
-		ResourceGroupName: p.groupName,
+		ResourceGroupName: p.group.Name,
 		Location:          cfg.PrimaryRegion,
 		KeyUri:            b.keys.Id(azurec.DomainBackup),
 		IdentityId:        b.keys.Identity(azurec.DomainBackup).ID,

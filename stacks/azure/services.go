@@ -21,7 +21,6 @@ type services struct {
 	cluster  *aks.AksCluster
 	gateway  *edge.LoadBalancer
 	firewall *edge.WebFirewall
-	gwID     *identity
 	// database is built once the workload identities exist: the backend's is its administrator.
 	database *azurec.Database
 }
@@ -31,7 +30,7 @@ type services struct {
 func buildServices(ctx *pulumi.Context, cfg *config.Config, p *providers, b *baseline) (*services, error) {
 	tags := cfg.Tags()
 	firewall, err := edge.NewWebFirewall(ctx, "firewall", &edge.WebFirewallArgs{
-		Prefix: p.prefix, ResourceGroupName: p.groupName, Location: cfg.PrimaryRegion,
+		Prefix: p.prefix, ResourceGroupName: p.group.Name, Location: cfg.PrimaryRegion,
 		AllowedCountries: cfg.AllowedCountries, Tags: tags,
 	}, p.onPrimary)
 	if err != nil {
@@ -49,7 +48,7 @@ func buildServices(ctx *pulumi.Context, cfg *config.Config, p *providers, b *bas
 	}
 	gateway, err := edge.NewLoadBalancer(ctx, "gateway", &edge.LoadBalancerArgs{
 		Prefix:              p.prefix,
-		ResourceGroupName:   p.groupName,
+		ResourceGroupName:   p.group.Name,
 		Location:            cfg.PrimaryRegion,
 		SubnetId:            b.network.GatewaySubnetId,
 		FirewallPolicyId:    firewall.PolicyId,
@@ -71,7 +70,7 @@ func buildServices(ctx *pulumi.Context, cfg *config.Config, p *providers, b *bas
 	if err := grantIngressController(ctx, p, b, cluster, gateway, firewall, gw); err != nil {
 		return nil, err
 	}
-	return &services{cluster: cluster, gateway: gateway, firewall: firewall, gwID: gw}, nil
+	return &services{cluster: cluster, gateway: gateway, firewall: firewall}, nil
 }
 
 func buildCluster(ctx *pulumi.Context, cfg *config.Config, p *providers, b *baseline, gateway *edge.LoadBalancer) (*aks.AksCluster, error) {
@@ -79,7 +78,7 @@ func buildCluster(ctx *pulumi.Context, cfg *config.Config, p *providers, b *base
 	pool := func(n config.AKSNodePool) aks.NodePool { return aks.NodePool{VMSize: n.VMSize, Min: n.Min, Max: n.Max} }
 	return aks.NewAksCluster(ctx, "cluster", &aks.AksClusterArgs{
 		Prefix:               p.prefix,
-		ResourceGroupName:    p.groupName,
+		ResourceGroupName:    p.group.Name,
 		Location:             cfg.PrimaryRegion,
 		KubernetesVersion:    a.KubernetesVersion,
 		UpgradeChannel:       a.UpgradeChannel,

@@ -39,7 +39,7 @@ func buildWorkloadIdentities(ctx *pulumi.Context, cfg *config.Config, p *provide
 		subjects[app.Name] = azurec.WorkloadSubject{Namespace: app.Namespace, ServiceAccount: app.Name}
 	}
 	ids, err := azurec.NewWorkloadIdentities(ctx, "workload-identities", &azurec.WorkloadIdentitiesArgs{
-		Prefix: p.prefix, ResourceGroupName: p.groupName, Location: cfg.PrimaryRegion,
+		Prefix: p.prefix, ResourceGroupName: p.group.Name, Location: cfg.PrimaryRegion,
 		Issuer: s.cluster.OidcIssuer, Workloads: subjects, Tags: cfg.Tags(),
 	}, p.onPrimary)
 	if err != nil {
@@ -64,7 +64,7 @@ func buildDatabase(ctx *pulumi.Context, cfg *config.Config, p *providers, b *bas
 	zone := b.network.ZoneIds.MapIndex(pulumi.String(network.ZonePostgres))
 	db, err := azurec.NewDatabase(ctx, "database", &azurec.DatabaseArgs{
 		Prefix:              p.prefix,
-		ResourceGroupName:   p.groupName,
+		ResourceGroupName:   p.group.Name,
 		Location:            cfg.PrimaryRegion,
 		DelegatedSubnetId:   b.network.DatabaseSubnetId,
 		PrivateDnsZoneId:    zone,
@@ -73,7 +73,7 @@ func buildDatabase(ctx *pulumi.Context, cfg *config.Config, p *providers, b *bas
 		GeoBackupIdentityId: b.keys.DRIdentity(azurec.DomainDatabase).ID,
 		GeoBackupKeyId:      b.keys.DRVersionedId(azurec.DomainDatabase),
 		DRLocation:          cfg.DRRegion,
-		DRResourceGroupName: p.drGroupNm,
+		DRResourceGroupName: p.drGroup.Name,
 		DRDelegatedSubnetId: b.drNetwork.DatabaseSubnetId,
 		DRPrivateDnsZoneId:  zone,
 		DRIdentityId:        b.keys.DRIdentity(azurec.DomainDatabase).ID,
@@ -101,7 +101,7 @@ func buildSecrets(ctx *pulumi.Context, cfg *config.Config, p *providers, b *base
 	}
 	secrets, err := azurec.NewSecrets(ctx, "secrets", &azurec.SecretsArgs{
 		VaultName:         b.keys.VaultName,
-		ResourceGroupName: p.groupName,
+		ResourceGroupName: p.group.Name,
 		Secrets:           map[string]pulumi.StringInput{cacheAuthSecret: cacheToken},
 		Readers:           map[string][]pulumi.StringInput{cacheAuthSecret: readers},
 		Protect:           cfg.Production(),
