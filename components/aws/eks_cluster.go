@@ -1,7 +1,6 @@
 package aws
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"regexp"
@@ -365,14 +364,7 @@ func irsaRole(ctx *pulumi.Context, k *EksCluster, name string, oidc *iam.OpenIdC
 // kubeconfig points kubectl and the Kubernetes provider at the cluster, authenticating with
 // short-lived tokens from the caller's AWS credentials.
 func kubeconfig(name, endpoint, ca, region string) (string, error) {
-	doc, err := json.Marshal(map[string]any{
-		"apiVersion": "v1", "kind": "Config", "current-context": name,
-		"clusters": []map[string]any{{"name": name, "cluster": map[string]any{"server": endpoint, "certificate-authority-data": ca}}},
-		"contexts": []map[string]any{{"name": name, "context": map[string]any{"cluster": name, "user": name}}},
-		"users": []map[string]any{{"name": name, "user": map[string]any{"exec": map[string]any{
-			"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "aws",
-			"args": []string{"eks", "get-token", "--cluster-name", name, "--region", region, "--output", "json"},
-		}}}},
+	return kit.ExecKubeconfig(name, endpoint, ca, kit.ExecCredential{
+		Command: "aws", Args: []string{"eks", "get-token", "--cluster-name", name, "--region", region, "--output", "json"},
 	})
-	return string(doc), err
 }

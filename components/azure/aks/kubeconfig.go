@@ -2,12 +2,13 @@ package aks
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	cs "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20240902preview"
 	"gopkg.in/yaml.v3"
+
+	"github.com/healthhub/estate/components/kit"
 )
 
 // The cluster resource carries no kubeconfig; the usual way to one, listing the admin
@@ -60,17 +61,8 @@ func parseUserCredentials(creds []cs.CredentialResultResponse) (server, ca strin
 // kubeconfig points kubectl and the Kubernetes provider at the cluster, named after it as
 // `az aks get-credentials` names the context.
 func kubeconfig(name, server, ca string) (string, error) {
-	doc, err := json.Marshal(map[string]any{
-		"apiVersion": "v1", "kind": "Config", "current-context": name,
-		"clusters": []map[string]any{{"name": name, "cluster": map[string]any{"server": server, "certificate-authority-data": ca}}},
-		"contexts": []map[string]any{{"name": name, "context": map[string]any{"cluster": name, "user": name}}},
-		"users": []map[string]any{{"name": name, "user": map[string]any{"exec": map[string]any{
-			"apiVersion":      "client.authentication.k8s.io/v1beta1",
-			"command":         kubelogin,
-			"args":            kubeloginArgs,
-			"interactiveMode": "Never",
-			"installHint":     "Install kubelogin: az aks install-cli, or https://azure.github.io/kubelogin/install.html",
-		}}}},
+	return kit.ExecKubeconfig(name, server, ca, kit.ExecCredential{
+		Command: kubelogin, Args: kubeloginArgs, NeverInteractive: true,
+		InstallHint: "Install kubelogin: az aks install-cli, or https://azure.github.io/kubelogin/install.html",
 	})
-	return string(doc), err
 }

@@ -1,8 +1,9 @@
 package gke
 
 import (
-	"encoding/json"
 	"fmt"
+
+	"github.com/healthhub/estate/components/kit"
 )
 
 // authPlugin is Google's exec credential plugin: it mints a short-lived token from whatever
@@ -13,17 +14,8 @@ const authPlugin = "gke-gcloud-auth-plugin"
 // kubeconfig points kubectl and the Kubernetes provider at the cluster, named as gcloud names
 // it (gke_<project>_<location>_<name>).
 func kubeconfig(project, location, name, endpoint, ca string) (string, error) {
-	id := fmt.Sprintf("gke_%s_%s_%s", project, location, name)
-	doc, err := json.Marshal(map[string]any{
-		"apiVersion": "v1", "kind": "Config", "current-context": id,
-		"clusters": []map[string]any{{"name": id, "cluster": map[string]any{"server": "https://" + endpoint, "certificate-authority-data": ca}}},
-		"contexts": []map[string]any{{"name": id, "context": map[string]any{"cluster": id, "user": id}}},
-		"users": []map[string]any{{"name": id, "user": map[string]any{"exec": map[string]any{
-			"apiVersion":         "client.authentication.k8s.io/v1beta1",
-			"command":            authPlugin,
-			"provideClusterInfo": true,
-			"installHint":        "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
-		}}}},
+	return kit.ExecKubeconfig(fmt.Sprintf("gke_%s_%s_%s", project, location, name), "https://"+endpoint, ca, kit.ExecCredential{
+		Command: authPlugin, ProvideClusterInfo: true,
+		InstallHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
 	})
-	return string(doc), err
 }
