@@ -145,3 +145,31 @@ func HoldsPHI(r Resource, tagsPath string) bool {
 	c, _ := m["data-classification"].(string)
 	return c == "" || c == "phi"
 }
+
+// Known is a value that can be matched: empty when unknown at preview.
+func Known(s string) string {
+	if IsUnknown(s) {
+		return ""
+	}
+	return s
+}
+
+// Anchor is what a finding about a whole account, project or subscription is reported on:
+// the stack's first provider of that cloud (providerType), else its first resource of the
+// package; false when the stack deploys nothing there.
+func Anchor(all []Resource, providerType, pkg string) (Resource, bool) {
+	var first Resource
+	deploys := false
+	for _, r := range all {
+		switch {
+		case r.Type == providerType && first.Type != providerType:
+			first = r
+		case IsCustom(r.Type) && Package(r.Type) == pkg:
+			deploys = true
+			if first.URN == "" {
+				first = r
+			}
+		}
+	}
+	return first, deploys
+}

@@ -190,7 +190,7 @@ var appGatewayTLS = rules.Rule{
 // childName is the last segment of a gateway child's id (".../httpListeners/https"), by which a
 // gateway's parts refer to each other; empty when unknown.
 func childName(inputs map[string]any, path string) string {
-	id := known(rules.Str(inputs, path))
+	id := rules.Known(rules.Str(inputs, path))
 	return id[strings.LastIndex(id, "/")+1:]
 }
 

@@ -9,14 +9,6 @@ import (
 	"github.com/healthhub/estate/policy/rules"
 )
 
-// known is a value that can be matched: empty when unknown at preview.
-func known(s string) string {
-	if rules.IsUnknown(s) {
-		return ""
-	}
-	return s
-}
-
 // oneOf reports s equal to one of the values, in any case: ARM compares its enumerations
 // without case ("Disabled", "disabled").
 func oneOf(s string, values ...string) bool {
@@ -56,14 +48,14 @@ func nameOf(r rules.Resource) string {
 	if !ok {
 		return ""
 	}
-	return known(rules.Str(r.Inputs, n.input))
+	return rules.Known(rules.Str(r.Inputs, n.input))
 }
 
 // idNames reports an ARM id that names the resource, or a child of it (a storage account's
 // blob service): .../providers/<namespace>/<collection>/<name>[/...].
 func idNames(id string, r rules.Resource) bool {
 	name, n := nameOf(r), names[kind(r.Type)]
-	if name == "" || known(id) == "" {
+	if name == "" || rules.Known(id) == "" {
 		return false
 	}
 	id, want := strings.ToLower(id), strings.ToLower("/providers/"+n.collection+"/"+name)
@@ -75,7 +67,7 @@ func idNames(id string, r rules.Resource) bool {
 // referring to it at all. A known id decides, so a resource that refers to two of a kind (a
 // diagnostic setting of one account that writes to another) is matched to the right one.
 func refersTo(from rules.Resource, path string, to rules.Resource) bool {
-	if id := rules.Str(from.Inputs, path); known(id) != "" {
+	if id := rules.Str(from.Inputs, path); rules.Known(id) != "" {
 		return idNames(id, to)
 	}
 	return slices.Contains(from.Dependencies, to.URN)
@@ -108,20 +100,7 @@ func isoDays(s string) (int, bool) {
 // Azure Native provider, else its first Azure resource; false when the stack deploys nothing
 // on Azure.
 func subscriptionAnchor(all []rules.Resource) (rules.Resource, bool) {
-	var first rules.Resource
-	deploys := false
-	for _, r := range all {
-		switch {
-		case r.Type == TypeProvider && first.Type != TypeProvider:
-			first = r
-		case rules.IsCustom(r.Type) && rules.Package(r.Type) == "azure-native":
-			deploys = true
-			if first.URN == "" {
-				first = r
-			}
-		}
-	}
-	return first, deploys
+	return rules.Anchor(all, TypeProvider, "azure-native")
 }
 
 // entry reads a key of the map at path in any case (AKS add-on names: "azurepolicy",

@@ -154,7 +154,7 @@ var keyVaultSeparationOfDuties = rules.Rule{
 		}
 		var admins, users []grant
 		for _, r := range of(all, TypeRoleAssignment) {
-			principal, scope := known(rules.Str(r.Inputs, "principalId")), grantScope(all, r)
+			principal, scope := rules.Known(rules.Str(r.Inputs, "principalId")), grantScope(all, r)
 			if principal == "" || scope == "" {
 				continue
 			}
@@ -183,7 +183,7 @@ var keyVaultSeparationOfDuties = rules.Rule{
 // ARM id in lowercase when known; else the vault, key or secret of the stack it refers to,
 // as "urn:<vault>/<key or secret>"; empty when it cannot be told.
 func grantScope(all []rules.Resource, r rules.Resource) string {
-	if s := known(rules.Str(r.Inputs, "scope")); s != "" {
+	if s := rules.Known(rules.Str(r.Inputs, "scope")); s != "" {
 		return strings.TrimSuffix(strings.ToLower(s), "/")
 	}
 	for _, child := range append(of(all, TypeKey), of(all, TypeSecret)...) {
@@ -203,7 +203,7 @@ func grantScope(all []rules.Resource, r rules.Resource) string {
 // it refers to or names; a child whose vault cannot be told stands for a vault of its own, so
 // grants on that child still meet.
 func vaultPath(all []rules.Resource, child rules.Resource) string {
-	name := known(rules.Str(child.Inputs, "vaultName"))
+	name := rules.Known(rules.Str(child.Inputs, "vaultName"))
 	for _, v := range of(all, TypeVault) {
 		if slices.Contains(child.Dependencies, v.URN) || (name != "" && nameOf(v) == name) {
 			return "urn:" + v.URN

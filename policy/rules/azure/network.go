@@ -70,7 +70,7 @@ func nsgRules(all []rules.Resource) map[string][]securityRule {
 	}
 	for _, r := range of(all, TypeSecurityRule) {
 		owner := r.URN
-		name := known(rules.Str(r.Inputs, "networkSecurityGroupName"))
+		name := rules.Known(rules.Str(r.Inputs, "networkSecurityGroupName"))
 		for _, n := range nsgs {
 			if slices.Contains(r.Dependencies, n.URN) || (name != "" && strings.EqualFold(name, nameOf(n))) {
 				owner = n.URN

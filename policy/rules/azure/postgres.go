@@ -84,7 +84,7 @@ func parameters(all []rules.Resource, server rules.Resource) map[string][]rules.
 
 // ofServer: a child of a server names it by serverName, or refers to it.
 func ofServer(child, server rules.Resource) bool {
-	if name := known(rules.Str(child.Inputs, "serverName")); name != "" && nameOf(server) != "" {
+	if name := rules.Known(rules.Str(child.Inputs, "serverName")); name != "" && nameOf(server) != "" {
 		return strings.EqualFold(name, nameOf(server))
 	}
 	return slices.Contains(child.Dependencies, server.URN)

@@ -171,7 +171,7 @@ var storageBlobRecovery = rules.Rule{
 
 // ofAccount: a child of a storage account names it by accountName, or refers to it.
 func ofAccount(child, account rules.Resource) bool {
-	if name := known(rules.Str(child.Inputs, "accountName")); name != "" && nameOf(account) != "" {
+	if name := rules.Known(rules.Str(child.Inputs, "accountName")); name != "" && nameOf(account) != "" {
 		return strings.EqualFold(name, nameOf(account))
 	}
 	return slices.Contains(child.Dependencies, account.URN)
@@ -303,7 +303,7 @@ func archivesLogs(all []rules.Resource, account rules.Resource) bool {
 // does not name; a resource that refers to two (the account it watches and the one it writes
 // to, both unknown) points at neither.
 func writesTo(all []rules.Resource, r rules.Resource, path string, account rules.Resource, source string) bool {
-	if id := rules.Str(r.Inputs, path); known(id) != "" {
+	if id := rules.Str(r.Inputs, path); rules.Known(id) != "" {
 		return idNames(id, account)
 	}
 	var candidates []string

@@ -39,7 +39,7 @@ func replicates(replica, primary rules.Resource) bool {
 	if slices.Contains(replica.Dependencies, primary.URN) {
 		return true
 	}
-	name, master := known(rules.Str(primary.Inputs, "name")), rules.Str(replica.Inputs, "masterInstanceName")
+	name, master := rules.Known(rules.Str(primary.Inputs, "name")), rules.Str(replica.Inputs, "masterInstanceName")
 	return name != "" && (master == name || strings.HasSuffix(master, ":"+name))
 }
 
@@ -102,7 +102,7 @@ func activeTransfers(all []rules.Resource) []rules.Resource {
 // the name is unknown at preview, the one bucket the job refers to that is not named at
 // other. The zero Resource if it cannot be told.
 func transferBucket(all []rules.Resource, tj rules.Resource, path, other string) rules.Resource {
-	name, otherName := rules.Str(tj.Inputs, path), known(rules.Str(tj.Inputs, other))
+	name, otherName := rules.Str(tj.Inputs, path), rules.Known(rules.Str(tj.Inputs, other))
 	var candidates []rules.Resource
 	for _, b := range all {
 		if b.Type != TypeBucket {

@@ -130,16 +130,16 @@ func kmsScope(all []rules.Resource, r rules.Resource) (ring, key string) {
 		if kr := rules.DependencyOf(all, r, TypeKeyRing, nil); kr.URN != "" {
 			return kr.URN, ""
 		}
-		return known(rules.Str(r.Inputs, "keyRingId")), ""
+		return rules.Known(rules.Str(r.Inputs, "keyRingId")), ""
 	case TypeCryptoKeyIAMMember, TypeCryptoKeyIAMBinding, TypeCryptoKeyIAMPolicy:
 		if k := rules.DependencyOf(all, r, TypeCryptoKey, nil); k.URN != "" {
 			key = k.URN
 			if kr := rules.DependencyOf(all, k, TypeKeyRing, nil); kr.URN != "" {
 				ring = kr.URN
 			} else {
-				ring = known(rules.Str(k.Inputs, "keyRing"))
+				ring = rules.Known(rules.Str(k.Inputs, "keyRing"))
 			}
-		} else if key = known(rules.Str(r.Inputs, "cryptoKeyId")); strings.Contains(key, "/cryptoKeys/") {
+		} else if key = rules.Known(rules.Str(r.Inputs, "cryptoKeyId")); strings.Contains(key, "/cryptoKeys/") {
 			ring, _, _ = strings.Cut(key, "/cryptoKeys/")
 		}
 		if ring == "" && key != "" {
@@ -147,12 +147,4 @@ func kmsScope(all []rules.Resource, r rules.Resource) (ring, key string) {
 		}
 	}
 	return ring, key
-}
-
-// known is a value that can be matched: empty when unknown at preview.
-func known(s string) string {
-	if rules.IsUnknown(s) {
-		return ""
-	}
-	return s
 }

@@ -28,20 +28,7 @@ var ProjectRules = []string{loggingAuditConfig.Name, loggingAuditSink.Name, logg
 // projectAnchor is what a project-wide finding is reported on: the stack's first GCP
 // provider, else its first GCP resource; false when the stack deploys nothing on GCP.
 func projectAnchor(all []rules.Resource) (rules.Resource, bool) {
-	var first rules.Resource
-	deploys := false
-	for _, r := range all {
-		switch {
-		case r.Type == TypeProvider && first.Type != TypeProvider:
-			first = r
-		case rules.IsCustom(r.Type) && rules.Package(r.Type) == "gcp":
-			deploys = true
-			if first.URN == "" {
-				first = r
-			}
-		}
-	}
-	return first, deploys
+	return rules.Anchor(all, TypeProvider, "gcp")
 }
 
 // auditedServices are the services that hold or guard PHI: Data Access logs must cover them
