@@ -5,6 +5,7 @@
 package kittest
 
 import (
+	"slices"
 	"sort"
 	"testing"
 
@@ -102,6 +103,12 @@ func Violations(m *mockcloud.Monitor, environment string, allowedRegions ...stri
 	return estate.Evaluate(resources(m), rules.Config{
 		AllowedRegions: allowedRegions, RetentionFloorDays: kit.MinRetentionDays, Environment: environment,
 	})
+}
+
+// Without drops the violations of the named policies: a cloud's rules that hold for a whole
+// account, project or subscription, which a test of one component leaves out.
+func Without(vs []rules.Violation, policies []string) []rules.Violation {
+	return slices.DeleteFunc(vs, func(v rules.Violation) bool { return slices.Contains(policies, v.Policy) })
 }
 
 // resources are what the rules read of the registered resources, converted as the offline

@@ -59,9 +59,7 @@ func ResourceID(namespace, typ, name string) string {
 // subscription rules (activity log export, security alerts), which hold for a whole stack
 // rather than for the part of it one component builds. SubscriptionViolations keeps them.
 func Violations(m *mockcloud.Monitor, environment string, extraLocations ...string) []rules.Violation {
-	return slices.DeleteFunc(SubscriptionViolations(m, environment, extraLocations...), func(v rules.Violation) bool {
-		return slices.Contains(azurerules.SubscriptionRules, v.Policy)
-	})
+	return kittest.Without(SubscriptionViolations(m, environment, extraLocations...), azurerules.SubscriptionRules)
 }
 
 // SubscriptionViolations is the whole pack over what a test registered, subscription rules

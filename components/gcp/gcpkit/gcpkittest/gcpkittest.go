@@ -46,9 +46,7 @@ func providers(ctx *pulumi.Context) (Providers, error) {
 // rules (audit logs, their export and the security alerts), which hold for a whole stack rather
 // than for the part of it one component builds. ProjectViolations keeps them.
 func Violations(m *mockcloud.Monitor, environment string, extraRegions ...string) []rules.Violation {
-	return slices.DeleteFunc(ProjectViolations(m, environment, extraRegions...), func(v rules.Violation) bool {
-		return slices.Contains(gcprules.ProjectRules, v.Policy)
-	})
+	return kittest.Without(ProjectViolations(m, environment, extraRegions...), gcprules.ProjectRules)
 }
 
 // ProjectViolations is the whole pack over what a test registered, project rules included.
