@@ -303,7 +303,7 @@ func (k *Keys) identity(ctx *pulumi.Context, args *KeysArgs, name string, group 
 
 // after is the identity once every resource in deps exists.
 func (i Identity) after(deps []pulumi.CustomResource) Identity {
-	return Identity{ID: after(i.ID, deps), ClientID: after(i.ClientID, deps), PrincipalID: after(i.PrincipalID, deps)}
+	return Identity{ID: kit.After(i.ID, deps...), ClientID: kit.After(i.ClientID, deps...), PrincipalID: kit.After(i.PrincipalID, deps...)}
 }
 
 // keyUser is an identity granted a key, with the name that tells it apart in the grant's.
@@ -407,9 +407,9 @@ func (k *Keys) vault(ctx *pulumi.Context, args *KeysArgs, client azurekit.Client
 			k.grants[u.name] = append(k.grants[u.name], g)
 		}
 		into[d] = vaultKey{
-			uri:        after(key.KeyUri, grants),
-			versioned:  after(key.KeyUriWithVersion, grants),
-			resourceID: after(keyID, grants),
+			uri:        kit.After(key.KeyUri, grants...),
+			versioned:  kit.After(key.KeyUriWithVersion, grants...),
+			resourceID: kit.After(keyID, grants...),
 		}
 	}
 	return vault, nil
@@ -421,13 +421,4 @@ func grantRole(ctx *pulumi.Context, parent pulumi.Resource, name string, role az
 	return azurekit.Assign(ctx, name, azurekit.Assignment{
 		Definition: pulumi.String(role.DefinitionID(subscription)), Principal: principal, PrincipalType: principalType, Scope: scope,
 	}, pulumi.Parent(parent))
-}
-
-// after is v once every resource in deps exists.
-func after(v pulumi.StringOutput, deps []pulumi.CustomResource) pulumi.StringOutput {
-	all := []any{v}
-	for _, d := range deps {
-		all = append(all, d.ID())
-	}
-	return pulumi.All(all...).ApplyT(func(x []any) string { return x[0].(string) }).(pulumi.StringOutput)
 }

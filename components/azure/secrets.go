@@ -121,7 +121,7 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 			}
 			grants = append(grants, g)
 		}
-		s.uris[n] = after(secret.Properties.SecretUri(), grants)
+		s.uris[n] = kit.After(secret.Properties.SecretUri(), grants...)
 		s.resourceIDs[n] = resourceID
 		ids[n] = s.uris[n]
 	}

@@ -139,7 +139,7 @@ func NewWorkloadIdentities(ctx *pulumi.Context, name string, args *WorkloadIdent
 		if err != nil {
 			return nil, err
 		}
-		w.clientIDs[n] = after(identity.ClientId, []pulumi.CustomResource{federation})
+		w.clientIDs[n] = kit.After(identity.ClientId, federation)
 		w.principalIDs[n] = identity.PrincipalId
 		clientIDs[n], principalIDs[n] = w.clientIDs[n], w.principalIDs[n]
 	}

@@ -225,7 +225,7 @@ func (k *Keys) ring(ctx *pulumi.Context, args *KeysArgs, region, suffix string, 
 		if err != nil {
 			return nil, err
 		}
-		usable := []any{key.ID()}
+		var grants []pulumi.CustomResource
 		for _, u := range users[d] {
 			grant, err := kms.NewCryptoKeyIAMMember(ctx, fmt.Sprintf("%s-%s%s", keyName, u.name, suffix), &kms.CryptoKeyIAMMemberArgs{
 				CryptoKeyId: key.ID(),
@@ -235,9 +235,9 @@ func (k *Keys) ring(ctx *pulumi.Context, args *KeysArgs, region, suffix string, 
 			if err != nil {
 				return nil, err
 			}
-			usable = append(usable, grant.ID())
+			grants = append(grants, grant)
 		}
-		into[d] = pulumi.All(usable...).ApplyT(func(v []any) string { return string(v[0].(pulumi.ID)) }).(pulumi.StringOutput)
+		into[d] = kit.After(key.ID().ToStringOutput(), grants...)
 		ids[string(d)] = into[d]
 	}
 	return ids, nil

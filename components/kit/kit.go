@@ -46,3 +46,14 @@ func Component(typ string) string { return typ[strings.LastIndex(typ, ":")+1:] }
 func Stateful(parent pulumi.Resource, protect bool) []pulumi.ResourceOption {
 	return []pulumi.ResourceOption{pulumi.Parent(parent), pulumi.Protect(protect), pulumi.RetainOnDelete(protect)}
 }
+
+// After is v once every resource in deps exists: what hands a key, a secret or an identity to
+// another resource resolves only after the grants that let that resource use it, so nothing is
+// created before it may read what it names.
+func After(v pulumi.StringOutput, deps ...pulumi.CustomResource) pulumi.StringOutput {
+	all := []any{v}
+	for _, d := range deps {
+		all = append(all, d.ID())
+	}
+	return pulumi.All(all...).ApplyT(func(x []any) string { return x[0].(string) }).(pulumi.StringOutput)
+}
